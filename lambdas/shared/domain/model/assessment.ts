@@ -1,0 +1,37 @@
+import type { Finding } from './finding';
+
+export type EnforcementMode = 'standard' | 'strict';
+
+/** A check or object that the audit could not evaluate, and why. Listed in the report. */
+export interface NotChecked {
+  readonly scope: string;
+  readonly reason: string;
+}
+
+export interface LayerOutcome {
+  readonly findings: readonly Finding[];
+  readonly notChecked: readonly NotChecked[];
+}
+
+/** What the configuration layer established about the cluster, used by the later layers. */
+export interface EffectiveConfiguration {
+  /** `true`/`false` when it could be determined from the live objects, `undefined` when not. */
+  readonly networkPolicyEnabled: boolean | undefined;
+  /** Live mode from the aws-node container (`standard` when unset on a network-policy capable CNI). */
+  readonly enforcementMode: EnforcementMode | undefined;
+  /** `x.y.z` of the VPC CNI (add-on version or aws-node image tag). */
+  readonly cniVersion: string | undefined;
+  /** `x.y.z` of the network policy agent image (aws-eks-nodeagent container). */
+  readonly agentVersion: string | undefined;
+  readonly autoMode: boolean;
+  readonly ipFamily: 'ipv4' | 'ipv6' | undefined;
+}
+
+export interface ConfigAssessment extends LayerOutcome {
+  readonly effective: EffectiveConfiguration;
+}
+
+export interface AuditOptions {
+  readonly desiredMode?: EnforcementMode;
+  readonly now: Date;
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+export const Severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
+export type Severity = z.infer<typeof Severity>;
+
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
+
+export function atLeast(severity: Severity, threshold: Severity): boolean {
+  return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];
+}
+
+export const Layer = z.enum(['input', 'config', 'control-plane', 'node']);
+export type Layer = z.infer<typeof Layer>;
+
+export const ResourceRef = z.object({
+  kind: z.string(),
+  namespace: z.string().optional(),
+  name: z.string(),
+  node: z.string().optional(),
+});
+export type ResourceRef = z.infer<typeof ResourceRef>;
+
+export const Finding = z.object({
+  checkId: z.string(),
+  severity: Severity,
+  layer: Layer,
+  resource: ResourceRef,
+  message: z.string(),
+  expected: z.unknown().optional(),
+  actual: z.unknown().optional(),
+  upstreamIssue: z.string().optional(),
+});
+export type Finding = z.infer<typeof Finding>;
+
+/** An entry of the check catalog (docs/checks.md is checked against it by a test). */
+export interface CheckDefinition {
+  readonly id: string;
+  readonly layer: Layer;
+  readonly severity: Severity;
+  readonly title: string;
+  /** What the check compares, in one sentence. */
+  readonly compares: string;
+  readonly upstreamIssue?: string;
+}
+
+/** Builds findings for one catalog entry, so id, layer and default severity cannot drift from the catalog. */
+export function findingOf(
+  check: CheckDefinition,
+  resource: ResourceRef,
+  message: string,
+  details: { expected?: unknown; actual?: unknown; severity?: Severity; upstreamIssue?: string } = {},
+): Finding {
+  const finding: Finding = {
+    checkId: check.id,
+    severity: details.severity ?? check.severity,
+    layer: check.layer,
+    resource,
+    message,
+  };
+  if (details.expected !== undefined) finding.expected = details.expected;
+  if (details.actual !== undefined) finding.actual = details.actual;
+  const upstreamIssue = details.upstreamIssue ?? check.upstreamIssue;
+  if (upstreamIssue !== undefined) finding.upstreamIssue = upstreamIssue;
+  return finding;
+}
