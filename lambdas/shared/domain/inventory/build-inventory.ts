@@ -1,0 +1,296 @@
+import { z } from 'zod';
+import { EksAddon, EksCluster } from '../model/aws';
+import type { ClusterInventory, UnavailableKind } from '../model/cluster';
+import { findingOf, type Finding } from '../model/finding';
+import {
+  ApplicationNetworkPolicy,
+  ClusterNetworkPolicy,
+  ClusterPolicyEndpoint,
+  ConfigMap,
+  DaemonSet,
+  Namespace,
+  NetworkPolicy,
+  Node,
+  Pod,
+  PolicyEndpoint,
+  Service,
+} from '../model/kubernetes';
+import { INPUT_DUPLICATE_OBJECT, INPUT_KIND_UNAVAILABLE, INPUT_MALFORMED_OBJECT } from './checks';
+
+/** One decoded input document (a `kubectl get -o json` List or a single object) and where it came from. */
+export interface KubernetesDocument {
+  readonly source: string;
+  readonly content: unknown;
+}
+
+export interface InventoryInput {
+  readonly clusterName: string;
+  readonly documents: readonly KubernetesDocument[];
+  readonly eksCluster?: KubernetesDocument;
+  readonly vpcCniAddon?: KubernetesDocument;
+  readonly unavailableKinds?: readonly UnavailableKind[];
+}
+
+const AWS_GROUP = 'networking.k8s.aws';
+
+type Recognised =
+  | { kind: 'Namespace'; schema: typeof Namespace }
+  | { kind: 'Pod'; schema: typeof Pod }
+  | { kind: 'Service'; schema: typeof Service }
+  | { kind: 'Node'; schema: typeof Node }
+  | { kind: 'NetworkPolicy'; schema: typeof NetworkPolicy }
+  | { kind: 'PolicyEndpoint'; schema: typeof PolicyEndpoint }
+  | { kind: 'ApplicationNetworkPolicy'; schema: typeof ApplicationNetworkPolicy }
+  | { kind: 'ClusterNetworkPolicy'; schema: typeof ClusterNetworkPolicy }
+  | { kind: 'ClusterPolicyEndpoint'; schema: typeof ClusterPolicyEndpoint }
+  | { kind: 'DaemonSet'; schema: typeof DaemonSet }
+  | { kind: 'ConfigMap'; schema: typeof ConfigMap };
+
+/** apiVersion group ('' for core) + kind → schema. Same-named kinds of other groups are ignored. */
+const RECOGNISED = new Map<string, Recognised>([
+  ['/Namespace', { kind: 'Namespace', schema: Namespace }],
+  ['/Pod', { kind: 'Pod', schema: Pod }],
+  ['/Service', { kind: 'Service', schema: Service }],
+  ['/Node', { kind: 'Node', schema: Node }],
+  ['/ConfigMap', { kind: 'ConfigMap', schema: ConfigMap }],
+  ['apps/DaemonSet', { kind: 'DaemonSet', schema: DaemonSet }],
+  ['networking.k8s.io/NetworkPolicy', { kind: 'NetworkPolicy', schema: NetworkPolicy }],
+  [`${AWS_GROUP}/PolicyEndpoint`, { kind: 'PolicyEndpoint', schema: PolicyEndpoint }],
+  [`${AWS_GROUP}/ApplicationNetworkPolicy`, { kind: 'ApplicationNetworkPolicy', schema: ApplicationNetworkPolicy }],
+  [`${AWS_GROUP}/ClusterNetworkPolicy`, { kind: 'ClusterNetworkPolicy', schema: ClusterNetworkPolicy }],
+  [`${AWS_GROUP}/ClusterPolicyEndpoint`, { kind: 'ClusterPolicyEndpoint', schema: ClusterPolicyEndpoint }],
+]);
+
+const TypeMeta = z.object({ apiVersion: z.string().optional(), kind: z.string().optional() }).loose();
+const ListShape = z.object({ kind: z.string(), apiVersion: z.string().optional(), items: z.array(z.unknown()) });
+const ItemIdentity = z
+  .object({ metadata: z.object({ name: z.string().optional(), namespace: z.string().optional() }).loose().optional() })
+  .loose();
+
+function groupOf(apiVersion: string | undefined): string {
+  if (apiVersion === undefined || !apiVersion.includes('/')) return '';
+  return apiVersion.slice(0, apiVersion.indexOf('/'));
+}
+
+interface Located {
+  readonly source: string;
+  readonly object: unknown;
+  readonly apiVersion: string | undefined;
+  readonly kind: string | undefined;
+}
+
+/** Flattens Lists (`List` from kubectl, `PodList` from the raw API whose items carry no kind). */
+function* objectsOf(document: KubernetesDocument): Generator<Located> {
+  const list = ListShape.safeParse(document.content);
+  if (list.success && list.data.kind.endsWith('List')) {
+    const itemKind = list.data.kind === 'List' ? undefined : list.data.kind.slice(0, -'List'.length);
+    for (const [index, item] of list.data.items.entries()) {
+      const meta = TypeMeta.safeParse(item);
+      yield {
+        source: `${document.source}#items[${index}]`,
+        object: item,
+        apiVersion: (meta.success ? meta.data.apiVersion : undefined) ?? list.data.apiVersion,
+        kind: (meta.success ? meta.data.kind : undefined) ?? itemKind,
+      };
+    }
+    return;
+  }
+  const meta = TypeMeta.safeParse(document.content);
+  yield {
+    source: document.source,
+    object: document.content,
+    apiVersion: meta.success ? meta.data.apiVersion : undefined,
+    kind: meta.success ? meta.data.kind : undefined,
+  };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length === 0 ? '<root>' : issue.path.join('.')}: ${issue.message}`)
+    .join('; ');
+}
+
+function identityOf(object: unknown): { name: string; namespace?: string } {
+  const parsed = ItemIdentity.safeParse(object);
+  const metadata = parsed.success ? parsed.data.metadata : undefined;
+  const identity: { name: string; namespace?: string } = { name: metadata?.name ?? '<unnamed>' };
+  if (metadata?.namespace !== undefined) identity.namespace = metadata.namespace;
+  return identity;
+}
+
+class InventoryBuilder {
+  readonly findings: Finding[] = [];
+  readonly ignoredKinds: Record<string, number> = {};
+  private readonly seen = new Map<string, string>();
+  readonly namespaces = new Map<string, Namespace>();
+  readonly pods = new Map<string, Pod>();
+  readonly services = new Map<string, Service>();
+  readonly nodes = new Map<string, Node>();
+  readonly networkPolicies = new Map<string, NetworkPolicy>();
+  readonly policyEndpoints = new Map<string, PolicyEndpoint>();
+  readonly applicationNetworkPolicies = new Map<string, ApplicationNetworkPolicy>();
+  readonly clusterNetworkPolicies = new Map<string, ClusterNetworkPolicy>();
+  readonly clusterPolicyEndpoints = new Map<string, ClusterPolicyEndpoint>();
+  awsNodeDaemonSet: DaemonSet | undefined;
+  vpcCniConfigMap: ConfigMap | undefined;
+
+  add(located: Located): void {
+    const recognised =
+      located.kind === undefined ? undefined : RECOGNISED.get(`${groupOf(located.apiVersion)}/${located.kind}`);
+    if (recognised === undefined) {
+      if (located.kind === undefined) {
+        this.malformed(located, 'the object has no kind', { kind: '<unknown>', ...identityOf(located.object) });
+        return;
+      }
+      const label = located.apiVersion === undefined ? located.kind : `${located.apiVersion}/${located.kind}`;
+      this.ignoredKinds[label] = (this.ignoredKinds[label] ?? 0) + 1;
+      return;
+    }
+    const parsed = recognised.schema.safeParse({ ...(located.object as object), kind: recognised.kind });
+    if (!parsed.success) {
+      this.malformed(located, describeIssues(parsed.error), { kind: recognised.kind, ...identityOf(located.object) });
+      return;
+    }
+    this.store(parsed.data, located.source);
+  }
+
+  private malformed(located: Located, reason: string, resource: { kind: string; name: string; namespace?: string }): void {
+    this.findings.push(
+      findingOf(INPUT_MALFORMED_OBJECT, resource, `${located.source}: ${reason}; the object was skipped`, {
+        actual: { source: located.source, reason },
+      }),
+    );
+  }
+
+  private remember<T>(map: Map<string, T>, kind: string, key: string, value: T, source: string): void {
+    const identity = `${kind}/${key}`;
+    const previous = this.seen.get(identity);
+    if (previous !== undefined) {
+      const [namespace, name] = key.includes('/') ? key.split('/', 2) : [undefined, key];
+      const resource: { kind: string; name: string; namespace?: string } = { kind, name: name ?? key };
+      if (namespace !== undefined) resource.namespace = namespace;
+      this.findings.push(
+        findingOf(INPUT_DUPLICATE_OBJECT, resource, `${kind} ${key} appears in ${previous} and ${source}; using ${source}`),
+      );
+    }
+    this.seen.set(identity, source);
+    map.set(key, value);
+  }
+
+  private store(object: z.infer<Recognised['schema']>, source: string): void {
+    const namespaced = (meta: { namespace?: string | undefined; name: string }): string =>
+      `${meta.namespace ?? ''}/${meta.name}`;
+    switch (object.kind) {
+      case 'Namespace':
+        this.remember(this.namespaces, object.kind, object.metadata.name, object, source);
+        return;
+      case 'Node':
+        this.remember(this.nodes, object.kind, object.metadata.name, object, source);
+        return;
+      case 'Pod':
+        this.remember(this.pods, object.kind, namespaced(object.metadata), object, source);
+        return;
+      case 'Service':
+        this.remember(this.services, object.kind, namespaced(object.metadata), object, source);
+        return;
+      case 'NetworkPolicy':
+        this.remember(this.networkPolicies, object.kind, namespaced(object.metadata), object, source);
+        return;
+      case 'PolicyEndpoint':
+        this.remember(this.policyEndpoints, object.kind, namespaced(object.metadata), object, source);
+        return;
+      case 'ApplicationNetworkPolicy':
+        this.remember(this.applicationNetworkPolicies, object.kind, namespaced(object.metadata), object, source);
+        return;
+      case 'ClusterNetworkPolicy':
+        this.remember(this.clusterNetworkPolicies, object.kind, object.metadata.name, object, source);
+        return;
+      case 'ClusterPolicyEndpoint':
+        this.remember(this.clusterPolicyEndpoints, object.kind, object.metadata.name, object, source);
+        return;
+      case 'DaemonSet':
+        if (object.metadata.namespace === 'kube-system' && object.metadata.name === 'aws-node') {
+          this.awsNodeDaemonSet = object;
+        } else {
+          this.countIgnored('apps/v1/DaemonSet');
+        }
+        return;
+      case 'ConfigMap':
+        if (object.metadata.namespace === 'kube-system' && object.metadata.name === 'amazon-vpc-cni') {
+          this.vpcCniConfigMap = object;
+        } else {
+          this.countIgnored('v1/ConfigMap');
+        }
+        return;
+    }
+  }
+
+  private countIgnored(label: string): void {
+    this.ignoredKinds[label] = (this.ignoredKinds[label] ?? 0) + 1;
+  }
+}
+
+function parseAwsObject<T>(
+  document: KubernetesDocument | undefined,
+  schema: z.ZodType<T>,
+  wrapperKey: string,
+  kind: string,
+  findings: Finding[],
+): T | undefined {
+  if (document === undefined) return undefined;
+  const content = document.content;
+  const unwrapped =
+    typeof content === 'object' && content !== null && wrapperKey in content
+      ? (content as Record<string, unknown>)[wrapperKey]
+      : content;
+  const parsed = schema.safeParse(unwrapped);
+  if (parsed.success) return parsed.data;
+  findings.push(
+    findingOf(INPUT_MALFORMED_OBJECT, { kind, name: document.source }, `${document.source}: ${describeIssues(parsed.error)}; ignored`, {
+      actual: { source: document.source },
+    }),
+  );
+  return undefined;
+}
+
+/** Classifies, validates and indexes decoded documents. Never throws on bad objects: they become findings. */
+export function buildInventory(input: InventoryInput): ClusterInventory {
+  const builder = new InventoryBuilder();
+  for (const document of input.documents) {
+    for (const located of objectsOf(document)) builder.add(located);
+  }
+  const findings = builder.findings;
+  const eksCluster = parseAwsObject(input.eksCluster, EksCluster, 'cluster', 'EksCluster', findings);
+  const vpcCniAddon = parseAwsObject(input.vpcCniAddon, EksAddon, 'addon', 'EksAddon', findings);
+  const unavailableKinds = input.unavailableKinds ?? [];
+  for (const unavailable of unavailableKinds) {
+    findings.push(
+      findingOf(
+        INPUT_KIND_UNAVAILABLE,
+        { kind: unavailable.kind, name: '*' },
+        `${unavailable.kind} could not be listed: ${unavailable.reason}; checks that need it were not run`,
+      ),
+    );
+  }
+  const inventory: ClusterInventory = {
+    clusterName: eksCluster?.name ?? input.clusterName,
+    namespaces: [...builder.namespaces.values()],
+    pods: [...builder.pods.values()],
+    services: [...builder.services.values()],
+    nodes: [...builder.nodes.values()],
+    networkPolicies: [...builder.networkPolicies.values()],
+    policyEndpoints: [...builder.policyEndpoints.values()],
+    applicationNetworkPolicies: [...builder.applicationNetworkPolicies.values()],
+    clusterNetworkPolicies: [...builder.clusterNetworkPolicies.values()],
+    clusterPolicyEndpoints: [...builder.clusterPolicyEndpoints.values()],
+    ignoredKinds: builder.ignoredKinds,
+    inputFindings: findings,
+    unavailableKinds,
+    ...(builder.awsNodeDaemonSet === undefined ? {} : { awsNodeDaemonSet: builder.awsNodeDaemonSet }),
+    ...(builder.vpcCniConfigMap === undefined ? {} : { vpcCniConfigMap: builder.vpcCniConfigMap }),
+    ...(eksCluster === undefined ? {} : { eksCluster }),
+    ...(vpcCniAddon === undefined ? {} : { vpcCniAddon }),
+  };
+  return inventory;
+}

@@ -1,0 +1,136 @@
+import type { Finding, Severity } from '../model/finding';
+import type { AuditReport, PolicySummary } from './report';
+
+const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function resourceLabel(finding: Finding): string {
+  const { kind, namespace, name, node } = finding.resource;
+  const base = `${kind} ${namespace === undefined ? '' : `${namespace}/`}${name}`;
+  return node === undefined ? base : `${base} on ${node}`;
+}
+
+function compact(value: unknown): string {
+  if (value === undefined) return '';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+}
+
+function findingBlock(finding: Finding): string[] {
+  const lines = [`- **${finding.severity.toUpperCase()}** \`${finding.checkId}\` ${resourceLabel(finding)}: ${finding.message}`];
+  if (finding.expected !== undefined) lines.push(`  - expected: \`${compact(finding.expected)}\``);
+  if (finding.actual !== undefined) lines.push(`  - actual: \`${compact(finding.actual)}\``);
+  if (finding.upstreamIssue !== undefined) lines.push(`  - upstream: ${finding.upstreamIssue}`);
+  return lines;
+}
+
+function policyKey(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}/${namespace ?? ''}/${name}`;
+}
+
+function policySection(policy: PolicySummary, findings: readonly Finding[]): string[] {
+  const title = `${policy.kind} ${policy.namespace === undefined ? '' : `${policy.namespace}/`}${policy.name}`;
+  const lines = [
+    `### ${title}`,
+    '',
+    `isolation: ${policy.podIsolation.length === 0 ? 'none' : policy.podIsolation.join(', ')} · selected pods: ${policy.selectedPods} · ingress entries: ${policy.ingressEntries} · egress entries: ${policy.egressEntries} · PolicyEndpoints: ${policy.policyEndpoints}`,
+    '',
+  ];
+  if (findings.length === 0) lines.push('No findings.', '');
+  else lines.push(...findings.flatMap(findingBlock), '');
+  return lines;
+}
+
+/** The human report: what is wrong first, then configuration, then per-policy detail. */
+export function renderMarkdown(report: AuditReport): string {
+  const { summary } = report;
+  const lines: string[] = [
+    `# Network policy audit: ${report.cluster.name}`,
+    '',
+    `Generated ${report.generatedAt} by ${report.engine.name} ${report.engine.version} from ${report.cluster.source} \`${report.cluster.location}\`.`,
+    '',
+    summary.totalFindings === 0
+      ? '**No findings.**'
+      : `**${summary.totalFindings} finding(s)**: ${SEVERITIES.filter((s) => summary.bySeverity[s] > 0)
+          .map((s) => `${summary.bySeverity[s]} ${s}`)
+          .join(', ')}.`,
+    '',
+  ];
+  const problems = report.findings.filter((finding) => finding.severity !== 'info');
+  if (problems.length > 0) {
+    lines.push('## What is wrong', '');
+    for (const finding of problems) lines.push(...findingBlock(finding));
+    lines.push('');
+  }
+  const c = report.configuration;
+  lines.push(
+    '## Configuration',
+    '',
+    '| setting | value |',
+    '|---|---|',
+    `| network policy enabled | ${c.networkPolicyEnabled === null ? 'unknown' : String(c.networkPolicyEnabled)} |`,
+    `| enforcement mode | ${c.enforcementMode ?? 'unknown'}${c.desiredMode === null ? '' : ` (desired: ${c.desiredMode})`} |`,
+    `| VPC CNI version | ${c.cniVersion ?? 'unknown'} |`,
+    `| network policy agent version | ${c.agentVersion ?? 'unknown'} |`,
+    `| EKS Auto Mode | ${String(c.autoMode)} |`,
+    `| IP family | ${c.ipFamily ?? 'unknown'} |`,
+    '',
+  );
+  const info = report.findings.filter((finding) => finding.severity === 'info');
+  if (info.length > 0) {
+    lines.push('## Notes', '');
+    for (const finding of info) lines.push(...findingBlock(finding));
+    lines.push('');
+  }
+  const byPolicy = new Map<string, Finding[]>();
+  for (const finding of report.findings) {
+    const key = policyKey(finding.resource.kind, finding.resource.namespace, finding.resource.name);
+    const list = byPolicy.get(key) ?? [];
+    list.push(finding);
+    byPolicy.set(key, list);
+  }
+  if (report.policies.length > 0) {
+    lines.push('## Policies', '');
+    for (const policy of report.policies) {
+      lines.push(...policySection(policy, byPolicy.get(policyKey(policy.kind, policy.namespace, policy.name)) ?? []));
+    }
+  }
+  if (report.notChecked.length > 0) {
+    lines.push('## Not checked', '', '| scope | reason |', '|---|---|');
+    for (const entry of report.notChecked) lines.push(`| ${cell(entry.scope)} | ${cell(entry.reason)} |`);
+    lines.push('');
+  }
+  const i = report.inputs;
+  lines.push(
+    '## Inputs',
+    '',
+    `${i.namespaces} namespaces, ${i.pods} pods, ${i.services} services, ${i.nodes} nodes, ${i.networkPolicies} NetworkPolicies, ${i.policyEndpoints} PolicyEndpoints, ${i.applicationNetworkPolicies} ApplicationNetworkPolicies, ${i.clusterNetworkPolicies} ClusterNetworkPolicies, ${i.clusterPolicyEndpoints} ClusterPolicyEndpoints, ${i.nodeOutputs} node outputs.`,
+    '',
+  );
+  const ignored = Object.entries(i.ignoredKinds);
+  if (ignored.length > 0) {
+    lines.push(`Ignored kinds: ${ignored.map(([kind, count]) => `${kind} (${count})`).join(', ')}.`, '');
+  }
+  return lines.join('\n');
+}
+
+/** A few lines for the terminal. */
+export function renderSummary(report: AuditReport, files: readonly string[]): string {
+  const { summary } = report;
+  const counts = SEVERITIES.map((s) => `${s} ${summary.bySeverity[s]}`).join(', ');
+  const lines = [
+    `cluster ${report.cluster.name}: ${summary.totalFindings} finding(s) (${counts})`,
+    `mode ${report.configuration.enforcementMode ?? 'unknown'}, CNI ${report.configuration.cniVersion ?? 'unknown'}, agent ${report.configuration.agentVersion ?? 'unknown'}; ${report.inputs.networkPolicies} NetworkPolicies, ${report.inputs.policyEndpoints} PolicyEndpoints, ${report.inputs.pods} pods, ${report.inputs.nodeOutputs} node outputs`,
+  ];
+  for (const finding of report.findings.filter((f) => f.severity !== 'info').slice(0, 10)) {
+    lines.push(`  ${finding.severity.padEnd(8)} ${finding.checkId}  ${resourceLabel(finding)}: ${finding.message}`);
+  }
+  const rest = report.findings.filter((f) => f.severity !== 'info').length - 10;
+  if (rest > 0) lines.push(`  ... and ${rest} more`);
+  if (report.notChecked.length > 0) lines.push(`not checked: ${report.notChecked.length} item(s), see the report`);
+  for (const file of files) lines.push(`wrote ${file}`);
+  return lines.join('\n');
+}

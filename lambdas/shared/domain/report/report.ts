@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { Finding, Layer, SEVERITY_RANK, Severity } from '../model/finding';
+
+export const REPORT_SCHEMA_VERSION = '1.0';
+
+export const InputCounts = z.object({
+  namespaces: z.number().int(),
+  pods: z.number().int(),
+  services: z.number().int(),
+  nodes: z.number().int(),
+  networkPolicies: z.number().int(),
+  policyEndpoints: z.number().int(),
+  applicationNetworkPolicies: z.number().int(),
+  clusterNetworkPolicies: z.number().int(),
+  clusterPolicyEndpoints: z.number().int(),
+  nodeOutputs: z.number().int(),
+  ignoredKinds: z.record(z.string(), z.number().int()),
+});
+export type InputCounts = z.infer<typeof InputCounts>;
+
+export const PolicySummary = z.object({
+  kind: z.string(),
+  namespace: z.string().optional(),
+  name: z.string(),
+  podIsolation: z.array(z.string()),
+  selectedPods: z.number().int(),
+  ingressEntries: z.number().int(),
+  egressEntries: z.number().int(),
+  policyEndpoints: z.number().int(),
+  findings: z.number().int(),
+});
+export type PolicySummary = z.infer<typeof PolicySummary>;
+
+export const NotCheckedEntry = z.object({ scope: z.string(), reason: z.string() });
+
+export const AuditReport = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  cluster: z.object({ name: z.string(), source: z.enum(['snapshot', 'live']), location: z.string() }),
+  generatedAt: z.string(),
+  engine: z.object({ name: z.literal('eks-netpol-audit'), version: z.string() }),
+  inputs: InputCounts,
+  configuration: z.object({
+    networkPolicyEnabled: z.boolean().nullable(),
+    enforcementMode: z.enum(['standard', 'strict']).nullable(),
+    desiredMode: z.enum(['standard', 'strict']).nullable(),
+    cniVersion: z.string().nullable(),
+    agentVersion: z.string().nullable(),
+    autoMode: z.boolean(),
+    ipFamily: z.enum(['ipv4', 'ipv6']).nullable(),
+  }),
+  summary: z.object({
+    totalFindings: z.number().int(),
+    highestSeverity: Severity.nullable(),
+    bySeverity: z.record(Severity, z.number().int()),
+    byLayer: z.record(Layer, z.number().int()),
+  }),
+  findings: z.array(Finding),
+  notChecked: z.array(NotCheckedEntry),
+  policies: z.array(PolicySummary),
+});
+export type AuditReport = z.infer<typeof AuditReport>;
+
+const LAYER_ORDER: readonly Layer[] = ['input', 'config', 'control-plane', 'node'];
+
+/** Most severe first, then by layer from configuration down to the node, then by check and resource. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    LAYER_ORDER.indexOf(a.layer) - LAYER_ORDER.indexOf(b.layer) ||
+    a.checkId.localeCompare(b.checkId) ||
+    (a.resource.namespace ?? '').localeCompare(b.resource.namespace ?? '') ||
+    a.resource.name.localeCompare(b.resource.name) ||
+    (a.resource.node ?? '').localeCompare(b.resource.node ?? '') ||
+    a.message.localeCompare(b.message)
+  );
+}
+
+export function summarise(findings: readonly Finding[]): AuditReport['summary'] {
+  const bySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  const byLayer: Record<Layer, number> = { input: 0, config: 0, 'control-plane': 0, node: 0 };
+  let highest: Severity | null = null;
+  for (const finding of findings) {
+    bySeverity[finding.severity] += 1;
+    byLayer[finding.layer] += 1;
+    if (highest === null || SEVERITY_RANK[finding.severity] > SEVERITY_RANK[highest]) highest = finding.severity;
+  }
+  return { totalFindings: findings.length, highestSeverity: highest, bySeverity, byLayer };
+}
