@@ -1,0 +1,57 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SnapshotDirectory } from '../../../lambdas/shared/adapters/snapshot/snapshot-directory';
+import { InputError } from '../../../lambdas/shared/domain/errors';
+
+describe('SnapshotDirectory', () => {
+  let directory: string;
+
+  beforeEach(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'snapshot-'));
+  });
+
+  afterEach(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('reads the shipped seed example', async () => {
+    const inventory = await new SnapshotDirectory('examples/seed-cluster').readInventory();
+    expect(inventory.clusterName).toBe('seed-cluster');
+    expect(inventory.networkPolicies.map((p) => p.metadata.name)).toEqual(['access-nginx']);
+    expect(inventory.policyEndpoints).toHaveLength(1);
+    expect(inventory.vpcCniAddon?.addonVersion).toBe('v1.19.6-eksbuild.1');
+    expect(inventory.inputFindings).toEqual([]);
+  });
+
+  it('fails with an InputError naming the file when a file is not JSON', async () => {
+    await mkdir(join(directory, 'k8s'));
+    await writeFile(join(directory, 'k8s', 'pods.json'), '{"kind": "List", "items": [');
+    const reading = new SnapshotDirectory(directory).readInventory();
+    await expect(reading).rejects.toBeInstanceOf(InputError);
+    await expect(reading).rejects.toThrow(/pods\.json: invalid JSON/);
+  });
+
+  it('fails with an InputError when the directory or k8s/ is missing', async () => {
+    await expect(new SnapshotDirectory(join(directory, 'nope')).readInventory()).rejects.toThrow(/does not exist/);
+    await expect(new SnapshotDirectory(directory).readInventory()).rejects.toThrow(/no k8s\/ directory/);
+    await mkdir(join(directory, 'k8s'));
+    await expect(new SnapshotDirectory(directory).readInventory()).rejects.toThrow(/no \*\.json files/);
+  });
+
+  it('reads node outputs as text keyed by path relative to the node directory', async () => {
+    await mkdir(join(directory, 'nodes', 'node-a', 'maps'), { recursive: true });
+    await writeFile(join(directory, 'nodes', 'node-a', 'loaded-ebpfdata.txt'), 'x');
+    await writeFile(join(directory, 'nodes', 'node-a', 'maps', '93.txt'), 'y');
+    const source = new SnapshotDirectory(directory);
+    expect(await source.hasNodeOutputs()).toBe(true);
+    const [output] = await source.readNodeOutputs();
+    expect(output?.nodeName).toBe('node-a');
+    expect([...(output?.files.keys() ?? [])].sort()).toEqual(['loaded-ebpfdata.txt', 'maps/93.txt']);
+  });
+
+  it('says there are no node outputs when nodes/ is absent', async () => {
+    expect(await new SnapshotDirectory(directory).hasNodeOutputs()).toBe(false);
+    expect(await new SnapshotDirectory(directory).readNodeOutputs()).toEqual([]);
+  });
+});
