@@ -1,0 +1,52 @@
+import type { ConfigAssessment, EnforcementMode, NotChecked } from '../model/assessment';
+import type { ClusterInventory } from '../model/cluster';
+import type { Finding } from '../model/finding';
+import { addonRule } from './check-addon';
+import { agentRule } from './check-agent';
+import { agentVersionRule } from './check-agent-version';
+import { cniPresenceRule, cniVersionRule } from './check-cni';
+import { configMapRule } from './check-configmap';
+import { driftRule } from './check-drift';
+import { modeRule } from './check-mode';
+import { settingsRule } from './check-settings';
+import { buildContext } from './context';
+import { effectiveConfiguration } from './effective';
+import type { ConfigRule } from './rule';
+
+export interface ConfigOptions {
+  readonly desiredMode?: EnforcementMode;
+}
+
+const RULES: readonly ConfigRule[] = [
+  cniPresenceRule,
+  cniVersionRule,
+  addonRule,
+  agentRule,
+  configMapRule,
+  modeRule,
+  settingsRule,
+  driftRule,
+  agentVersionRule,
+];
+
+/**
+ * Configuration layer: judges the vpc-cni add-on (intent), the live aws-node DaemonSet and the
+ * amazon-vpc-cni ConfigMap (truth), and derives the effective configuration the later layers use.
+ * Pure: never throws on malformed values or unknown versions, which become findings instead.
+ */
+export function assessConfiguration(inventory: ClusterInventory, options: ConfigOptions = {}): ConfigAssessment {
+  const ctx = buildContext(inventory, options.desiredMode);
+  const findings: Finding[] = [];
+  const notChecked: NotChecked[] = [];
+  for (const rule of RULES) {
+    const reason = rule.skipReason(ctx);
+    if (reason !== undefined) {
+      notChecked.push(...rule.checks.map((check) => ({ scope: check.id, reason })));
+      continue;
+    }
+    const outcome = rule.run(ctx);
+    findings.push(...outcome.findings);
+    notChecked.push(...outcome.notChecked);
+  }
+  return { findings, notChecked, effective: effectiveConfiguration(ctx) };
+}

@@ -1,0 +1,79 @@
+import { findingOf } from '../model/finding';
+import { ENFORCING_MODE_ENV } from './addon-values';
+import { AGENT_CONTAINER, envValue, flagValue } from './aws-node';
+import { AGENT_MISSING, AGENT_NP_DISABLED, MODE_WITHOUT_AGENT } from './checks';
+import type { ConfigContext } from './context';
+import { parseGoBool } from './go-bool';
+import { FLAG } from './live-settings';
+import { AUTO_MODE_REASON, enforcementSeverity, OutcomeBuilder, policiesNote, type ConfigRule } from './rule';
+
+function controllerNote(ctx: ConfigContext): string {
+  return ctx.configMap.state === 'present' && ctx.configMap.value === 'true'
+    ? ' The amazon-vpc-cni ConfigMap enables the controller, so PolicyEndpoints are published but no node enforces them.'
+    : '';
+}
+
+function runAgent(ctx: ConfigContext) {
+  const out = new OutcomeBuilder();
+  const live = ctx.live;
+  if (live === undefined) return out.build();
+  const ref = ctx.refs.daemonSet;
+  const agent = live.agentContainer;
+
+  if (agent === undefined) {
+    out.add(
+      findingOf(
+        AGENT_MISSING,
+        ref,
+        `The aws-node DaemonSet has no ${AGENT_CONTAINER} container: no node enforces network policy.${controllerNote(ctx)}${policiesNote(ctx)}`,
+        {
+          expected: AGENT_CONTAINER,
+          actual: live.daemonSet.spec.template.spec.containers.map((c) => c.name),
+          severity: enforcementSeverity(ctx, AGENT_MISSING),
+        },
+      ),
+    );
+    out.skip(AGENT_NP_DISABLED, `No ${AGENT_CONTAINER} container.`);
+    const mode = envValue(live.cniContainer, ENFORCING_MODE_ENV);
+    if (mode !== undefined && mode !== '') {
+      out.add(
+        findingOf(
+          MODE_WITHOUT_AGENT,
+          ref,
+          `${ENFORCING_MODE_ENV}=${mode} is set on the aws-node container while the ${AGENT_CONTAINER} container is absent: the CNI waits for the agent and pod creation fails (vpc-cni README).`,
+          { expected: `${ENFORCING_MODE_ENV} unset`, actual: mode },
+        ),
+      );
+    }
+    return out.build();
+  }
+
+  const flag = flagValue(agent, FLAG.networkPolicy);
+  const enabled = flag.present ? parseGoBool(flag.value) : false;
+  if (enabled !== true) {
+    const actual = flag.present ? flag.value : '(not set: default false)';
+    out.add(
+      findingOf(
+        AGENT_NP_DISABLED,
+        ref,
+        `${AGENT_CONTAINER} runs with --${FLAG.networkPolicy}=${actual}: the agent attaches no eBPF programs, so NetworkPolicies are not enforced on the nodes.${controllerNote(ctx)}${policiesNote(ctx)}`,
+        { expected: 'true', actual, severity: enforcementSeverity(ctx, AGENT_NP_DISABLED) },
+      ),
+    );
+  }
+  return out.build();
+}
+
+export const agentRule: ConfigRule = {
+  checks: [AGENT_MISSING, AGENT_NP_DISABLED, MODE_WITHOUT_AGENT],
+  skipReason: (ctx) => {
+    if (ctx.autoMode) return AUTO_MODE_REASON;
+    if (ctx.live === undefined) {
+      return ctx.daemonSetUnavailable
+        ? 'The aws-node DaemonSet could not be read.'
+        : 'No aws-node DaemonSet in the cluster.';
+    }
+    return undefined;
+  },
+  run: runAgent,
+};

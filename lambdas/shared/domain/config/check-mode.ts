@@ -1,0 +1,73 @@
+import { findingOf } from '../model/finding';
+import { ENFORCING_MODE_ENV } from './addon-values';
+import { MODE, MODE_INVALID, MODE_MISMATCH } from './checks';
+import type { ConfigContext } from './context';
+import { intentOf, modeSetting, readMode } from './live-settings';
+import { AUTO_MODE_REASON, classicSkipReason, OutcomeBuilder, type ConfigRule } from './rule';
+
+function runMode(ctx: ConfigContext) {
+  const out = new OutcomeBuilder();
+  const intent = intentOf(ctx);
+  if (intent !== undefined && ctx.live !== undefined) {
+    const intended = readMode(intent.enforcingMode);
+    if (!intended.valid) {
+      out.add(
+        findingOf(
+          MODE_INVALID,
+          ctx.refs.addon,
+          `The add-on sets env.${ENFORCING_MODE_ENV}="${intended.raw}", which is neither "standard" nor "strict".`,
+          { expected: 'standard | strict', actual: intended.raw },
+        ),
+      );
+    }
+  }
+  const setting = modeSetting(ctx);
+  if (setting === undefined) {
+    const reason = 'The aws-node container is not in the inventory, so the enforcement mode is unknown.';
+    return out.skip(MODE, reason).skip(MODE_MISMATCH, reason).build();
+  }
+  const from = setting.source === 'live' ? '' : ' (add-on intent; the live DaemonSet is unknown)';
+  if (!setting.value.valid) {
+    out.add(
+      findingOf(
+        MODE_INVALID,
+        setting.resource,
+        `${setting.description}="${setting.value.raw}" is neither "standard" nor "strict"${from}: the enforcement mode cannot be determined.`,
+        { expected: 'standard | strict', actual: setting.value.raw },
+      ),
+    );
+    if (ctx.desiredMode !== undefined) out.skip(MODE_MISMATCH, 'The enforcement mode value is invalid.');
+    return out.build();
+  }
+  const { mode, raw } = setting.value;
+  const how =
+    raw === undefined || raw === '' ? `${setting.description} not set: default standard` : setting.description;
+  if (ctx.desiredMode === undefined) {
+    const meaning =
+      mode === 'strict'
+        ? 'new pods start default-deny (CoreDNS included) until their policies are applied'
+        : 'pods are default-allow until a policy selects them';
+    out.add(
+      findingOf(MODE, setting.resource, `Enforcement mode is ${mode} (${how})${from}: ${meaning}.`, { actual: mode }),
+    );
+  } else if (ctx.desiredMode !== mode) {
+    out.add(
+      findingOf(
+        MODE_MISMATCH,
+        setting.resource,
+        `Enforcement mode is ${mode} (${how})${from}, but ${ctx.desiredMode} is desired.`,
+        { expected: ctx.desiredMode, actual: mode },
+      ),
+    );
+  }
+  return out.build();
+}
+
+export const modeRule: ConfigRule = {
+  checks: [MODE, MODE_MISMATCH, MODE_INVALID],
+  skipReason: (ctx) =>
+    ctx.autoMode
+      ? `${AUTO_MODE_REASON} The Auto Mode default is set by NodeClass spec.networkPolicy, which is not in the inventory.`
+      : classicSkipReason(ctx),
+  run: runMode,
+};

@@ -1,0 +1,63 @@
+import type { LayerOutcome, NotChecked } from '../model/assessment';
+import type { CheckDefinition, Finding, Severity } from '../model/finding';
+import type { ConfigContext } from './context';
+
+/** A group of related checks with one applicability condition. */
+export interface ConfigRule {
+  /** Listed in `notChecked` when the rule does not apply. */
+  readonly checks: readonly CheckDefinition[];
+  /** Why the rule does not apply to this cluster, or `undefined` when it does. */
+  readonly skipReason: (ctx: ConfigContext) => string | undefined;
+  readonly run: (ctx: ConfigContext) => LayerOutcome;
+}
+
+export class OutcomeBuilder {
+  readonly findings: Finding[] = [];
+  readonly notChecked: NotChecked[] = [];
+
+  add(finding: Finding): this {
+    this.findings.push(finding);
+    return this;
+  }
+
+  skip(check: CheckDefinition, reason: string): this {
+    this.notChecked.push({ scope: check.id, reason });
+    return this;
+  }
+
+  build(): LayerOutcome {
+    return { findings: this.findings, notChecked: this.notChecked };
+  }
+}
+
+/**
+ * Severity of a "network policy is not enforced" finding: the catalog severity when policies exist,
+ * `medium` when the cluster has no policy objects yet (nothing is silently unenforced today).
+ */
+export function enforcementSeverity(ctx: ConfigContext, check: CheckDefinition): Severity {
+  return ctx.hasPolicies ? check.severity : 'medium';
+}
+
+export const NO_POLICIES_NOTE = ' No policy objects exist yet, so nothing is unenforced today.';
+
+export function policiesNote(ctx: ConfigContext): string {
+  return ctx.hasPolicies ? '' : NO_POLICIES_NOTE;
+}
+
+export const AUTO_MODE_REASON =
+  'EKS Auto Mode: there is no vpc-cni add-on or aws-node DaemonSet to check (Auto Mode runs its own data plane).';
+
+export function cniPresent(ctx: ConfigContext): boolean {
+  return ctx.addon !== undefined || ctx.live !== undefined;
+}
+
+/** Shared applicability for the add-on/DaemonSet based checks. */
+export function classicSkipReason(ctx: ConfigContext): string | undefined {
+  if (ctx.autoMode) return AUTO_MODE_REASON;
+  if (!cniPresent(ctx)) {
+    return ctx.daemonSetUnavailable
+      ? 'The aws-node DaemonSet could not be read and there is no vpc-cni add-on.'
+      : 'No Amazon VPC CNI in the cluster (no vpc-cni add-on, no aws-node DaemonSet).';
+  }
+  return undefined;
+}
