@@ -1,0 +1,3 @@
+export { STATIC_LIMIT_CHECKS } from './checks';
+export { checkStaticLimits } from './static-limits';
+export { identifierFormFor, podIdentifier, type IdentifierForm } from './pod-identifier';

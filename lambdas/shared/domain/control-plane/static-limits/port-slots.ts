@@ -1,0 +1,122 @@
+import * as ipaddr from 'ipaddr.js';
+import { asList, type EndpointLike } from '../diff/canonical';
+
+export const MAX_PORT_PROTOCOL = 24;
+
+type Family = 'ipv4' | 'ipv6';
+
+interface ParsedCidr {
+  readonly key: string;
+  readonly address: ipaddr.IPv4 | ipaddr.IPv6;
+  readonly bits: number;
+  readonly family: Family;
+}
+
+interface Rule {
+  readonly cidr: ParsedCidr;
+  readonly slots: readonly string[];
+  readonly except: readonly ParsedCidr[];
+}
+
+interface KeyState {
+  readonly cidr: ParsedCidr;
+  readonly slots: Set<string>;
+  readonly except: ParsedCidr[];
+}
+
+export interface CidrSlots {
+  readonly cidr: string;
+  readonly slots: number;
+}
+
+/** Parses (and caches) a CIDR or bare IP into its canonical network form; `null` for anything unparsable. */
+export class CidrParser {
+  private readonly cache = new Map<string, ParsedCidr | null>();
+
+  parse(text: string): ParsedCidr | null {
+    let parsed = this.cache.get(text);
+    if (parsed !== undefined) return parsed;
+    parsed = parseCidr(text);
+    this.cache.set(text, parsed);
+    return parsed;
+  }
+}
+
+function parseCidr(text: string): ParsedCidr | null {
+  const trimmed = text.trim();
+  try {
+    const withMask = trimmed.includes('/')
+      ? trimmed
+      : `${trimmed}/${ipaddr.parse(trimmed).kind() === 'ipv4' ? '32' : '128'}`;
+    const [address, bits] = ipaddr.parseCIDR(withMask);
+    const network =
+      address.kind() === 'ipv4'
+        ? ipaddr.IPv4.networkAddressFromCIDR(withMask)
+        : ipaddr.IPv6.networkAddressFromCIDR(withMask);
+    return { key: `${network.toString()}/${String(bits)}`, address: network, bits, family: network.kind() };
+  } catch {
+    return null;
+  }
+}
+
+function hostBits(family: Family): number {
+  return family === 'ipv4' ? 32 : 128;
+}
+
+function addressIn(inner: ParsedCidr, range: ParsedCidr): boolean {
+  return inner.family === range.family && inner.address.match(range.address, range.bits);
+}
+
+/** Agent slot identity: nil protocol → ANY, nil port/endPort → 0 (agent.md §2.8 step 5). */
+function slotsOf(entry: EndpointLike): string[] {
+  const ports = asList(entry.ports);
+  if (ports.length === 0) return ['ANY/0/0'];
+  return ports.map((port) => {
+    const protocol =
+      typeof port.protocol === 'string' && port.protocol.trim() !== '' ? port.protocol.trim().toUpperCase() : 'ANY';
+    return `${protocol}/${String(port.port ?? 0)}/${String(port.endPort ?? 0)}`;
+  });
+}
+
+/**
+ * Slot count per LPM key after the agent's merge (agent.md §2.8, v1.2.4+): rules sorted by prefix length, same
+ * CIDRs merged, narrower CIDRs inheriting the ports of earlier broader CIDRs that contain them (unless excepted).
+ * Domain-only entries, unparsable CIDRs and other-family entries are skipped, as the agent skips them.
+ */
+export function slotsPerCidr(
+  entries: Iterable<EndpointLike>,
+  parser: CidrParser,
+  family: Family | undefined,
+): CidrSlots[] {
+  const rules: Rule[] = [];
+  for (const entry of entries) {
+    if (typeof entry.cidr !== 'string' || entry.cidr.trim() === '') continue;
+    const cidr = parser.parse(entry.cidr);
+    if (cidr === null || (family !== undefined && cidr.family !== family)) continue;
+    const except = asList(entry.except)
+      .map((value) => parser.parse(value))
+      .filter((value): value is ParsedCidr => value !== null);
+    rules.push({ cidr, slots: slotsOf(entry), except });
+  }
+  rules.sort((a, b) => a.cidr.bits - b.cidr.bits);
+
+  const keys = new Map<string, KeyState>();
+  const broader: KeyState[] = [];
+  for (const rule of rules) {
+    const existing = keys.get(rule.cidr.key);
+    if (existing !== undefined) {
+      for (const slot of rule.slots) existing.slots.add(slot);
+      existing.except.push(...rule.except);
+      continue;
+    }
+    const state: KeyState = { cidr: rule.cidr, slots: new Set(rule.slots), except: [...rule.except] };
+    for (const candidate of broader) {
+      if (candidate.cidr.bits >= rule.cidr.bits || !addressIn(rule.cidr, candidate.cidr)) continue;
+      if (candidate.except.some((excepted) => addressIn(rule.cidr, excepted))) continue;
+      for (const slot of candidate.slots) state.slots.add(slot);
+    }
+    keys.set(rule.cidr.key, state);
+    if (rule.cidr.bits < hostBits(rule.cidr.family)) broader.push(state);
+  }
+  return [...keys.values()].map((state) => ({ cidr: state.cidr.key, slots: state.slots.size }));
+}

@@ -1,0 +1,81 @@
+import type { EffectiveConfiguration } from '../../model/assessment';
+import type { ClusterInventory } from '../../model/cluster';
+import { findingOf, type Finding } from '../../model/finding';
+import type { Pod } from '../../model/kubernetes';
+import type { ResolvedPolicy } from '../../model/resolved-policy';
+import { LIMIT_SHARED_POD_IDENTIFIER } from './checks';
+import { isTerminal } from './host-network';
+import { identifierFormFor, podIdentifier } from './pod-identifier';
+import { policyName, podKey, type PolicySets } from './policy-sets';
+import { sample } from './sample';
+
+const CROSS_NAMESPACE_ISSUE = 'agent#576';
+
+/**
+ * Pods on one node with the same agent pod identifier share one program pair and map set, i.e. the union of
+ * their rules. Reported when their policy sets differ.
+ */
+export function checkSharedPodIdentifier(
+  inventory: ClusterInventory,
+  expected: readonly ResolvedPolicy[],
+  sets: PolicySets,
+  effective: EffectiveConfiguration,
+): Finding[] {
+  const form = identifierFormFor(effective.agentVersion);
+  const groups = new Map<string, { node: string; identifier: string; pods: Pod[] }>();
+  for (const pod of inventory.pods) {
+    if (pod.spec.hostNetwork === true || isTerminal(pod)) continue;
+    const node = pod.spec.nodeName ?? pod.status.hostIP ?? '';
+    if (node === '') continue;
+    const identifier = podIdentifier(pod.metadata.name, pod.metadata.namespace, form);
+    const key = `${node}\u0000${identifier}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { node, identifier, pods: [pod] });
+    else group.pods.push(pod);
+  }
+
+  const namesOf = (signature: string | undefined): string[] =>
+    signature === undefined
+      ? []
+      : signature
+          .split(',')
+          .map((index) => expected[Number(index)])
+          .filter((policy): policy is ResolvedPolicy => policy !== undefined)
+          .map(policyName);
+  const assumption = form.assumed
+    ? ' Agent version unknown: assumed the pre-v1.4.0 identifier form <name>-<namespace>.'
+    : '';
+
+  const findings: Finding[] = [];
+  for (const { node, identifier, pods } of groups.values()) {
+    if (pods.length < 2) continue;
+    const members = pods.map((pod) => {
+      const ref = { namespace: pod.metadata.namespace, name: pod.metadata.name };
+      return { pod: podKey(ref), signature: sets.signatureOfPod.get(podKey(ref)) };
+    });
+    const signatures = new Set(members.map((member) => member.signature ?? ''));
+    if (signatures.size < 2) continue;
+    const first = pods[0];
+    if (first === undefined) continue;
+    const crossNamespace = new Set(pods.map((pod) => pod.metadata.namespace)).size > 1;
+    const upstreamIssue = crossNamespace
+      ? `${LIMIT_SHARED_POD_IDENTIFIER.upstreamIssue ?? ''}, ${CROSS_NAMESPACE_ISSUE}`
+      : undefined;
+    const actualPods = sample(members).map((member) => ({ pod: member.pod, policies: namesOf(member.signature) }));
+    findings.push(
+      findingOf(
+        LIMIT_SHARED_POD_IDENTIFIER,
+        { kind: 'Pod', namespace: first.metadata.namespace, name: first.metadata.name, node },
+        `Pods ${members.map((member) => member.pod).join(', ')} on node ${node} share the agent pod identifier ${identifier} but are selected by different policies (${String(signatures.size)} distinct sets); they share one eBPF map set, so each gets the union of their rules.${assumption}`,
+        upstreamIssue === undefined
+          ? { expected: { policySets: 1 }, actual: { identifier, pods: actualPods, policySets: signatures.size } }
+          : {
+              expected: { policySets: 1 },
+              actual: { identifier, pods: actualPods, policySets: signatures.size },
+              upstreamIssue,
+            },
+      ),
+    );
+  }
+  return findings;
+}
