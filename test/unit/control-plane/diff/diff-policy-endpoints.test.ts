@@ -162,7 +162,7 @@ describe('diffPolicyEndpoints: CP-PE-MISSING', () => {
     // Assess
     expect(finding).toMatchObject({
       severity: 'high',
-      upstreamIssue: 'controller#199',
+      upstreamIssue: 'aws/amazon-network-policy-controller-k8s#199',
       actual: { policyEndpoints: 0 },
       expected: { podSelectorEndpoints: 2 },
     });
@@ -224,7 +224,7 @@ describe('diffPolicyEndpoints: CP-PE-STALE-SELECTOR', () => {
     const finding = one(diffWith([stale, policyEndpoint(WEB, 'b')]), 'CP-PE-STALE-SELECTOR');
     // Assess
     expect(finding).toMatchObject({
-      upstreamIssue: 'controller#238, agent#643',
+      upstreamIssue: 'aws/amazon-network-policy-controller-k8s#238, aws/aws-network-policy-agent#643',
       expected: 'app=web',
       actual: [{ policyEndpoint: 'web-a', podSelector: 'app=old' }],
     });
@@ -296,15 +296,15 @@ describe('diffPolicyEndpoints: pods', () => {
     // Assess
     expect(finding).toMatchObject({
       severity: 'medium',
-      upstreamIssue: 'controller#202',
+      upstreamIssue: 'aws/amazon-network-policy-controller-k8s#202',
       actual: { name: 'node-exporter-1' },
     });
   });
 
   it.each([
-    ['Succeeded pod', pod('app', 'job-1', { labels: { app: 'web' }, phase: 'Succeeded' }), 'controller PR#190, PR#192'],
-    ['deleted pod', undefined, 'agent#643'],
-    ['deselected pod', pod('app', 'job-1', { labels: { app: 'other' } }), 'agent#643'],
+    ['Succeeded pod', pod('app', 'job-1', { labels: { app: 'web' }, phase: 'Succeeded' }), 'aws/amazon-network-policy-controller-k8s PR #190, PR #192'],
+    ['deleted pod', undefined, 'aws/aws-network-policy-agent#643'],
+    ['deselected pod', pod('app', 'job-1', { labels: { app: 'other' } }), 'aws/aws-network-policy-agent#643'],
     ['pod that matches (no explanation)', pod('app', 'job-1', { labels: { app: 'web' } }), undefined],
   ])('extra %s → %s', (_name, live, issue) => {
     // Prepare
@@ -339,7 +339,7 @@ describe('diffPolicyEndpoints: ingress and egress entries', () => {
     // Act
     const finding = one(diffWith([endpoint], [WEB], { networkPolicies: [named] }), 'CP-PE-INGRESS-MISSING');
     // Assess
-    expect(finding.upstreamIssue).toBe('controller#71, controller#81');
+    expect(finding.upstreamIssue).toBe('aws/amazon-network-policy-controller-k8s#71, aws/amazon-network-policy-controller-k8s#81');
   });
 
   it('reports an extra ingress entry', () => {
@@ -365,7 +365,7 @@ describe('diffPolicyEndpoints: ingress and egress entries', () => {
     expect(ids(diffWith([lone], [resolved('app', 'web')]))).toEqual(['CP-PE-INGRESS-EXTRA']);
   });
 
-  it('reports a missing Service ClusterIP egress entry with #194/#207/#224', () => {
+  it('reports a missing Service ClusterIP egress entry as stale, without blaming the selector-match issues', () => {
     // Prepare
     const endpoint = policyEndpoint(WEB, 'a', { egress: WEB.egress.filter((entry) => entry.cidr !== '172.20.0.10') });
     // Act
@@ -374,10 +374,10 @@ describe('diffPolicyEndpoints: ingress and egress entries', () => {
       'CP-PE-EGRESS-MISSING',
     );
     // Assess
-    expect(finding).toMatchObject({
-      upstreamIssue: 'controller#194, controller#207, controller#224',
-      expected: { cidr: '172.20.0.10' },
-    });
+    expect(finding).toMatchObject({ expected: { cidr: '172.20.0.10' } });
+    expect(finding.upstreamIssue).toBeUndefined();
+    expect(finding.message).toContain('kube-system/kube-dns');
+    expect(finding.message).toContain('stale');
   });
 
   it('points a missing multi-port named-targetPort Service ClusterIP at #222', () => {
@@ -390,7 +390,7 @@ describe('diffPolicyEndpoints: ingress and egress entries', () => {
     // Act
     const finding = one(diffWith([endpoint], [WEB], { services: [multi] }), 'CP-PE-EGRESS-MISSING');
     // Assess
-    expect(finding.upstreamIssue).toBe('controller#222');
+    expect(finding.upstreamIssue).toBe('aws/amazon-network-policy-controller-k8s#222');
   });
 
   it('reports an extra egress entry', () => {
@@ -425,7 +425,7 @@ describe('diffPolicyEndpoints: ingress and egress entries', () => {
     const findings = diffWith([merged], [policy]);
     // Assess
     expect(ids(findings)).toEqual(['CP-PE-EGRESS-MISSING', 'CP-PE-PORTS-WIDER']);
-    expect(findings.every((finding) => finding.upstreamIssue === 'controller#121')).toBe(true);
+    expect(findings.every((finding) => finding.upstreamIssue === 'aws/amazon-network-policy-controller-k8s#121')).toBe(true);
   });
 });
 
@@ -442,7 +442,7 @@ describe('diffPolicyEndpoints: ports', () => {
     const finding = one(diffWith([endpoint], [policy]), 'CP-PE-PORTS-NARROWER');
     // Assess
     expect(finding).toMatchObject({
-      upstreamIssue: 'controller#98, controller#197',
+      upstreamIssue: 'aws/amazon-network-policy-controller-k8s#98, aws/amazon-network-policy-controller-k8s#197',
       expected: { cidr: '172.16.0.0/12', ports: 'all' },
       actual: { cidr: '172.16.0.0/12', ports: [{ protocol: 'UDP', port: 53 }] },
     });

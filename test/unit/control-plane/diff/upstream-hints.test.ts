@@ -25,7 +25,7 @@ const POLICY = resolved('app', 'web');
 
 describe('upstream hints', () => {
   it('missing PEs: #199 only when other policies have PEs', () => {
-    expect(missingPolicyEndpointsHint(3).upstreamIssue).toBe('controller#199');
+    expect(missingPolicyEndpointsHint(3).upstreamIssue).toBe('aws/amazon-network-policy-controller-k8s#199');
     expect(missingPolicyEndpointsHint(0).upstreamIssue).toBeUndefined();
   });
 
@@ -56,14 +56,14 @@ describe('upstream hints', () => {
       }),
     );
     // Act / Assess
-    expect(extraPodHint(podEndpoint('app', 'h', '1.1.1.1'), POLICY, indexes)?.upstreamIssue).toBe('controller#202');
+    expect(extraPodHint(podEndpoint('app', 'h', '1.1.1.1'), POLICY, indexes)?.upstreamIssue).toBe('aws/amazon-network-policy-controller-k8s#202');
     expect(extraPodHint(podEndpoint('app', 'f', '1.1.1.2'), POLICY, indexes)?.upstreamIssue).toBe(
-      'controller PR#190, PR#192',
+      'aws/amazon-network-policy-controller-k8s PR #190, PR #192',
     );
     expect(extraPodHint(podEndpoint('app', 'ok', '1.1.1.3'), POLICY, indexes)).toBeUndefined();
   });
 
-  it('missing egress to a ClusterIP: selector issues vs multi-port guard; ingress gets no service hint', () => {
+  it('missing egress to a ClusterIP: a matched single-port Service is stale, a multi-port named-targetPort one points at #222; ingress gets no service hint', () => {
     // Prepare
     const indexes = buildHintIndexes(
       inventory({
@@ -79,11 +79,11 @@ describe('upstream hints', () => {
     const hints = ruleHintsFor(POLICY, indexes);
     const none = new Map();
     // Act / Assess
-    expect(hints.missingGroup('egress', group({ cidr: '172.20.0.1' }), none, none)?.upstreamIssue).toBe(
-      'controller#194, controller#207, controller#224',
-    );
+    const single = hints.missingGroup('egress', group({ cidr: '172.20.0.1' }), none, none);
+    expect(single?.upstreamIssue).toBeUndefined();
+    expect(single?.note).toContain('a/single');
     expect(hints.missingGroup('egress', group({ cidr: '172.20.0.2' }), none, none)?.upstreamIssue).toBe(
-      'controller#222',
+      'aws/amazon-network-policy-controller-k8s#222',
     );
     expect(hints.missingGroup('ingress', group({ cidr: '172.20.0.1' }), none, none)).toBeUndefined();
   });
@@ -102,7 +102,7 @@ describe('upstream hints', () => {
     // Act / Assess
     expect(
       ruleHintsFor(POLICY, named).missingGroup('ingress', group({ cidr: '10.0.0.1' }), none, none)?.upstreamIssue,
-    ).toBe('controller#71, controller#81');
+    ).toBe('aws/amazon-network-policy-controller-k8s#71, aws/amazon-network-policy-controller-k8s#81');
     expect(ruleHintsFor(POLICY, named).missingGroup('egress', group({ cidr: '10.0.0.1' }), none, none)).toBeUndefined();
     expect(
       ruleHintsFor(POLICY, numeric).missingGroup('ingress', group({ cidr: '10.0.0.1' }), none, none),
@@ -117,14 +117,14 @@ describe('upstream hints', () => {
     // Act / Assess
     expect(
       hints.extraGroup('egress', group({ cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] }), expected)?.upstreamIssue,
-    ).toBe('controller#121');
+    ).toBe('aws/amazon-network-policy-controller-k8s#121');
     expect(hints.missingGroup('egress', group({ cidr: '10.0.0.0/8' }), actual, expected)?.upstreamIssue).toBe(
-      'controller#121',
+      'aws/amazon-network-policy-controller-k8s#121',
     );
     expect(hints.extraGroup('egress', group({ cidr: '10.9.0.0/16' }), expected)).toBeUndefined();
     expect(
       hints.narrowerPorts('egress', group({ cidr: 'x' }), group({ cidr: 'x', ports: [{ port: 1 }] }), new Map())
         ?.upstreamIssue,
-    ).toBe('controller#98, controller#197');
+    ).toBe('aws/amazon-network-policy-controller-k8s#98, aws/amazon-network-policy-controller-k8s#197');
   });
 });

@@ -66,6 +66,7 @@ describe('CP-SVC-PORT-UNMAPPED', () => {
     expect(findings[0]?.message).toContain('Service api/api');
     expect(findings[0]?.message).toContain('TCP/8080');
     expect(findings[0]?.message).toContain('172.20.0.10 TCP/80');
+    expect(findings[0]?.upstreamIssue).toContain('aws/amazon-network-policy-controller-k8s#194');
   });
 
   it('does not report a Service whose port differs from its targetPort when the mapping works', () => {
@@ -118,6 +119,7 @@ describe('CP-SVC-PORT-UNMAPPED', () => {
     expect(findings).toHaveLength(1);
     expect(findings[0]?.message).toContain('port TCP/web');
     expect(findings[0]?.message).toContain('no service port has a targetPort');
+    expect(findings[0]?.upstreamIssue).toContain('aws/aws-network-policy-agent#166');
   });
 
   it('ignores rule ports the Service does not serve, headless Services, rules without ports and ipBlock peers', () => {

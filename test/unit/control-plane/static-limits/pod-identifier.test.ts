@@ -25,7 +25,7 @@ describe('agent pod identifier (agent.md §2.1)', () => {
     expect(identifierFormFor('1.4.0').assumed).toBe(false);
   });
 
-  it('collides across namespaces with the - separator only (agent#576)', () => {
+  it('collides across namespaces with the - separator only (aws/aws-network-policy-agent#576)', () => {
     // Prepare
     const old = identifierFormFor('1.3.7');
     const current = identifierFormFor('1.4.0');

@@ -102,7 +102,7 @@ describe('CP-LIMIT-SHARED-POD-IDENTIFIER', () => {
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
       severity: 'high',
-      upstreamIssue: 'agent#616, agent#676',
+      upstreamIssue: 'aws/aws-network-policy-agent#616, aws/aws-network-policy-agent#676',
       resource: { kind: 'Pod', namespace: 'batch', name: 'job-x', node: 'n1' },
       actual: {
         identifier: 'job@batch',
@@ -141,7 +141,7 @@ describe('CP-LIMIT-SHARED-POD-IDENTIFIER', () => {
     // Assess
     expect(unknown).toHaveLength(1);
     expect(unknown[0]?.message).toMatch(/Agent version unknown/);
-    expect(unknown[0]?.upstreamIssue).toBe('agent#616, agent#676, agent#576');
+    expect(unknown[0]?.upstreamIssue).toBe('aws/aws-network-policy-agent#616, aws/aws-network-policy-agent#676, aws/aws-network-policy-agent#576');
     expect(current).toEqual([]);
   });
 });

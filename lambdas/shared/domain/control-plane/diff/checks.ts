@@ -31,7 +31,7 @@ export const PE_STALE_SELECTOR = check(
   'low',
   'PolicyEndpoint podSelector is stale',
   'Each PolicyEndpoint spec.podSelector against the current podSelector of its policy.',
-  'controller#238, agent#643',
+  'aws/amazon-network-policy-controller-k8s#238, aws/aws-network-policy-agent#643',
 );
 export const PE_POD_MISSING = check(
   'CP-PE-POD-MISSING',

@@ -15,7 +15,7 @@ export interface Hint {
   readonly upstreamIssue?: string;
   readonly note?: string;
   readonly severity?: Severity;
-  /** The difference is known not to be drift (e.g. controller#136 allow-all companions): emit nothing. */
+  /** The difference is known not to be drift (e.g. aws/amazon-network-policy-controller-k8s#136 allow-all companions): emit nothing. */
   readonly suppress?: boolean;
 }
 

@@ -8,7 +8,7 @@ import { podNameKey, type PodView } from './pod-endpoints';
 
 /**
  * Heuristics that relate a PolicyEndpoint difference to a known upstream bug (controller.md §5, §5.1). They only
- * annotate findings; none of them decides whether a difference exists, except the controller#136 allow-all
+ * annotate findings; none of them decides whether a difference exists, except the aws/amazon-network-policy-controller-k8s#136 allow-all
  * companion, which is not drift.
  */
 
@@ -16,17 +16,16 @@ const ALLOW_ALL = new Set(['0.0.0.0/0', '::/0']);
 const TERMINAL_PHASES = new Set(['Succeeded', 'Failed']);
 
 export const ISSUE = {
-  allowAllBothFamilies: 'controller#136',
-  missingPolicyEndpoints: 'controller#199',
-  hostNetworkSelected: 'controller#202',
-  terminalPodsKept: 'controller PR#190, PR#192',
-  stalePodSelector: 'controller#238, agent#643',
-  stalePodEndpoints: 'agent#643',
-  serviceSelectorMismatch: 'controller#194, controller#207, controller#224',
-  multiPortServiceGuard: 'controller#222',
-  namedPorts: 'controller#71, controller#81',
-  allPortsLost: 'controller#98, controller#197',
-  exceptsConcatenated: 'controller#121',
+  allowAllBothFamilies: 'aws/amazon-network-policy-controller-k8s#136',
+  missingPolicyEndpoints: 'aws/amazon-network-policy-controller-k8s#199',
+  hostNetworkSelected: 'aws/amazon-network-policy-controller-k8s#202',
+  terminalPodsKept: 'aws/amazon-network-policy-controller-k8s PR #190, PR #192',
+  stalePodSelector: 'aws/amazon-network-policy-controller-k8s#238, aws/aws-network-policy-agent#643',
+  stalePodEndpoints: 'aws/aws-network-policy-agent#643',
+  multiPortServiceGuard: 'aws/amazon-network-policy-controller-k8s#222',
+  namedPorts: 'aws/amazon-network-policy-controller-k8s#71, aws/amazon-network-policy-controller-k8s#81',
+  allPortsLost: 'aws/amazon-network-policy-controller-k8s#98, aws/amazon-network-policy-controller-k8s#197',
+  exceptsConcatenated: 'aws/amazon-network-policy-controller-k8s#121',
 } as const;
 
 type PolicyObject = NetworkPolicy | ApplicationNetworkPolicy;
@@ -63,7 +62,7 @@ export function missingPolicyEndpointsHint(policiesWithEndpoints: number): Hint 
   if (policiesWithEndpoints > 0) {
     return {
       upstreamIssue: ISSUE.missingPolicyEndpoints,
-      note: 'Other policies do have PolicyEndpoints: a subset missing matches controller#199 (PE CRD recreated, leader never resynced).',
+      note: 'Other policies do have PolicyEndpoints: a subset missing matches aws/amazon-network-policy-controller-k8s#199 (PE CRD recreated, leader never resynced).',
     };
   }
   return { note: 'No policy has any PolicyEndpoint: the network policy controller may be disabled or not running.' };
@@ -112,7 +111,7 @@ function portsSignature(group: CanonicalGroup): string {
   return group.allPorts ? 'all' : [...group.ports.keys()].sort().join(',');
 }
 
-/** controller#136: the other family's allow-all with the same ports is expected, so this one is not drift. */
+/** aws/amazon-network-policy-controller-k8s#136: the other family's allow-all with the same ports is expected, so this one is not drift. */
 export function isAllowAllCompanion(group: CanonicalGroup, expected: GroupsByDestination): boolean {
   const cidr = group.destination.cidr;
   if (cidr === undefined || !ALLOW_ALL.has(cidr) || group.except.length > 0) return false;
@@ -151,8 +150,7 @@ function serviceHint(group: CanonicalGroup, indexes: HintIndexes): Hint | undefi
     };
   }
   return {
-    upstreamIssue: ISSUE.serviceSelectorMismatch,
-    note: `${group.destination.cidr ?? ''} is the ClusterIP of Service ${serviceName}; the controller adds it only when the peer podSelector matches the Service selector map.`,
+    note: `${group.destination.cidr ?? ''} is the ClusterIP of Service ${serviceName}, whose selector the peer podSelector matches, so the controller must list it; the PolicyEndpoint is stale (Service created or changed after the last reconcile) or was written by an older controller.`,
   };
 }
 

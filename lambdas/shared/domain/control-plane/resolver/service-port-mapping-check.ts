@@ -166,8 +166,16 @@ function unmappedFinding(
         ports: uncovered.map(({ protocol, port }) => ({ protocol, port })),
       },
       actual: reaching,
+      upstreamIssue: upstreamIssueFor(gap.mapping),
     },
   );
+}
+
+const SELECTOR_AS_LABELS_ISSUES =
+  'aws/amazon-network-policy-controller-k8s#194, aws/amazon-network-policy-controller-k8s#207, aws/amazon-network-policy-controller-k8s#224';
+
+function upstreamIssueFor(mapping: RulePortMapping | undefined): string | undefined {
+  return mapping === undefined ? SELECTOR_AS_LABELS_ISSUES : undefined;
 }
 
 function ruleGaps(context: RuleContext, index: ClusterIndex, lookup: BackendLookup): Gap[] {

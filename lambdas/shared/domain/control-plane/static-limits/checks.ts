@@ -7,7 +7,7 @@ export const LIMIT_PORTS_PER_CIDR: CheckDefinition = {
   title: 'More than 24 port/protocol combinations on one CIDR for a pod',
   compares:
     'Per selected pod and direction, the unique (protocol, port, endPort) slots per CIDR after merging all policies that select it as the agent does (agent.md §2.8), against the 24-slot limit.',
-  upstreamIssue: 'containers-roadmap#2481',
+  upstreamIssue: 'aws/containers-roadmap#2481',
 };
 
 export const LIMIT_HOSTNETWORK_SELECTED: CheckDefinition = {
@@ -17,7 +17,7 @@ export const LIMIT_HOSTNETWORK_SELECTED: CheckDefinition = {
   title: 'Policy selects hostNetwork pods, which are not enforced',
   compares:
     "The hostNetwork pods matched by each policy's podSelector (the controller excludes them; they have no veth to enforce on).",
-  upstreamIssue: 'controller#202',
+  upstreamIssue: 'aws/amazon-network-policy-controller-k8s#202',
 };
 
 export const LIMIT_SHARED_POD_IDENTIFIER: CheckDefinition = {
@@ -27,7 +27,7 @@ export const LIMIT_SHARED_POD_IDENTIFIER: CheckDefinition = {
   title: 'Pods sharing one agent pod identifier have different policies',
   compares:
     'The policy sets of pods on one node that map to the same agent pod identifier (agent.md §2.1), which share one eBPF program pair and map set.',
-  upstreamIssue: 'agent#616, agent#676',
+  upstreamIssue: 'aws/aws-network-policy-agent#616, aws/aws-network-policy-agent#676',
 };
 
 export const LIMIT_STRICT_NO_DNS: CheckDefinition = {

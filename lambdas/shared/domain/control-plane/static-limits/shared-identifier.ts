@@ -9,7 +9,7 @@ import { identifierFormFor, podIdentifier } from './pod-identifier';
 import { policyName, podKey, type PolicySets } from './policy-sets';
 import { sample } from './sample';
 
-const CROSS_NAMESPACE_ISSUE = 'agent#576';
+const CROSS_NAMESPACE_ISSUE = 'aws/aws-network-policy-agent#576';
 
 /**
  * Pods on one node with the same agent pod identifier share one program pair and map set, i.e. the union of
