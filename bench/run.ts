@@ -1,0 +1,74 @@
+import { Command, Option } from 'commander';
+import { performance } from 'node:perf_hooks';
+import { runAudit } from '../lambdas/shared/domain/audit';
+import { diffPolicyEndpoints } from '../lambdas/shared/domain/control-plane/diff';
+import { resolveNetworkPolicies } from '../lambdas/shared/domain/control-plane/resolver';
+import { buildSyntheticCluster, DEFAULT_SIZE, policyEndpointsWithDrift, seededRandom, type SyntheticClusterSize } from './synthetic-cluster';
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+function timed<T>(work: () => T): { value: T; ms: number } {
+  const start = performance.now();
+  const value = work();
+  return { value, ms: performance.now() - start };
+}
+
+const integer = (value: string): number => Number.parseInt(value, 10);
+
+const options = new Command('bench')
+  .description('control-plane benchmark on a synthetic cluster; prints one JSON line')
+  .addOption(new Option('--nodes <n>').default(DEFAULT_SIZE.nodes).argParser(integer))
+  .addOption(new Option('--pods <n>').default(DEFAULT_SIZE.pods).argParser(integer))
+  .addOption(new Option('--namespaces <n>').default(DEFAULT_SIZE.namespaces).argParser(integer))
+  .addOption(new Option('--policies <n>').default(DEFAULT_SIZE.policies).argParser(integer))
+  .addOption(new Option('--services <n>').default(DEFAULT_SIZE.services).argParser(integer))
+  .addOption(new Option('--runs <n>', 'repetitions; medians are reported').default(3).argParser(integer))
+  .parse()
+  .opts<{ nodes: number; pods: number; namespaces: number; policies: number; services: number; runs: number }>();
+
+const size: SyntheticClusterSize = { ...DEFAULT_SIZE, ...options };
+const generation = timed(() => {
+  const base = buildSyntheticCluster(size);
+  const { endpoints, driftedPolicies } = policyEndpointsWithDrift(resolveNetworkPolicies(base), size, seededRandom(size.seed + 1));
+  return { inventory: { ...base, policyEndpoints: endpoints }, driftedPolicies };
+});
+const { inventory, driftedPolicies } = generation.value;
+
+const resolveMs: number[] = [];
+const diffMs: number[] = [];
+const totalMs: number[] = [];
+let findings = 0;
+for (let run = 0; run < options.runs; run += 1) {
+  const resolved = timed(() => resolveNetworkPolicies(inventory));
+  resolveMs.push(resolved.ms);
+  diffMs.push(timed(() => diffPolicyEndpoints(inventory, resolved.value)).ms);
+  const audit = timed(() =>
+    runAudit({ inventory, options: { now: new Date() }, source: { kind: 'snapshot', location: 'synthetic' }, engineVersion: 'bench' }),
+  );
+  totalMs.push(audit.ms);
+  findings = audit.value.findings.length;
+}
+
+const round = (value: number): number => Math.round(value * 10) / 10;
+process.stdout.write(
+  `${JSON.stringify({
+    nodes: size.nodes,
+    pods: inventory.pods.length,
+    namespaces: inventory.namespaces.length,
+    policies: inventory.networkPolicies.length,
+    services: inventory.services.length,
+    policyEndpoints: inventory.policyEndpoints.length,
+    driftedPolicies,
+    findings,
+    runs: options.runs,
+    resolveMs: round(median(resolveMs)),
+    diffMs: round(median(diffMs)),
+    totalMs: round(median(totalMs)),
+    generateMs: round(generation.ms),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  })}\n`,
+);

@@ -1,0 +1,15 @@
+import { CONFIG_CHECKS } from './config/checks';
+import { DIFF_CHECKS } from './control-plane/diff/checks';
+import { RESOLVER_CHECKS } from './control-plane/resolver/checks';
+import { STATIC_LIMIT_CHECKS } from './control-plane/static-limits/checks';
+import { INPUT_CHECKS } from './inventory/checks';
+import type { CheckDefinition } from './model/finding';
+
+/** Every check the engine can report; docs/checks.md is generated from this list. */
+export const CHECK_CATALOG: readonly CheckDefinition[] = [
+  ...INPUT_CHECKS,
+  ...CONFIG_CHECKS,
+  ...DIFF_CHECKS,
+  ...RESOLVER_CHECKS,
+  ...STATIC_LIMIT_CHECKS,
+];
