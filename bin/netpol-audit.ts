@@ -78,12 +78,16 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--out <dir>', 'output directory (default: out/<snapshot name>)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').default('high').argParser(parseSeverity))
     .addOption(new Option('--desired-mode <mode>', 'the enforcement mode you expect').choices(['standard', 'strict']))
-    .action(async (flags: AuditFlags) => setExitCode(await auditCommand(flags)));
+    .action(async (flags: AuditFlags) => {
+      setExitCode(await auditCommand(flags));
+    });
   program
     .command('resolve')
     .description('print the PolicyEndpoint content the controller must produce, one element per NetworkPolicy')
     .requiredOption('--snapshot <dir>', 'snapshot directory')
-    .action(async (flags: { snapshot: string }) => setExitCode(await resolveCommand(flags)));
+    .action(async (flags: { snapshot: string }) => {
+      setExitCode(await resolveCommand(flags));
+    });
   return program;
 }
 

@@ -163,51 +163,53 @@ class InventoryBuilder {
     );
   }
 
-  private remember<T>(map: Map<string, T>, kind: string, key: string, value: T, source: string): void {
-    const identity = `${kind}/${key}`;
+  private remember<T extends { kind: string; metadata: { name: string; namespace?: string | undefined } }>(
+    map: Map<string, T>,
+    object: T,
+    source: string,
+  ): void {
+    const { name, namespace } = object.metadata;
+    const key = namespace === undefined ? name : `${namespace}/${name}`;
+    const identity = `${object.kind}/${key}`;
     const previous = this.seen.get(identity);
     if (previous !== undefined) {
-      const [namespace, name] = key.includes('/') ? key.split('/', 2) : [undefined, key];
-      const resource: { kind: string; name: string; namespace?: string } = { kind, name: name ?? key };
-      if (namespace !== undefined) resource.namespace = namespace;
+      const resource = namespace === undefined ? { kind: object.kind, name } : { kind: object.kind, namespace, name };
       this.findings.push(
-        findingOf(INPUT_DUPLICATE_OBJECT, resource, `${kind} ${key} appears in ${previous} and ${source}; using ${source}`),
+        findingOf(INPUT_DUPLICATE_OBJECT, resource, `${object.kind} ${key} appears in ${previous} and ${source}; using ${source}`),
       );
     }
     this.seen.set(identity, source);
-    map.set(key, value);
+    map.set(key, object);
   }
 
   private store(object: z.infer<Recognised['schema']>, source: string): void {
-    const namespaced = (meta: { namespace?: string | undefined; name: string }): string =>
-      `${meta.namespace ?? ''}/${meta.name}`;
     switch (object.kind) {
       case 'Namespace':
-        this.remember(this.namespaces, object.kind, object.metadata.name, object, source);
+        this.remember(this.namespaces, object, source);
         return;
       case 'Node':
-        this.remember(this.nodes, object.kind, object.metadata.name, object, source);
+        this.remember(this.nodes, object, source);
         return;
       case 'Pod':
-        this.remember(this.pods, object.kind, namespaced(object.metadata), object, source);
+        this.remember(this.pods, object, source);
         return;
       case 'Service':
-        this.remember(this.services, object.kind, namespaced(object.metadata), object, source);
+        this.remember(this.services, object, source);
         return;
       case 'NetworkPolicy':
-        this.remember(this.networkPolicies, object.kind, namespaced(object.metadata), object, source);
+        this.remember(this.networkPolicies, object, source);
         return;
       case 'PolicyEndpoint':
-        this.remember(this.policyEndpoints, object.kind, namespaced(object.metadata), object, source);
+        this.remember(this.policyEndpoints, object, source);
         return;
       case 'ApplicationNetworkPolicy':
-        this.remember(this.applicationNetworkPolicies, object.kind, namespaced(object.metadata), object, source);
+        this.remember(this.applicationNetworkPolicies, object, source);
         return;
       case 'ClusterNetworkPolicy':
-        this.remember(this.clusterNetworkPolicies, object.kind, object.metadata.name, object, source);
+        this.remember(this.clusterNetworkPolicies, object, source);
         return;
       case 'ClusterPolicyEndpoint':
-        this.remember(this.clusterPolicyEndpoints, object.kind, object.metadata.name, object, source);
+        this.remember(this.clusterPolicyEndpoints, object, source);
         return;
       case 'DaemonSet':
         if (object.metadata.namespace === 'kube-system' && object.metadata.name === 'aws-node') {
