@@ -1,0 +1,29 @@
+import ipaddr from 'ipaddr.js';
+import type { AddressFamily } from '../model';
+
+/** Family of an address as Go's `net.IP.String()` prints it, or undefined if it is not an address. */
+export function ipFamily(text: string): AddressFamily | undefined {
+  if (text.length === 0 || text.length > 64) return undefined;
+  if (text.includes(':')) return !text.includes('%') && ipaddr.IPv6.isValid(text) ? 6 : undefined;
+  return ipaddr.IPv4.isValidFourPartDecimal(text) ? 4 : undefined;
+}
+
+export interface ParsedCidr {
+  readonly ip: string;
+  readonly prefixLen: number;
+  readonly family: AddressFamily;
+}
+
+/** `10.0.0.0/16`, `2600:1f14::/56`; undefined if malformed or the prefix does not fit the family. */
+export function parseCidrText(text: string): ParsedCidr | undefined {
+  const slash = text.lastIndexOf('/');
+  if (slash <= 0) return undefined;
+  const ip = text.slice(0, slash);
+  const lenText = text.slice(slash + 1);
+  if (lenText.length === 0 || lenText.length > 3 || !/^\d+$/.test(lenText)) return undefined;
+  const family = ipFamily(ip);
+  if (family === undefined) return undefined;
+  const prefixLen = Number(lenText);
+  if (prefixLen > (family === 4 ? 32 : 128)) return undefined;
+  return { ip, prefixLen, family };
+}
