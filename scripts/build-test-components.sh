@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Builds the real-component test binaries (etcd, kube-apiserver, AWS network policy controller) from the
+# Go module proxy through the wrapper modules in test/integration/infra/go/<component>/, into
+#   ${NETPOL_AUDIT_CACHE:-$HOME/.cache/eks-netpol-audit}/bin/<component>-<version>
+# A binary that already exists is not rebuilt.
+#
+# Usage: scripts/build-test-components.sh [component ...]   (default: etcd kube-apiserver np-controller)
+# Env:   NETPOL_AUDIT_CACHE    cache root (outside the repository)
+#        NETPOL_AUDIT_GO_P     go build -p value (default 2; the machines have 2 cores)
+#        NETPOL_AUDIT_NICE     nice level for go (default 19)
+# Exit:  0 when every requested binary exists afterwards, 1 otherwise (each failure is named).
+set -euo pipefail
+
+# shellcheck source=scripts/lib/test-components.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/test-components.sh"
+
+GO_P="${NETPOL_AUDIT_GO_P:-2}"
+NICE="${NETPOL_AUDIT_NICE:-19}"
+BUILD_ROOT="${NETPOL_AUDIT_CACHE}/build"
+LOG_DIR="${NETPOL_AUDIT_CACHE}/logs"
+CRD_DIR="${NETPOL_AUDIT_CACHE}/crds"
+
+log() { printf '[build-test-components] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+command -v go >/dev/null 2>&1 || die "go is not on PATH (need Go >= 1.26; Debian's golang-go 1.19 is too old)"
+go_minor="$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')"
+[[ "$go_minor" =~ ^[0-9]+$ && "$go_minor" -ge 26 ]] || die "Go $(go env GOVERSION) found, need >= go1.26"
+
+components=("$@")
+[[ ${#components[@]} -gt 0 ]] || read -r -a components <<<"$NETPOL_AUDIT_ALL_COMPONENTS"
+
+mkdir -p "$NETPOL_AUDIT_BIN_DIR" "$BUILD_ROOT" "$LOG_DIR" "$CRD_DIR"
+
+ldflags_for() {
+  local component="$1" version="$2"
+  case "$component" in
+    kube-apiserver)
+      local minor
+      minor="$(echo "$version" | cut -d. -f2)"
+      echo "-s -w -X k8s.io/component-base/version.gitVersion=${version} -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=${minor} -X k8s.io/component-base/version.gitTreeState=clean"
+      ;;
+    *) echo "-s -w" ;;
+  esac
+}
+
+# The controller embeds its CRDs (pkg/crd/crds.yaml) and creates them at start-up; keep a copy for tests.
+export_controller_crds() {
+  local work="$1" version="$2" module dir
+  module="$(component_module np-controller | cut -d' ' -f1)"
+  dir="$(go -C "$work" list -mod=readonly -m -f '{{.Dir}}' "$module")"
+  if [[ -f "$dir/pkg/crd/crds.yaml" ]]; then
+    cp "$dir/pkg/crd/crds.yaml" "$CRD_DIR/np-controller-${version}.yaml"
+    chmod 0644 "$CRD_DIR/np-controller-${version}.yaml"
+    log "np-controller CRDs copied to $CRD_DIR/np-controller-${version}.yaml"
+  else
+    log "WARNING: $dir/pkg/crd/crds.yaml not found; CRDs are only created by the running controller"
+  fi
+}
+
+build_one() {
+  local component="$1" version module pkg out work logf started elapsed
+  version="$(component_version "$component")" || return 1
+  read -r module pkg <<<"$(component_module "$component")"
+  out="${NETPOL_AUDIT_BIN_DIR}/${component}-${version}"
+  if [[ -x "$out" ]]; then
+    log "${component} ${version}: already built ($out)"
+    return 0
+  fi
+  work="${BUILD_ROOT}/${component}-${version}"
+  logf="${LOG_DIR}/build-${component}-${version}.log"
+  rm -rf "$work" && mkdir -p "$work"
+  cp "${NETPOL_AUDIT_WRAPPER_DIR}/${component}/go.mod" "$work/"
+  [[ -f "${NETPOL_AUDIT_WRAPPER_DIR}/${component}/go.sum" ]] && cp "${NETPOL_AUDIT_WRAPPER_DIR}/${component}/go.sum" "$work/"
+
+  log "${component} ${version}: building ${pkg} (module ${module}); log: $logf"
+  started=$(date +%s)
+  # (set -e is inactive inside an `||` list, hence the explicit && chain)
+  {
+    if [[ ! -f "$work/go.sum" ]]; then
+      echo "go.sum not committed for ${component}: resolving with go mod tidy"
+      nice -n "$NICE" go -C "$work" mod tidy
+    fi &&
+      nice -n "$NICE" env CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -p=${GO_P} -mod=readonly" \
+        go -C "$work" build -trimpath -ldflags "$(ldflags_for "$component" "$version")" -o "${out}.partial" "$pkg"
+  } >"$logf" 2>&1 || {
+    elapsed=$(( $(date +%s) - started ))
+    log "FAILED: ${component} ${version} (module ${module}@${version}, package ${pkg}) after ${elapsed}s. Last log lines:"
+    tail -n 15 "$logf" | sed 's/^/    /' >&2
+    if grep -qE '403 Forbidden|not available|unknown revision|404 Not Found|410 Gone' "$logf"; then
+      log "  -> a module is not served by the Go module proxy (see the lines above); change the version in ${NETPOL_AUDIT_WRAPPER_DIR}/${component}/go.mod"
+    fi
+    rm -f "${out}.partial"
+    return 1
+  }
+  mv "${out}.partial" "$out"
+  elapsed=$(( $(date +%s) - started ))
+  [[ "$component" == np-controller ]] && export_controller_crds "$work" "$version"
+  log "${component} ${version}: built in ${elapsed}s -> $out ($(du -h "$out" | cut -f1))"
+  BUILT+=("${component}-${version} ${elapsed}s")
+}
+
+BUILT=()
+FAILED=()
+total_started=$(date +%s)
+for c in "${components[@]}"; do
+  build_one "$c" || FAILED+=("$c")
+done
+
+log "summary: built ${#BUILT[@]} (${BUILT[*]:-none}), total $(( $(date +%s) - total_started ))s; cache $(du -sh "$NETPOL_AUDIT_CACHE" | cut -f1) at $NETPOL_AUDIT_CACHE"
+if [[ ${#FAILED[@]} -gt 0 ]]; then
+  log "ERROR: missing binaries for: ${FAILED[*]}"
+  exit 1
+fi
