@@ -1,0 +1,196 @@
+/**
+ * The node layer: what each worker node's kernel enforces (tc filters, pinned programs, eBPF maps) against what
+ * the agent should have programmed from the PolicyEndpoints (agent.md §6).
+ */
+import type { EffectiveConfiguration, LayerOutcome, NotChecked } from '../../model/assessment';
+import type { ClusterInventory } from '../../model/cluster';
+import { findingOf, type Finding } from '../../model/finding';
+import type { Node } from '../../model/kubernetes';
+import type { RawNodeOutput } from '../../model/node-output';
+import { parseNodeBundle, type ParsedNodeBundle } from '../bundle';
+import { normaliseAgentVersion } from '../expected/agent-behaviour';
+import { CidrParser } from '../expected/cidr';
+import { computeExpectedNodeState, nodeInternalIPs, type ExpectedNodeState } from '../expected/expected-node-state';
+import type { Sha1Hex } from '../expected/veth-name';
+import { NODE_AGENT_VERSION_MISMATCH } from './checks';
+import { assessCollection, type CollectionVerdict } from './collection';
+import { IpOwners, nodeResource, type NodeCompareContext } from './context';
+import { compareFilters } from './filters';
+import { compareCpMap, compareLpmMap, comparePodState } from './maps';
+import { compareOrphanedPins, comparePrograms } from './programs';
+
+export interface NodeLayerInput {
+  readonly inventory: ClusterInventory;
+  readonly effective: EffectiveConfiguration;
+  readonly nodeOutputs: readonly RawNodeOutput[];
+  readonly sha1Hex: Sha1Hex;
+}
+
+export interface NodeAuditShared {
+  readonly inventory: ClusterInventory;
+  readonly effective: EffectiveConfiguration;
+  readonly sha1Hex: Sha1Hex;
+  readonly cidrs: CidrParser;
+  readonly owners: IpOwners;
+  readonly nodesByName: ReadonlyMap<string, Node>;
+}
+
+export function auditNodeLayer(input: NodeLayerInput): LayerOutcome {
+  const shared: NodeAuditShared = {
+    inventory: input.inventory,
+    effective: input.effective,
+    sha1Hex: input.sha1Hex,
+    cidrs: new CidrParser(),
+    owners: IpOwners.of(input.inventory),
+    nodesByName: new Map(input.inventory.nodes.map((node) => [node.metadata.name, node])),
+  };
+  const findings: Finding[] = [];
+  const notChecked: NotChecked[] = [];
+  const collected = new Set<string>();
+  for (const raw of input.nodeOutputs) {
+    collected.add(raw.nodeName);
+    const outcome = auditNodeBundle(parseNodeBundle(raw), shared);
+    findings.push(...outcome.findings);
+    notChecked.push(...outcome.notChecked);
+  }
+  notChecked.push(...uncollectedNodes(input.inventory, collected));
+  return { findings, notChecked };
+}
+
+/** Node version from node.json (`unknown` or unparsable ignored). */
+function nodeAgentVersion(bundle: ParsedNodeBundle): string | undefined {
+  const raw = bundle.nodeInfo?.agentVersion;
+  return raw === undefined || raw === 'unknown' ? undefined : normaliseAgentVersion(raw);
+}
+
+/** One node: collection, agent version, then filters, programs, maps and pins per pod identifier. */
+export function auditNodeBundle(bundle: ParsedNodeBundle, shared: NodeAuditShared): LayerOutcome {
+  const nodeName = bundle.nodeName;
+  const collection = assessCollection(bundle);
+  const findings: Finding[] = [...collection.findings];
+  const notChecked: NotChecked[] = [];
+
+  const clusterVersion = shared.effective.agentVersion;
+  const onNode = nodeAgentVersion(bundle);
+  if (onNode !== undefined && clusterVersion !== undefined && onNode !== normaliseAgentVersion(clusterVersion)) {
+    findings.push(
+      findingOf(
+        NODE_AGENT_VERSION_MISMATCH,
+        nodeResource(nodeName),
+        `node ${nodeName} runs network policy agent v${onNode} (${bundle.nodeInfo?.agentVersionSource ?? 'node.json'}), the aws-node DaemonSet image is v${clusterVersion}: the node is compared with v${onNode} behaviour (rollout in progress or a pinned image)`,
+        { expected: clusterVersion, actual: onNode, severity: 'low' },
+      ),
+    );
+  }
+
+  const node = shared.nodesByName.get(nodeName);
+  if (node === undefined) {
+    notChecked.push({
+      scope: `node ${nodeName}`,
+      reason: `${bundle.sourceDirectory} names a node that is not in the cluster inventory: nothing to compare it with`,
+    });
+    return { findings, notChecked };
+  }
+  if (collection.failed && !collection.tcAvailable) {
+    notChecked.push({ scope: `node ${nodeName}`, reason: 'neither loaded-ebpfdata nor tc filters could be read' });
+    return { findings, notChecked };
+  }
+  const expected = computeExpectedNodeState({
+    nodeName,
+    nodeIPs: nodeInternalIPs(node),
+    ...(shared.effective.ipFamily === undefined ? {} : { ipFamily: shared.effective.ipFamily }),
+    pods: shared.inventory.pods,
+    policyEndpoints: shared.inventory.policyEndpoints,
+    clusterPolicyEndpoints: shared.inventory.clusterPolicyEndpoints,
+    agentVersion: onNode ?? clusterVersion,
+    enforcementMode: shared.effective.enforcementMode,
+    sha1Hex: shared.sha1Hex,
+    cidrParser: shared.cidrs,
+  });
+  if (!expected.ok) {
+    notChecked.push({ scope: `node ${nodeName}`, reason: expected.error.message });
+    return { findings, notChecked };
+  }
+  const compared = compareNodeState(bundle, expected.value, shared, collection);
+  findings.push(...compared.findings);
+  notChecked.push(...compared.notChecked);
+  return { findings, notChecked };
+}
+
+/**
+ * Compares a parsed node with its expected state (filters, programs, maps, pins). Collection findings are not
+ * included: pass the verdict of `assessCollection` (computed here when absent).
+ */
+export function compareNodeState(
+  bundle: ParsedNodeBundle,
+  expected: ExpectedNodeState,
+  shared: Pick<NodeAuditShared, 'cidrs' | 'owners'>,
+  collection: CollectionVerdict = assessCollection(bundle),
+): LayerOutcome {
+  const nodeName = bundle.nodeName;
+  const findings: Finding[] = [];
+  const notChecked: NotChecked[] = [];
+  if (!collection.tcAvailable) {
+    notChecked.push({
+      scope: `node ${nodeName} tc filters`,
+      reason: 'no tc output was collected (no tc/ files, no veth list, or tc missing)',
+    });
+  }
+  if (collection.failed) {
+    notChecked.push({ scope: `node ${nodeName} programs and maps`, reason: 'loaded-ebpfdata could not be read' });
+  }
+  const context: NodeCompareContext = {
+    bundle,
+    expected,
+    cidrs: shared.cidrs,
+    owners: shared.owners,
+    findings,
+    filterFindings: new Set(),
+    tcAvailable: collection.tcAvailable,
+  };
+  for (const state of expected.identifiers) {
+    if (state.pods.length === 0) continue;
+    compareFilters(context, state);
+    comparePrograms(context, state);
+    if (!state.needsFilters) continue;
+    for (const direction of ['ingress', 'egress'] as const) {
+      const program = bundle.program(state.podIdentifier, direction);
+      if (program === undefined || program.maps.some((map) => map.role === 'unnamed')) continue;
+      compareLpmMap(context, state, program, direction);
+      comparePodState(context, state, program, direction);
+      compareCpMap(context, state, program, direction);
+    }
+  }
+  if (!collection.failed) compareOrphanedPins(context);
+  return { findings, notChecked };
+}
+
+/** Cluster nodes with pods selected by PolicyEndpoints but no `nodes/<name>/` directory. */
+function uncollectedNodes(inventory: ClusterInventory, collected: ReadonlySet<string>): NotChecked[] {
+  const nodeByIp = new Map<string, string>();
+  for (const node of inventory.nodes) for (const ip of nodeInternalIPs(node)) nodeByIp.set(ip, node.metadata.name);
+  const podNode = new Map(
+    inventory.pods.map((pod) => [`${pod.metadata.namespace}/${pod.metadata.name}`, pod.spec.nodeName]),
+  );
+  const selected = new Map<string, Set<string>>();
+  const endpoints = [...inventory.policyEndpoints, ...inventory.clusterPolicyEndpoints];
+  for (const endpoint of endpoints) {
+    for (const target of endpoint.spec.podSelectorEndpoints ?? []) {
+      const key = `${target.namespace}/${target.name}`;
+      const node = podNode.get(key) ?? nodeByIp.get(target.hostIP);
+      if (node === undefined || collected.has(node)) continue;
+      let pods = selected.get(node);
+      if (pods === undefined) {
+        pods = new Set();
+        selected.set(node, pods);
+      }
+      pods.add(key);
+    }
+  }
+  return [...selected]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([node, pods]) => ({
+      scope: `node ${node}`,
+      reason: `no nodes/${node}/ outputs: ${pods.size} pod(s) selected by PolicyEndpoints not checked in the kernel (${[...pods].sort().slice(0, 5).join(', ')}${pods.size > 5 ? ', …' : ''})`,
+    }));
+}

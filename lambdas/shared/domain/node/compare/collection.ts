@@ -1,0 +1,133 @@
+/**
+ * What could not be collected or parsed on a node. Never throws: every problem becomes a finding.
+ */
+import { findingOf, type Finding } from '../../model/finding';
+import { LOADED_EBPFDATA_FILE, type CollectionError, type ParsedNodeBundle } from '../bundle';
+import type { MapRole } from '../model';
+import { NODE_COLLECTION_FAILED, NODE_COLLECTION_INCOMPLETE, NODE_OUTPUT_UNPARSEABLE } from './checks';
+import { nodeResource } from './context';
+
+/** Roles the collector dumps (`dump-maps` / `dump-cp-maps`); conntrack and policy_events are not dumped. */
+const DUMPED_ROLES: ReadonlySet<MapRole> = new Set([
+  'ingress_map',
+  'egress_map',
+  'ingress_pod_state_map',
+  'egress_pod_state_map',
+  'cp_ingress_map',
+  'cp_egress_map',
+]);
+
+const FATAL_CATEGORIES: ReadonlySet<CollectionError['category']> = new Set([
+  'cli-missing',
+  'bpffs-not-mounted',
+  'pin-directory-missing',
+  'bottlerocket',
+]);
+
+export interface CollectionVerdict {
+  readonly findings: Finding[];
+  /** The agent's programs and maps are unknown (loaded-ebpfdata missing, failed or unparseable). */
+  readonly failed: boolean;
+  /** tc output can be compared. */
+  readonly tcAvailable: boolean;
+}
+
+function isFatal(error: CollectionError): boolean {
+  return FATAL_CATEGORIES.has(error.category) || error.source === LOADED_EBPFDATA_FILE;
+}
+
+export function assessCollection(bundle: ParsedNodeBundle): CollectionVerdict {
+  const node = bundle.nodeName;
+  const resource = nodeResource(node);
+  const where = (file: string): string => `${bundle.sourceDirectory}/${file}`;
+  const findings: Finding[] = [];
+
+  for (const error of bundle.parseErrors) {
+    findings.push(
+      findingOf(NODE_OUTPUT_UNPARSEABLE, resource, `${where(error.file)}:${error.line}: ${error.reason}`, {
+        actual: { file: error.file, line: error.line, reason: error.reason },
+        ...(error.file === LOADED_EBPFDATA_FILE ? { severity: 'high' as const } : {}),
+      }),
+    );
+  }
+
+  const fatal = bundle.collectionErrors.filter(isFatal);
+  const failed = bundle.loadedEbpfData === null;
+  if (fatal.length > 0 || (failed && bundle.fileCount === 0)) {
+    const reasons =
+      bundle.fileCount === 0 ? ['the node directory holds no files'] : fatal.map((error) => error.message);
+    findings.push(
+      findingOf(
+        NODE_COLLECTION_FAILED,
+        resource,
+        `node ${node} could not be collected: ${reasons.join('; ')}. Its programs, maps and filters are not checked`,
+        { actual: fatal.map((error) => ({ source: error.source, category: error.category, message: error.message })) },
+      ),
+    );
+  }
+  for (const error of bundle.collectionErrors) {
+    if (isFatal(error)) continue;
+    const message =
+      error.mapId === undefined
+        ? `collector: ${error.message}`
+        : `${where(error.source)} (map ${error.mapId}${roleText(bundle, error.mapId)}) is an error output instead of a dump: ${error.message}`;
+    findings.push(
+      findingOf(NODE_COLLECTION_INCOMPLETE, resource, message, {
+        actual: { source: error.source, category: error.category, message: error.message },
+      }),
+    );
+  }
+
+  if (!failed) findings.push(...missingDumps(bundle));
+  findings.push(...readErrors(bundle));
+
+  const tcMissing = bundle.collectionErrors.some((e) => e.category === 'tc-missing' || e.category === 'bottlerocket');
+  return { findings, failed, tcAvailable: !tcMissing && bundle.vethListAvailable };
+}
+
+function roleText(bundle: ParsedNodeBundle, id: number): string {
+  const role = bundle.mapRoles.get(id);
+  return role === undefined ? '' : `, ${role}`;
+}
+
+function missingDumps(bundle: ParsedNodeBundle): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Set<number>();
+  for (const program of bundle.loadedEbpfData?.programs ?? []) {
+    for (const map of program.maps) {
+      if (!DUMPED_ROLES.has(map.role) || seen.has(map.id)) continue;
+      seen.add(map.id);
+      if (bundle.mapDump(map.id) !== undefined) continue;
+      const file = `maps/${map.id}.txt`;
+      if (bundle.parseErrors.some((error) => error.file.startsWith(`maps/${map.id}.`))) continue;
+      findings.push(
+        findingOf(
+          NODE_COLLECTION_INCOMPLETE,
+          nodeResource(bundle.nodeName),
+          `${bundle.sourceDirectory}/${file} is missing: ${map.role} (map ${map.id}) of ${program.podIdentifier.raw} was not dumped, its contents are not checked`,
+          { expected: file },
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
+function readErrors(bundle: ParsedNodeBundle): Finding[] {
+  const findings: Finding[] = [];
+  for (const dump of bundle.maps.values()) {
+    const outcome = dump.outcome;
+    if (outcome.kind !== 'lpm-map' && outcome.kind !== 'cp-map') continue;
+    for (const error of outcome.readErrors) {
+      findings.push(
+        findingOf(
+          NODE_COLLECTION_INCOMPLETE,
+          nodeResource(bundle.nodeName),
+          `${bundle.sourceDirectory}/${dump.file}:${error.line}: an entry could not be read (${error.message}); the dump is partial`,
+          { actual: { file: dump.file, line: error.line, message: error.message } },
+        ),
+      );
+    }
+  }
+  return findings;
+}
