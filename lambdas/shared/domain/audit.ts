@@ -2,6 +2,7 @@ import { assessConfiguration } from './config';
 import { checkServicePortMapping, ClusterIndex, resolveClusterNetworkPolicies, resolveNetworkPolicies } from './control-plane/resolver';
 import { diffClusterPolicyEndpoints, diffPolicyEndpoints } from './control-plane/diff';
 import { checkStaticLimits } from './control-plane/static-limits';
+import { auditNodeLayer } from './node/compare';
 import type { AuditOptions, NotChecked } from './model/assessment';
 import type { ClusterInventory } from './model/cluster';
 import type { Finding } from './model/finding';
@@ -16,6 +17,8 @@ export interface AuditRequest {
   readonly options: AuditOptions;
   readonly source: { readonly kind: 'snapshot' | 'live'; readonly location: string };
   readonly engineVersion: string;
+  /** SHA-1 as lowercase hex, injected so the domain stays free of node:crypto (host veth names). */
+  readonly sha1Hex?: (text: string) => string;
 }
 
 function policyEndpointCounts(inventory: ClusterInventory): Map<string, number> {
@@ -70,11 +73,25 @@ export function runAudit(request: AuditRequest): AuditReport {
   for (const unavailable of inventory.unavailableKinds) {
     notChecked.push({ scope: unavailable.kind, reason: unavailable.reason });
   }
+  const nodeFindings: Finding[] = [];
   if (request.nodeOutputs === undefined) {
     notChecked.push({ scope: 'node layer', reason: 'the source has no node outputs (nodes/ in a snapshot)' });
+  } else if (request.sha1Hex === undefined) {
+    notChecked.push({ scope: 'node layer', reason: 'no SHA-1 implementation was provided to derive host veth names' });
+  } else {
+    const node = auditNodeLayer({
+      inventory,
+      effective: config.effective,
+      nodeOutputs: request.nodeOutputs,
+      sha1Hex: request.sha1Hex,
+    });
+    nodeFindings.push(...node.findings);
+    notChecked.push(...node.notChecked);
   }
 
-  const findings = [...inventory.inputFindings, ...config.findings, ...controlPlane].sort(compareFindings);
+  const findings = [...inventory.inputFindings, ...config.findings, ...controlPlane, ...nodeFindings].sort(
+    compareFindings,
+  );
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     cluster: { name: inventory.clusterName, source: request.source.kind, location: request.source.location },

@@ -4,6 +4,7 @@ import { RESOLVER_CHECKS } from './control-plane/resolver/checks';
 import { STATIC_LIMIT_CHECKS } from './control-plane/static-limits/checks';
 import { INPUT_CHECKS } from './inventory/checks';
 import type { CheckDefinition } from './model/finding';
+import { NODE_CHECKS } from './node/compare';
 
 /** Every check the engine can report; docs/checks.md is generated from this list. */
 export const CHECK_CATALOG: readonly CheckDefinition[] = [
@@ -12,4 +13,5 @@ export const CHECK_CATALOG: readonly CheckDefinition[] = [
   ...DIFF_CHECKS,
   ...RESOLVER_CHECKS,
   ...STATIC_LIMIT_CHECKS,
+  ...NODE_CHECKS,
 ];

@@ -56,7 +56,8 @@ describe('netpol-audit CLI', () => {
     expect(report.policies).toEqual([
       expect.objectContaining({ name: 'access-nginx', namespace: 'default', selectedPods: 1, ingressEntries: 1, policyEndpoints: 1 }),
     ]);
-    expect(report.inputs).toMatchObject({ networkPolicies: 1, policyEndpoints: 1, pods: 7, nodes: 1 });
+    expect(report.inputs).toMatchObject({ networkPolicies: 1, policyEndpoints: 1, pods: 7, nodes: 1, nodeOutputs: 1 });
+    expect(report.notChecked).toEqual([]);
     const markdown = await readFile(join(out, 'report.md'), 'utf8');
     expect(markdown).toContain('# Network policy audit: seed-cluster');
     expect(markdown).toContain('### NetworkPolicy default/access-nginx');
@@ -81,6 +82,8 @@ describe('netpol-audit CLI', () => {
       'CP-SVC-PORT-UNMAPPED batch-to-ledger',
       'CP-LIMIT-HOSTNETWORK-SELECTED monitoring-ingress',
       'CP-LIMIT-SHARED-POD-IDENTIFIER report-export',
+      'NODE-FILTER-PROGRAM-MISMATCH web-6c9f8d7b5-k2x8p',
+      'NODE-COLLECTION-FAILED ip-10-0-2-40.eu-west-1.compute.internal',
     ]) {
       expect(found).toContain(planted);
     }
