@@ -3,6 +3,7 @@ import packageJson from '../package.json';
 import { InputError } from '../lambdas/shared/domain/errors';
 import { auditCommand } from './commands/audit';
 import { EXIT_CLEAN, EXIT_INTERNAL, EXIT_USAGE } from './commands/exit-codes';
+import { explainCommand } from './commands/explain';
 import { resolveCommand } from './commands/resolve';
 
 function buildProgram(setExitCode: (code: number) => void): Command {
@@ -11,7 +12,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .version(packageJson.version)
     .exitOverride()
     .showHelpAfterError();
-  for (const command of [auditCommand(setExitCode), resolveCommand(setExitCode)]) {
+  for (const command of [auditCommand(setExitCode), resolveCommand(setExitCode), explainCommand(setExitCode)]) {
     program.addCommand(command.exitOverride().showHelpAfterError());
   }
   return program;
@@ -33,7 +34,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`netpol-audit: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`netpol-audit: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `netpol-audit: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return EXIT_INTERNAL;
   }
 }

@@ -1,0 +1,106 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { SnapshotDirectory } from '../../lambdas/shared/adapters/snapshot/snapshot-directory';
+import { assessConfiguration } from '../../lambdas/shared/domain/config';
+import {
+  explainFlow,
+  parseFlowEndpoint,
+  UnknownEndpointError,
+  type FlowExplanation,
+  type LayerName,
+} from '../../lambdas/shared/domain/explain';
+import { Protocol } from '../../lambdas/shared/domain/model/kubernetes';
+import { parseNodeBundle } from '../../lambdas/shared/domain/node/bundle';
+import { sha1Hex } from './audit';
+import { EXIT_CLEAN, EXIT_USAGE, type ExitCodeSink } from './exit-codes';
+
+interface ExplainFlags {
+  snapshot: string;
+  from: string;
+  to: string;
+  port: number;
+  protocol: Protocol;
+  json?: boolean;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) throw new InvalidArgumentError('expected a port number 1-65535');
+  return port;
+}
+
+function parseProtocol(value: string): Protocol {
+  const parsed = Protocol.safeParse(value.toUpperCase());
+  if (!parsed.success) throw new InvalidArgumentError(`expected one of ${Protocol.options.join(', ')}`);
+  return parsed.data;
+}
+
+const LAYERS: readonly LayerName[] = ['intent', 'policyEndpoint', 'kernel'];
+
+function renderText(explanation: FlowExplanation): string {
+  const { flow } = explanation;
+  const lines = [
+    `flow ${flow.from} (${flow.fromIp}) -> ${flow.to} (${flow.toIp}) ${flow.protocol}/${flow.port}`,
+    ...LAYERS.map((layer) => `${layer.padEnd(15)}${explanation[layer].verdict.padEnd(8)}${explanation[layer].reason}`),
+  ];
+  if (explanation.disagreements.length === 0) lines.push('disagreements: none');
+  else {
+    lines.push('disagreements:');
+    for (const disagreement of explanation.disagreements) lines.push(`  - ${disagreement.description}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function explain(flags: ExplainFlags): Promise<number> {
+  let from;
+  let to;
+  try {
+    from = parseFlowEndpoint(flags.from);
+    to = parseFlowEndpoint(flags.to);
+  } catch (error) {
+    if (error instanceof UnknownEndpointError) {
+      process.stderr.write(`netpol-audit explain: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+  const source = new SnapshotDirectory(flags.snapshot);
+  const inventory = await source.readInventory();
+  const nodeBundles = (await source.hasNodeOutputs()) ? (await source.readNodeOutputs()).map(parseNodeBundle) : undefined;
+  let explanation: FlowExplanation;
+  try {
+    explanation = explainFlow({
+      inventory,
+      ...(nodeBundles === undefined ? {} : { nodeBundles }),
+      configuration: assessConfiguration(inventory).effective,
+      flow: { from, to, port: flags.port, protocol: flags.protocol },
+      sha1Hex,
+    });
+  } catch (error) {
+    if (error instanceof UnknownEndpointError) {
+      process.stderr.write(`netpol-audit explain: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+  if (flags.json === true) {
+    const { flow, intent, policyEndpoint, kernel, disagreements } = explanation;
+    process.stdout.write(`${JSON.stringify({ flow, intent, policyEndpoint, kernel, disagreements }, null, 2)}\n`);
+  } else {
+    process.stdout.write(renderText(explanation));
+  }
+  return EXIT_CLEAN;
+}
+
+export function explainCommand(setExitCode: ExitCodeSink): Command {
+  return new Command('explain')
+    .description('explain whether one flow is allowed by the policies, the PolicyEndpoints and the kernel maps')
+    .requiredOption('--snapshot <dir>', 'snapshot directory')
+    .requiredOption('--from <endpoint>', 'source: <namespace>/<pod> or an IP')
+    .requiredOption('--to <endpoint>', 'destination: <namespace>/<pod> or an IP')
+    .requiredOption('--port <n>', 'destination port', parsePort)
+    .addOption(new Option('--protocol <protocol>', 'TCP, UDP or SCTP').default('TCP').argParser(parseProtocol))
+    .option('--json', 'print the explanation as JSON')
+    .action(async (flags: ExplainFlags) => {
+      setExitCode(await explain(flags));
+    });
+}

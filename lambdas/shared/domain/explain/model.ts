@@ -1,0 +1,151 @@
+import type { EffectiveConfiguration } from '../model/assessment';
+import type { ClusterInventory } from '../model/cluster';
+import type { Pod, Protocol } from '../model/kubernetes';
+import type { ParsedNodeBundle } from '../node/bundle';
+
+export type Verdict = 'allow' | 'deny' | 'unknown';
+/** `egress`: the source pod's outbound side; `ingress`: the destination pod's inbound side. */
+export type Side = 'ingress' | 'egress';
+export type LayerName = 'intent' | 'policyEndpoint' | 'kernel';
+
+export type FlowEndpoint = { readonly namespace: string; readonly pod: string } | { readonly ip: string };
+
+export interface Flow {
+  readonly from: FlowEndpoint;
+  readonly to: FlowEndpoint;
+  readonly port: number;
+  /** Default TCP. */
+  readonly protocol?: Protocol;
+}
+
+/** A flow endpoint after lookup: always an IP; `pod` when it is (or its IP belongs to) a pod of the inventory. */
+export interface LocatedEndpoint {
+  readonly ip: string;
+  readonly pod?: Pod;
+  /** `namespace/name` for pods, the IP otherwise. */
+  readonly label: string;
+}
+
+export type DecidedBy =
+  | {
+      readonly kind: 'NetworkPolicy' | 'ApplicationNetworkPolicy';
+      readonly namespace: string;
+      readonly name: string;
+      readonly direction: Side;
+      /** 1-based rule number in `spec.ingress` / `spec.egress`; absent when isolation without a matching rule decided. */
+      readonly rule?: number;
+    }
+  | {
+      readonly kind: 'ClusterNetworkPolicy';
+      readonly name: string;
+      readonly tier: 'Admin' | 'Baseline';
+      readonly priority: number;
+      readonly direction: Side;
+      readonly rule: number;
+      readonly ruleName?: string;
+      readonly action: 'Accept' | 'Deny' | 'Pass';
+    }
+  | {
+      readonly kind: 'PolicyEndpoint';
+      readonly namespace: string;
+      readonly name: string;
+      readonly policyRef: string;
+      readonly direction: Side;
+      /** 1-based index in `spec.ingress` / `spec.egress`; absent when isolation without a matching entry decided. */
+      readonly entry?: number;
+      readonly cidr?: string;
+      readonly except?: readonly string[];
+    }
+  | {
+      readonly kind: 'ClusterPolicyEndpoint';
+      readonly name: string;
+      readonly policyRef: string;
+      readonly tier: 'Admin' | 'Baseline';
+      readonly priority: number;
+      readonly direction: Side;
+      readonly entry: number;
+      readonly cidr: string;
+      readonly action: 'Accept' | 'Deny' | 'Pass';
+    }
+  | {
+      readonly kind: 'map';
+      readonly node: string;
+      readonly podIdentifier: string;
+      readonly map: string;
+      readonly mapId: number;
+      /** LPM key (`ip/prefix`) or pod-state key. */
+      readonly key?: string;
+      /** Value slot index as printed. */
+      readonly slot?: number;
+      /** Line in the dump file. */
+      readonly line?: number;
+      readonly file?: string;
+    }
+  | { readonly kind: 'default'; readonly detail: string };
+
+export interface SideVerdict {
+  readonly side: Side;
+  /** `namespace/name` of the pod whose side this is. */
+  readonly pod: string;
+  readonly verdict: Verdict;
+  readonly reason: string;
+  readonly decidedBy?: DecidedBy;
+}
+
+export interface LayerVerdict {
+  readonly verdict: Verdict;
+  readonly reason: string;
+  /** The decisive side's decider: the denying side on deny, else the destination's ingress side. */
+  readonly decidedBy?: DecidedBy;
+  readonly sides: readonly SideVerdict[];
+}
+
+export interface Disagreement {
+  readonly between: readonly [LayerName, LayerName];
+  /** The pod side on which the layers differ; absent when only the combined verdicts differ. */
+  readonly side?: Side;
+  readonly verdicts: Readonly<Partial<Record<LayerName, Verdict>>>;
+  readonly description: string;
+}
+
+export interface FlowExplanation {
+  readonly flow: {
+    readonly from: string;
+    readonly fromIp: string;
+    readonly to: string;
+    readonly toIp: string;
+    readonly port: number;
+    readonly protocol: Protocol;
+  };
+  readonly intent: LayerVerdict;
+  readonly policyEndpoint: LayerVerdict;
+  readonly kernel: LayerVerdict;
+  readonly disagreements: readonly Disagreement[];
+}
+
+export interface ExplainInput {
+  readonly inventory: ClusterInventory;
+  /** Parsed node outputs; absent when the source has none (the kernel layer is then unknown). */
+  readonly nodeBundles?: readonly ParsedNodeBundle[];
+  readonly configuration: EffectiveConfiguration;
+  readonly flow: Flow;
+  /** SHA-1 as lowercase hex (host veth names); without it tc attachment is not checked. */
+  readonly sha1Hex?: (text: string) => string;
+}
+
+/** What every layer evaluates for one side of the flow. */
+export interface SideQuestion {
+  readonly side: Side;
+  /** The pod whose policies apply on this side. */
+  readonly subject: Pod;
+  /** The other end of the flow. */
+  readonly peer: LocatedEndpoint;
+  /** Destination pod (for named ports): the subject on ingress, the peer's pod on egress. */
+  readonly destinationPod: Pod | undefined;
+  readonly port: number;
+  readonly protocol: Protocol;
+}
+
+export function podLabel(pod: Pod): string {
+  return `${pod.metadata.namespace}/${pod.metadata.name}`;
+}
