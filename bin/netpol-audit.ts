@@ -5,6 +5,7 @@ import { auditCommand } from './commands/audit';
 import { EXIT_CLEAN, EXIT_INTERNAL, EXIT_USAGE } from './commands/exit-codes';
 import { explainCommand } from './commands/explain';
 import { resolveCommand } from './commands/resolve';
+import { snapshotCommand } from './commands/snapshot';
 
 function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('netpol-audit')
@@ -12,7 +13,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .version(packageJson.version)
     .exitOverride()
     .showHelpAfterError();
-  for (const command of [auditCommand(setExitCode), resolveCommand(setExitCode), explainCommand(setExitCode)]) {
+  for (const command of [auditCommand(setExitCode), snapshotCommand(setExitCode), resolveCommand(setExitCode), explainCommand(setExitCode)]) {
     program.addCommand(command.exitOverride().showHelpAfterError());
   }
   return program;
@@ -34,9 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`netpol-audit: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(
-      `netpol-audit: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    process.stderr.write(`netpol-audit: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT_INTERNAL;
   }
 }

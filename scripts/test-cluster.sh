@@ -15,10 +15,13 @@
 #                                  spec-derived PolicyEndpoint CRD) | off
 #   NETPOL_AUDIT_CONTROLLER_ARGS   extra controller flags, e.g. "--endpoint-chunk-size=3"
 #   NETPOL_AUDIT_START_TIMEOUT     seconds per wait step (default 90)
+#   NETPOL_AUDIT_SERVICE_CIDR_REQUEST  service CIDR (default 10.100.0.0/16), e.g. to load a snapshot whose
+#                                  Services have ClusterIPs from another range
 #
 # The env file (<state-dir>/cluster.env, KEY=VALUE lines, shell-sourceable) contains:
 #   NETPOL_AUDIT_STATE_DIR, NETPOL_AUDIT_APISERVER_URL, NETPOL_AUDIT_CA_FILE,
-#   NETPOL_AUDIT_ADMIN_KUBECONFIG, NETPOL_AUDIT_AUDITOR_KUBECONFIG, NETPOL_AUDIT_ADMIN_TOKEN_FILE,
+#   NETPOL_AUDIT_ADMIN_KUBECONFIG, NETPOL_AUDIT_AUDITOR_KUBECONFIG, NETPOL_AUDIT_OUTSIDER_KUBECONFIG,
+#   NETPOL_AUDIT_ADMIN_TOKEN_FILE,
 #   NETPOL_AUDIT_AUDITOR_TOKEN_FILE, NETPOL_AUDIT_AUDITOR_GROUP, NETPOL_AUDIT_KUBE_VERSION,
 #   NETPOL_AUDIT_ETCD_URL, NETPOL_AUDIT_CONTROLLER (running|absent), NETPOL_AUDIT_CONTROLLER_VERSION,
 #   NETPOL_AUDIT_CONTROLLER_HEALTH_URL, NETPOL_AUDIT_CONTROLLER_METRICS_URL, NETPOL_AUDIT_SERVICE_CIDR
@@ -31,7 +34,7 @@ RUN_DIR="${NETPOL_AUDIT_CACHE}/run"
 LAST_STATE_POINTER="${RUN_DIR}/last-state-dir"
 TIMEOUT="${NETPOL_AUDIT_START_TIMEOUT:-90}"
 CONTROLLER_MODE="${NETPOL_AUDIT_CONTROLLER:-required}"
-SERVICE_CIDR="10.100.0.0/16"
+SERVICE_CIDR="${NETPOL_AUDIT_SERVICE_CIDR_REQUEST:-10.100.0.0/16}"
 AUDITOR_GROUP="netpol-audit:auditors"
 PE_CRD="policyendpoints.networking.k8s.aws"
 FALLBACK_CRD="${NETPOL_AUDIT_REPO_ROOT}/test/integration/infra/crds/${PE_CRD}.yaml"
@@ -122,10 +125,13 @@ write_pki_and_auth() {
   )
   openssl rand -hex 32 >"$STATE/auth/admin.token"
   openssl rand -hex 32 >"$STATE/auth/auditor.token"
+  openssl rand -hex 32 >"$STATE/auth/outsider.token"
   chmod 0600 "$STATE"/auth/*.token "$STATE"/pki/*.key
   {
     printf '%s,admin,uid-admin,"system:masters"\n' "$(cat "$STATE/auth/admin.token")"
     printf '%s,auditor,uid-auditor,"%s"\n' "$(cat "$STATE/auth/auditor.token")" "$AUDITOR_GROUP"
+    # authenticated, in no group of its own: what an identity without the audit binding can read
+    printf '%s,outsider,uid-outsider\n' "$(cat "$STATE/auth/outsider.token")"
   } >"$STATE/auth/tokens.csv"
   chmod 0600 "$STATE/auth/tokens.csv"
 }
@@ -231,6 +237,7 @@ cmd_start() {
 
   write_kubeconfig admin
   write_kubeconfig auditor
+  write_kubeconfig outsider
 
   local controller_state=absent health_url="" metrics_url=""
   if [[ -n "$ctl_bin" ]]; then
@@ -257,6 +264,7 @@ NETPOL_AUDIT_APISERVER_URL=$APISERVER_URL
 NETPOL_AUDIT_CA_FILE=$STATE/pki/ca.crt
 NETPOL_AUDIT_ADMIN_KUBECONFIG=$STATE/admin.kubeconfig
 NETPOL_AUDIT_AUDITOR_KUBECONFIG=$STATE/auditor.kubeconfig
+NETPOL_AUDIT_OUTSIDER_KUBECONFIG=$STATE/outsider.kubeconfig
 NETPOL_AUDIT_ADMIN_TOKEN_FILE=$STATE/auth/admin.token
 NETPOL_AUDIT_AUDITOR_TOKEN_FILE=$STATE/auth/auditor.token
 NETPOL_AUDIT_AUDITOR_GROUP=$AUDITOR_GROUP

@@ -5,10 +5,14 @@ import { basename, join, resolve } from 'node:path';
 import packageJson from '../../package.json';
 import { SnapshotDirectory } from '../../lambdas/shared/adapters/snapshot/snapshot-directory';
 import { runAudit } from '../../lambdas/shared/domain/audit';
+import { InputError } from '../../lambdas/shared/domain/errors';
+import type { ClusterInventory } from '../../lambdas/shared/domain/model/cluster';
+import type { RawNodeOutput } from '../../lambdas/shared/domain/model/node-output';
 import type { EnforcementMode } from '../../lambdas/shared/domain/model/assessment';
 import { atLeast, Severity } from '../../lambdas/shared/domain/model/finding';
 import { renderMarkdown, renderSummary } from '../../lambdas/shared/domain/report/render-markdown';
 import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
+import { liveOptions, openLive, requireKubeconfigFor, type LiveFlags } from './live-options';
 
 export function sha1Hex(text: string): string {
   return createHash('sha1').update(text).digest('hex');
@@ -20,26 +24,52 @@ function parseSeverity(value: string): Severity {
   return parsed.data;
 }
 
-interface AuditFlags {
-  snapshot: string;
+interface AuditFlags extends LiveFlags {
+  snapshot?: string;
   out?: string;
   failOn: Severity;
   desiredMode?: EnforcementMode;
 }
 
-async function audit(flags: AuditFlags): Promise<number> {
-  const source = new SnapshotDirectory(flags.snapshot);
+interface AuditInput {
+  readonly inventory: ClusterInventory;
+  readonly nodeOutputs: RawNodeOutput[] | undefined;
+  readonly source: { kind: 'snapshot' | 'live'; location: string };
+  readonly defaultOut: string;
+}
+
+async function readInput(flags: AuditFlags): Promise<AuditInput> {
+  requireKubeconfigFor(flags);
+  if ((flags.snapshot === undefined) === (flags.kubeconfig === undefined)) {
+    throw new InputError('give exactly one of --snapshot <dir> or --kubeconfig <file>');
+  }
+  if (flags.kubeconfig !== undefined) {
+    const live = await openLive({ ...flags, kubeconfig: flags.kubeconfig });
+    return {
+      inventory: await live.source.readInventory(),
+      nodeOutputs: undefined,
+      source: { kind: 'live', location: live.location },
+      defaultOut: join('out', live.clusterName),
+    };
+  }
+  const snapshot = flags.snapshot ?? '';
+  const source = new SnapshotDirectory(snapshot);
   const inventory = await source.readInventory();
   const nodeOutputs = (await source.hasNodeOutputs()) ? await source.readNodeOutputs() : undefined;
+  return { inventory, nodeOutputs, source: { kind: 'snapshot', location: snapshot }, defaultOut: join('out', basename(resolve(snapshot))) };
+}
+
+async function audit(flags: AuditFlags): Promise<number> {
+  const { inventory, nodeOutputs, source, defaultOut } = await readInput(flags);
   const report = runAudit({
     inventory,
     ...(nodeOutputs === undefined ? {} : { nodeOutputs }),
     options: { now: new Date(), ...(flags.desiredMode === undefined ? {} : { desiredMode: flags.desiredMode }) },
-    source: { kind: 'snapshot', location: flags.snapshot },
+    source,
     engineVersion: packageJson.version,
     sha1Hex,
   });
-  const outDirectory = flags.out ?? join('out', basename(resolve(flags.snapshot)));
+  const outDirectory = flags.out ?? defaultOut;
   await mkdir(outDirectory, { recursive: true });
   const jsonPath = join(outDirectory, 'report.json');
   const markdownPath = join(outDirectory, 'report.md');
@@ -50,15 +80,16 @@ async function audit(flags: AuditFlags): Promise<number> {
 }
 
 export function auditCommand(setExitCode: ExitCodeSink): Command {
-  return new Command('audit')
-    .description('audit a cluster snapshot and write report.json and report.md')
-    .requiredOption('--snapshot <dir>', 'snapshot directory (docs/snapshot.md)')
-    .option('--out <dir>', 'output directory (default: out/<snapshot name>)')
+  const command = new Command('audit')
+    .description('audit a cluster snapshot, or a live cluster through a kubeconfig, and write report.json and report.md')
+    .option('--snapshot <dir>', 'snapshot directory (docs/snapshot.md)')
+    .option('--out <dir>', 'output directory (default: out/<snapshot or cluster name>)')
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').default('high').argParser(parseSeverity),
     )
-    .addOption(new Option('--desired-mode <mode>', 'the enforcement mode you expect').choices(['standard', 'strict']))
-    .action(async (flags: AuditFlags) => {
+    .addOption(new Option('--desired-mode <mode>', 'the enforcement mode you expect').choices(['standard', 'strict']));
+  for (const option of liveOptions()) command.addOption(option);
+  return command.action(async (flags: AuditFlags) => {
       setExitCode(await audit(flags));
     });
 }

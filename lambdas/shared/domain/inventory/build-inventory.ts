@@ -256,43 +256,64 @@ function parseAwsObject<T>(
   return undefined;
 }
 
+/**
+ * Incremental form of `buildInventory` for sources that read page by page: each document is projected and
+ * dropped as soon as it is added, so only the projected objects stay in memory. `finish()` gives exactly what
+ * `buildInventory` would give for the same documents in the same order.
+ */
+export class InventoryAccumulator {
+  private readonly builder = new InventoryBuilder();
+
+  constructor(private readonly clusterName: string) {}
+
+  addDocument(document: KubernetesDocument): void {
+    for (const located of objectsOf(document)) this.builder.add(located);
+  }
+
+  finish(extra: Omit<InventoryInput, 'clusterName' | 'documents'> = {}): ClusterInventory {
+    const builder = this.builder;
+    const findings = builder.findings;
+    const eksCluster = parseAwsObject(extra.eksCluster, EksCluster, 'cluster', 'EksCluster', findings);
+    const vpcCniAddon = parseAwsObject(extra.vpcCniAddon, EksAddon, 'addon', 'EksAddon', findings);
+    const unavailableKinds = extra.unavailableKinds ?? [];
+    for (const unavailable of unavailableKinds) {
+      findings.push(
+        findingOf(
+          INPUT_KIND_UNAVAILABLE,
+          { kind: unavailable.kind, name: '*' },
+          `${unavailable.kind} could not be listed: ${unavailable.reason}; checks that need it were not run`,
+        ),
+      );
+    }
+    return {
+      clusterName: eksCluster?.name ?? this.clusterName,
+      namespaces: [...builder.namespaces.values()],
+      pods: [...builder.pods.values()],
+      services: [...builder.services.values()],
+      nodes: [...builder.nodes.values()],
+      networkPolicies: [...builder.networkPolicies.values()],
+      policyEndpoints: [...builder.policyEndpoints.values()],
+      applicationNetworkPolicies: [...builder.applicationNetworkPolicies.values()],
+      clusterNetworkPolicies: [...builder.clusterNetworkPolicies.values()],
+      clusterPolicyEndpoints: [...builder.clusterPolicyEndpoints.values()],
+      ignoredKinds: builder.ignoredKinds,
+      inputFindings: findings,
+      unavailableKinds,
+      ...(builder.awsNodeDaemonSet === undefined ? {} : { awsNodeDaemonSet: builder.awsNodeDaemonSet }),
+      ...(builder.vpcCniConfigMap === undefined ? {} : { vpcCniConfigMap: builder.vpcCniConfigMap }),
+      ...(eksCluster === undefined ? {} : { eksCluster }),
+      ...(vpcCniAddon === undefined ? {} : { vpcCniAddon }),
+    };
+  }
+}
+
 /** Classifies, validates and indexes decoded documents. Never throws on bad objects: they become findings. */
 export function buildInventory(input: InventoryInput): ClusterInventory {
-  const builder = new InventoryBuilder();
-  for (const document of input.documents) {
-    for (const located of objectsOf(document)) builder.add(located);
-  }
-  const findings = builder.findings;
-  const eksCluster = parseAwsObject(input.eksCluster, EksCluster, 'cluster', 'EksCluster', findings);
-  const vpcCniAddon = parseAwsObject(input.vpcCniAddon, EksAddon, 'addon', 'EksAddon', findings);
-  const unavailableKinds = input.unavailableKinds ?? [];
-  for (const unavailable of unavailableKinds) {
-    findings.push(
-      findingOf(
-        INPUT_KIND_UNAVAILABLE,
-        { kind: unavailable.kind, name: '*' },
-        `${unavailable.kind} could not be listed: ${unavailable.reason}; checks that need it were not run`,
-      ),
-    );
-  }
-  const inventory: ClusterInventory = {
-    clusterName: eksCluster?.name ?? input.clusterName,
-    namespaces: [...builder.namespaces.values()],
-    pods: [...builder.pods.values()],
-    services: [...builder.services.values()],
-    nodes: [...builder.nodes.values()],
-    networkPolicies: [...builder.networkPolicies.values()],
-    policyEndpoints: [...builder.policyEndpoints.values()],
-    applicationNetworkPolicies: [...builder.applicationNetworkPolicies.values()],
-    clusterNetworkPolicies: [...builder.clusterNetworkPolicies.values()],
-    clusterPolicyEndpoints: [...builder.clusterPolicyEndpoints.values()],
-    ignoredKinds: builder.ignoredKinds,
-    inputFindings: findings,
-    unavailableKinds,
-    ...(builder.awsNodeDaemonSet === undefined ? {} : { awsNodeDaemonSet: builder.awsNodeDaemonSet }),
-    ...(builder.vpcCniConfigMap === undefined ? {} : { vpcCniConfigMap: builder.vpcCniConfigMap }),
-    ...(eksCluster === undefined ? {} : { eksCluster }),
-    ...(vpcCniAddon === undefined ? {} : { vpcCniAddon }),
-  };
-  return inventory;
+  const accumulator = new InventoryAccumulator(input.clusterName);
+  for (const document of input.documents) accumulator.addDocument(document);
+  return accumulator.finish({
+    ...(input.eksCluster === undefined ? {} : { eksCluster: input.eksCluster }),
+    ...(input.vpcCniAddon === undefined ? {} : { vpcCniAddon: input.vpcCniAddon }),
+    ...(input.unavailableKinds === undefined ? {} : { unavailableKinds: input.unavailableKinds }),
+  });
 }

@@ -1,0 +1,68 @@
+import { Command } from 'commander';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import packageJson from '../../package.json';
+import { SnapshotWriter } from '../../lambdas/shared/adapters/kubernetes/snapshot-writer';
+import { InputError } from '../../lambdas/shared/domain/errors';
+import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
+import { liveOptions, openLive, type LiveFlags } from './live-options';
+
+interface SnapshotFlags extends LiveFlags {
+  out: string;
+}
+
+async function isNonEmptyDirectory(path: string): Promise<boolean> {
+  try {
+    return (await readdir(path)).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+async function snapshot(flags: SnapshotFlags): Promise<number> {
+  if (flags.kubeconfig === undefined) throw new InputError('snapshot needs --kubeconfig <file>');
+  const k8sDirectory = join(flags.out, 'k8s');
+  if (await isNonEmptyDirectory(k8sDirectory)) throw new InputError('already holds a snapshot (k8s/ is not empty); choose an empty --out', flags.out);
+  const live = await openLive({ ...flags, kubeconfig: flags.kubeconfig });
+  await mkdir(k8sDirectory, { recursive: true });
+  const writer = new SnapshotWriter(k8sDirectory);
+  const takenAt = new Date().toISOString();
+  let summary;
+  try {
+    summary = await live.reader.read(writer);
+  } finally {
+    await writer.finish([]);
+  }
+  await writer.finish(summary.unavailableKinds.map((entry) => entry.kind));
+  await writeFile(
+    join(flags.out, 'snapshot.json'),
+    `${JSON.stringify(
+      {
+        clusterName: live.clusterName,
+        source: live.location,
+        takenAt,
+        tool: { name: 'eks-netpol-audit', version: packageJson.version },
+        objects: summary.objects,
+        unavailableKinds: summary.unavailableKinds,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  process.stdout.write(`snapshot of ${live.location}: ${summary.objects} objects in ${summary.requests} requests, wrote ${flags.out}\n`);
+  if (summary.unavailableKinds.length === 0) return EXIT_CLEAN;
+  for (const entry of summary.unavailableKinds) process.stderr.write(`netpol-audit: snapshot incomplete: ${entry.kind}: ${entry.reason}\n`);
+  return EXIT_FINDINGS;
+}
+
+export function snapshotCommand(setExitCode: ExitCodeSink): Command {
+  const command = new Command('snapshot')
+    .description(
+      'write a live cluster as a snapshot directory (docs/snapshot.md); exit 1 when some kinds could not be read (listed in snapshot.json)',
+    )
+    .requiredOption('--out <dir>', 'snapshot directory to create (its k8s/ must not exist or be empty)');
+  for (const option of liveOptions()) command.addOption(option);
+  return command.action(async (flags: SnapshotFlags) => {
+    setExitCode(await snapshot(flags));
+  });
+}

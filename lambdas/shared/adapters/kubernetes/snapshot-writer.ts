@@ -1,0 +1,80 @@
+import { open, rm, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { ListPage, PageSink } from './kubernetes-reader';
+import type { ListedResource, NamedResource } from './resources';
+
+const PageItems = z.object({ items: z.array(z.unknown()).nullable() }).loose();
+const ObjectWithMetadata = z.object({ metadata: z.object({}).loose() }).loose();
+
+/** `kubectl get -o json` output carries managedFields too, but they are large and nothing reads them. */
+function cleaned(object: unknown, apiVersion: string, kind: string): unknown {
+  const parsed = ObjectWithMetadata.safeParse(object);
+  if (!parsed.success) return object;
+  const metadata = { ...parsed.data.metadata };
+  delete metadata.managedFields;
+  return { apiVersion, kind, ...parsed.data, metadata };
+}
+
+/**
+ * Writes what the reader fetches into a snapshot's `k8s/` directory (docs/snapshot.md) as it arrives: one
+ * `List` file per listed kind, items appended page by page, and one file per named object. Only the current
+ * page is in memory.
+ */
+export class SnapshotWriter implements PageSink {
+  private current: { resource: ListedResource; handle: FileHandle; first: boolean } | undefined;
+  readonly written = new Map<string, string>();
+
+  constructor(private readonly k8sDirectory: string) {}
+
+  async page(resource: ListedResource, page: ListPage): Promise<void> {
+    if (this.current?.resource !== resource) {
+      await this.closeCurrent();
+      const path = join(this.k8sDirectory, resource.snapshotFile);
+      const handle = await open(path, 'w');
+      await handle.write('{"apiVersion":"v1","kind":"List","metadata":{"resourceVersion":""},"items":[');
+      this.current = { resource, handle, first: true };
+      this.written.set(resource.kind, path);
+    }
+    const parsed = PageItems.safeParse(page.content);
+    const items = parsed.success ? (parsed.data.items ?? []) : [];
+    if (items.length === 0) return;
+    const chunk = items.map((item) => `\n${JSON.stringify(cleaned(item, resource.apiVersion, resource.kind))}`).join(',');
+    await this.current.handle.write(this.current.first ? chunk : `,${chunk}`);
+    this.current.first = false;
+  }
+
+  async object(resource: NamedResource, _source: string, object: unknown): Promise<void> {
+    await this.closeCurrent();
+    const path = join(this.k8sDirectory, resource.snapshotFile);
+    const handle = await open(path, 'w');
+    try {
+      await handle.write(`${JSON.stringify(cleaned(object, resource.apiVersion, resource.kind), null, 2)}\n`);
+    } finally {
+      await handle.close();
+    }
+    this.written.set(resource.kind, path);
+  }
+
+  /** Closes the last file; removes the files of kinds that could not be read completely. */
+  async finish(incompleteKinds: readonly string[]): Promise<void> {
+    await this.closeCurrent();
+    for (const kind of incompleteKinds) {
+      const path = this.written.get(kind);
+      if (path === undefined) continue;
+      await rm(path, { force: true });
+      this.written.delete(kind);
+    }
+  }
+
+  private async closeCurrent(): Promise<void> {
+    if (this.current === undefined) return;
+    const { handle } = this.current;
+    this.current = undefined;
+    try {
+      await handle.write('\n]}\n');
+    } finally {
+      await handle.close();
+    }
+  }
+}
