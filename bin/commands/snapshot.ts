@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import packageJson from '../../package.json';
+import type { ReadSummary } from '../../lambdas/shared/adapters/kubernetes/kubernetes-reader';
 import { SnapshotWriter } from '../../lambdas/shared/adapters/kubernetes/snapshot-writer';
 import { InputError } from '../../lambdas/shared/domain/errors';
 import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
@@ -27,11 +28,12 @@ async function snapshot(flags: SnapshotFlags): Promise<number> {
   await mkdir(k8sDirectory, { recursive: true });
   const writer = new SnapshotWriter(k8sDirectory);
   const takenAt = new Date().toISOString();
-  let summary;
+  let summary: ReadSummary;
   try {
     summary = await live.reader.read(writer);
-  } finally {
+  } catch (error) {
     await writer.finish([]);
+    throw error;
   }
   await writer.finish(summary.unavailableKinds.map((entry) => entry.kind));
   await writeFile(

@@ -55,3 +55,40 @@ describe('SnapshotDirectory', () => {
     expect(await new SnapshotDirectory(directory).readNodeOutputs()).toEqual([]);
   });
 });
+
+describe('SnapshotDirectory with a snapshot.json manifest', () => {
+  let directory: string;
+
+  beforeEach(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'snapshot-manifest-'));
+    await mkdir(join(directory, 'k8s'));
+    await writeFile(join(directory, 'k8s', 'namespaces.json'), '{"apiVersion":"v1","kind":"List","items":[]}');
+  });
+
+  afterEach(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('carries the kinds the snapshot could not read into the inventory, so their checks are reported as not run', async () => {
+    await writeFile(
+      join(directory, 'snapshot.json'),
+      JSON.stringify({
+        unavailableKinds: [
+          { kind: 'PolicyEndpoint', reason: 'permission denied (HTTP 403)', cause: 'forbidden' },
+          { kind: 'ApplicationNetworkPolicy', reason: 'the CustomResourceDefinition is not installed', cause: 'not-installed' },
+        ],
+      }),
+    );
+    const inventory = await new SnapshotDirectory(directory).readInventory();
+    expect(inventory.unavailableKinds.map((entry) => entry.kind)).toEqual(['PolicyEndpoint', 'ApplicationNetworkPolicy']);
+    expect(inventory.inputFindings.map((finding) => [finding.resource.kind, finding.severity])).toEqual([
+      ['PolicyEndpoint', 'high'],
+      ['ApplicationNetworkPolicy', 'info'],
+    ]);
+  });
+
+  it('rejects a manifest it cannot read', async () => {
+    await writeFile(join(directory, 'snapshot.json'), '{"unavailableKinds": "all"}');
+    await expect(new SnapshotDirectory(directory).readInventory()).rejects.toThrow(/snapshot\.json: not a snapshot manifest/);
+  });
+});

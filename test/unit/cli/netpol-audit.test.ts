@@ -81,7 +81,7 @@ describe('netpol-audit CLI', () => {
       'CP-PE-PORTS-NARROWER api-egress-vpc',
       'CP-SVC-PORT-UNMAPPED batch-to-ledger',
       'CP-LIMIT-HOSTNETWORK-SELECTED monitoring-ingress',
-      'CP-LIMIT-SHARED-POD-IDENTIFIER report-export',
+      'CP-LIMIT-SHARED-POD-IDENTIFIER report-audit',
       'NODE-FILTER-PROGRAM-MISMATCH web-6c9f8d7b5-k2x8p',
       'NODE-COLLECTION-FAILED ip-10-0-2-40.eu-west-1.compute.internal',
     ]) {

@@ -113,4 +113,30 @@ describe('buildInventory', () => {
     });
     expect(inventory.inputFindings[0]).toMatchObject({ checkId: 'INPUT-KIND-UNAVAILABLE', severity: 'high' });
   });
+
+  it('orders objects by namespace and name whatever the input order, so reports do not depend on file or API order', () => {
+    const names = ['c', 'a', 'b'];
+    const forward = buildInventory({ clusterName: 'c', documents: names.map((name) => ({ source: name, content: pod(name) })) });
+    const backward = buildInventory({
+      clusterName: 'c',
+      documents: [...names].reverse().map((name) => ({ source: name, content: pod(name) })),
+    });
+    expect(forward.pods.map((p) => p.metadata.name)).toEqual(['a', 'b', 'c']);
+    expect(backward.pods).toEqual(forward.pods);
+  });
+
+  it('treats an optional AWS kind whose CRD is not installed as informational', () => {
+    const inventory = buildInventory({
+      clusterName: 'c',
+      documents: [],
+      unavailableKinds: [
+        { kind: 'ClusterNetworkPolicy', reason: 'CRD not installed', cause: 'not-installed' },
+        { kind: 'PolicyEndpoint', reason: 'CRD not installed', cause: 'not-installed' },
+      ],
+    });
+    expect(inventory.inputFindings.map((finding) => [finding.resource.kind, finding.severity])).toEqual([
+      ['ClusterNetworkPolicy', 'info'],
+      ['PolicyEndpoint', 'high'],
+    ]);
+  });
 });

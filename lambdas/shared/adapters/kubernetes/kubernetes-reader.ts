@@ -56,9 +56,20 @@ function serverMessage(body: unknown): string {
 type Outcome = { ok: true; response: KubeResponse } | { ok: false; reason: string };
 
 class Unavailable extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    readonly unavailableCause: UnavailableCause = 'failed',
+  ) {
     super(reason);
   }
+}
+
+type UnavailableCause = NonNullable<UnavailableKind['cause']>;
+
+function causeOf(resource: ReadResource, status: number): UnavailableCause {
+  if (status === 403) return 'forbidden';
+  if (status === 404 && resource.mode === 'list' && resource.crd !== undefined) return 'not-installed';
+  return 'failed';
 }
 
 /**
@@ -105,7 +116,7 @@ export class KubernetesReader {
         objects += resource.mode === 'list' ? await this.readList(resource, sink) : await this.readNamed(resource, sink);
       } catch (error) {
         if (!(error instanceof Unavailable)) throw error;
-        unavailableKinds.push({ kind: resource.kind, reason: error.reason });
+        unavailableKinds.push({ kind: resource.kind, reason: error.reason, cause: error.unavailableCause });
       }
     }
     return { unavailableKinds, requests: this.requests, objects };
@@ -146,7 +157,9 @@ export class KubernetesReader {
           continue;
         }
       }
-      if (status !== 200) throw new Unavailable(`${this.describeFailure(resource, status, body, path)}${partial}`);
+      if (status !== 200) {
+        throw new Unavailable(`${this.describeFailure(resource, status, body, path)}${partial}`, causeOf(resource, status));
+      }
       const list = ListBody.safeParse(body);
       if (!list.success) throw new Unavailable(`GET ${path} did not return a List${partial}`);
       const itemCount = list.data.items?.length ?? 0;
@@ -163,7 +176,9 @@ export class KubernetesReader {
     if (!outcome.ok) throw new Unavailable(outcome.reason);
     const { status, body } = outcome.response;
     if (status === 404) return 0;
-    if (status !== 200) throw new Unavailable(this.describeFailure(resource, status, body, resource.path));
+    if (status !== 200) {
+      throw new Unavailable(this.describeFailure(resource, status, body, resource.path), causeOf(resource, status));
+    }
     await sink.object(resource, `GET ${resource.path}`, body);
     return 1;
   }

@@ -1,4 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { z } from 'zod';
 import { basename, join, relative } from 'node:path';
 import { buildInventory, type KubernetesDocument } from '../../domain/inventory/build-inventory';
 import { InputError } from '../../domain/errors';
@@ -47,6 +48,27 @@ async function listFilesRecursively(directory: string): Promise<string[]> {
   return files;
 }
 
+/** `snapshot.json`, written by `netpol-audit snapshot`: kinds that could not be read when it was taken. */
+const SnapshotManifest = z.object({
+  unavailableKinds: z
+    .array(
+      z.object({
+        kind: z.string(),
+        reason: z.string(),
+        cause: z.enum(['not-installed', 'forbidden', 'failed']).optional(),
+      }),
+    )
+    .default([]),
+});
+
+async function readManifest(path: string): Promise<z.infer<typeof SnapshotManifest> | undefined> {
+  const document = await optionalDocument(path);
+  if (document === undefined) return undefined;
+  const parsed = SnapshotManifest.safeParse(document.content);
+  if (!parsed.success) throw new InputError(`not a snapshot manifest (${parsed.error.issues[0]?.message ?? 'invalid'})`, path);
+  return parsed.data;
+}
+
 /**
  * A snapshot directory (docs/snapshot.md): `k8s/*.json`, optional `eks/cluster.json` and
  * `eks/addon-vpc-cni.json`, optional `nodes/<node-name>/`.
@@ -69,11 +91,13 @@ export class SnapshotDirectory implements ClusterSource, NodeOutputSource {
     }
     const eksCluster = await optionalDocument(join(this.directory, 'eks', 'cluster.json'));
     const vpcCniAddon = await optionalDocument(join(this.directory, 'eks', 'addon-vpc-cni.json'));
+    const manifest = await readManifest(join(this.directory, 'snapshot.json'));
     return buildInventory({
       clusterName: basename(this.directory.replace(/\/+$/, '')),
       documents,
       ...(eksCluster === undefined ? {} : { eksCluster }),
       ...(vpcCniAddon === undefined ? {} : { vpcCniAddon }),
+      ...(manifest === undefined ? {} : { unavailableKinds: manifest.unavailableKinds }),
     });
   }
 

@@ -261,6 +261,31 @@ function parseAwsObject<T>(
  * dropped as soon as it is added, so only the projected objects stay in memory. `finish()` gives exactly what
  * `buildInventory` would give for the same documents in the same order.
  */
+/** Kinds whose CRD exists only on some clusters (CNI >= 1.21, Auto Mode): not installed means none exist. */
+const OPTIONAL_KINDS: ReadonlySet<string> = new Set(['ApplicationNetworkPolicy', 'ClusterNetworkPolicy', 'ClusterPolicyEndpoint']);
+
+function unavailableKindFinding(unavailable: UnavailableKind): Finding {
+  const resource = { kind: unavailable.kind, name: '*' };
+  if (unavailable.cause === 'not-installed' && OPTIONAL_KINDS.has(unavailable.kind)) {
+    return findingOf(INPUT_KIND_UNAVAILABLE, resource, `${unavailable.kind}: ${unavailable.reason}; the cluster has none`, {
+      severity: 'info',
+    });
+  }
+  return findingOf(
+    INPUT_KIND_UNAVAILABLE,
+    resource,
+    `${unavailable.kind} could not be listed: ${unavailable.reason}; checks that need it were not run`,
+  );
+}
+
+/**
+ * Objects in namespace/name order (keys are `namespace/name` or `name`), so the engine's output does not depend on
+ * the order of the input files or of the API's lists.
+ */
+function sortedByIdentity<T>(objects: ReadonlyMap<string, T>): T[] {
+  return [...objects.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, object]) => object);
+}
+
 export class InventoryAccumulator {
   private readonly builder = new InventoryBuilder();
 
@@ -276,26 +301,18 @@ export class InventoryAccumulator {
     const eksCluster = parseAwsObject(extra.eksCluster, EksCluster, 'cluster', 'EksCluster', findings);
     const vpcCniAddon = parseAwsObject(extra.vpcCniAddon, EksAddon, 'addon', 'EksAddon', findings);
     const unavailableKinds = extra.unavailableKinds ?? [];
-    for (const unavailable of unavailableKinds) {
-      findings.push(
-        findingOf(
-          INPUT_KIND_UNAVAILABLE,
-          { kind: unavailable.kind, name: '*' },
-          `${unavailable.kind} could not be listed: ${unavailable.reason}; checks that need it were not run`,
-        ),
-      );
-    }
+    for (const unavailable of unavailableKinds) findings.push(unavailableKindFinding(unavailable));
     return {
       clusterName: eksCluster?.name ?? this.clusterName,
-      namespaces: [...builder.namespaces.values()],
-      pods: [...builder.pods.values()],
-      services: [...builder.services.values()],
-      nodes: [...builder.nodes.values()],
-      networkPolicies: [...builder.networkPolicies.values()],
-      policyEndpoints: [...builder.policyEndpoints.values()],
-      applicationNetworkPolicies: [...builder.applicationNetworkPolicies.values()],
-      clusterNetworkPolicies: [...builder.clusterNetworkPolicies.values()],
-      clusterPolicyEndpoints: [...builder.clusterPolicyEndpoints.values()],
+      namespaces: sortedByIdentity(builder.namespaces),
+      pods: sortedByIdentity(builder.pods),
+      services: sortedByIdentity(builder.services),
+      nodes: sortedByIdentity(builder.nodes),
+      networkPolicies: sortedByIdentity(builder.networkPolicies),
+      policyEndpoints: sortedByIdentity(builder.policyEndpoints),
+      applicationNetworkPolicies: sortedByIdentity(builder.applicationNetworkPolicies),
+      clusterNetworkPolicies: sortedByIdentity(builder.clusterNetworkPolicies),
+      clusterPolicyEndpoints: sortedByIdentity(builder.clusterPolicyEndpoints),
       ignoredKinds: builder.ignoredKinds,
       inputFindings: findings,
       unavailableKinds,

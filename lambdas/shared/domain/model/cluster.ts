@@ -44,6 +44,8 @@ export interface ClusterInventory {
 export interface UnavailableKind {
   readonly kind: string;
   readonly reason: string;
+  /** `not-installed`: the CRD does not exist (so there are no objects of the kind); otherwise the read failed. */
+  readonly cause?: 'not-installed' | 'forbidden' | 'failed';
 }
 
 /** The port through which the engine obtains a cluster: a snapshot directory or the live API. */

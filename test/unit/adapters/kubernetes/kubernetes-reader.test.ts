@@ -117,11 +117,13 @@ describe('KubernetesReader error mapping', () => {
         reason:
           'permission denied (HTTP 403): policyendpoints.networking.k8s.aws is forbidden: User "auditor" cannot list resource "policyendpoints"; ' +
           'the audit identity needs list on policyendpoints (networking.k8s.aws/v1alpha1) at cluster scope, see k8s/rbac.yaml',
+        cause: 'forbidden',
       },
       {
         kind: 'ConfigMap',
         reason:
           'permission denied (HTTP 403): configmaps "amazon-vpc-cni" is forbidden; the audit identity needs get on configmaps kube-system/amazon-vpc-cni, see k8s/rbac.yaml',
+        cause: 'forbidden',
       },
     ]);
     expect(inventory.inputFindings.map((finding) => `${finding.checkId} ${finding.resource.kind}`)).toEqual([
@@ -138,7 +140,11 @@ describe('KubernetesReader error mapping', () => {
         kind: 'ApplicationNetworkPolicy',
         reason:
           'the CustomResourceDefinition applicationnetworkpolicies.networking.k8s.aws is not installed (HTTP 404 for GET /apis/networking.k8s.aws/v1alpha1/applicationnetworkpolicies)',
+        cause: 'not-installed',
       },
+    ]);
+    expect(inventory.inputFindings.map((finding) => [finding.checkId, finding.severity])).toEqual([
+      ['INPUT-KIND-UNAVAILABLE', 'info'],
     ]);
     expect(inventory.awsNodeDaemonSet).toBeUndefined();
     expect(inventory.vpcCniConfigMap).toBeUndefined();
@@ -172,7 +178,11 @@ describe('KubernetesReader error mapping', () => {
     );
     const inventory = await new KubernetesClusterSource(new KubernetesReader(transport, { pageSize: 2, ...noSleep }), 'c').readInventory();
     expect(inventory.unavailableKinds).toEqual([
-      { kind: 'Pod', reason: 'GET /api/v1/pods?limit=2&continue=2 failed with HTTP 400: bad continue after 2 objects had been read (the list is incomplete)' },
+      {
+        kind: 'Pod',
+        reason: 'GET /api/v1/pods?limit=2&continue=2 failed with HTTP 400: bad continue after 2 objects had been read (the list is incomplete)',
+        cause: 'failed',
+      },
     ]);
   });
 
@@ -214,7 +224,11 @@ describe('KubernetesReader retries', () => {
     const reader = new KubernetesReader(transport, { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 300, sleep: (ms) => Promise.resolve(void sleeps.push(ms)), random: () => 0.999 });
     const inventory = await new KubernetesClusterSource(reader, 'c').readInventory();
     expect(inventory.unavailableKinds).toEqual([
-      { kind: 'Node', reason: 'GET /api/v1/nodes?limit=500 gave up after 4 attempts; last error: HTTP 500: etcdserver: request timed out' },
+      {
+        kind: 'Node',
+        reason: 'GET /api/v1/nodes?limit=500 gave up after 4 attempts; last error: HTTP 500: etcdserver: request timed out',
+        cause: 'failed',
+      },
     ]);
     expect(sleeps).toEqual([99, 199, 299]);
     expect(transport.requests.filter((path) => path.startsWith('/api/v1/nodes'))).toHaveLength(4);
@@ -226,7 +240,9 @@ describe('KubernetesReader retries', () => {
       .on('/api/v1/services', (path, query) => (resets-- > 0 ? new KubeTransportError('ECONNRESET: socket hang up', true) : pagedList('Service', 'v1', [])(path, query)))
       .on('/api/v1/nodes', () => new KubeTransportError('CERT_HAS_EXPIRED: certificate has expired', false));
     const inventory = await new KubernetesClusterSource(new KubernetesReader(transport, noSleep), 'c').readInventory();
-    expect(inventory.unavailableKinds).toEqual([{ kind: 'Node', reason: 'GET /api/v1/nodes?limit=500 failed: CERT_HAS_EXPIRED: certificate has expired' }]);
+    expect(inventory.unavailableKinds).toEqual([
+      { kind: 'Node', reason: 'GET /api/v1/nodes?limit=500 failed: CERT_HAS_EXPIRED: certificate has expired', cause: 'failed' },
+    ]);
     expect(transport.requests.filter((path) => path.startsWith('/api/v1/nodes'))).toHaveLength(1);
   });
 });
