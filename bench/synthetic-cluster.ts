@@ -1,5 +1,6 @@
 import { emptyInventory, type ClusterInventory } from '../lambdas/shared/domain/model/cluster';
 import type {
+  EndpointInfo,
   Namespace,
   NetworkPolicy,
   NetworkPolicyEgressRule,
@@ -213,8 +214,19 @@ function chunk<T>(items: readonly T[]): T[][] {
 }
 
 /**
+ * An entry object and ports list of its own, as in PolicyEndpoints read from the API (the resolver shares both between
+ * policies). Port objects stay shared, so the inventory keeps the size it had when the resolver copied ports per entry.
+ */
+function ownEntry(entry: EndpointInfo): EndpointInfo {
+  const copy: EndpointInfo = { ...entry };
+  if (entry.except !== undefined && entry.except !== null) copy.except = [...entry.except];
+  if (entry.ports !== undefined && entry.ports !== null) copy.ports = [...entry.ports];
+  return copy;
+}
+
+/**
  * Writes PolicyEndpoints as the controller would (chunks of 200 per category), then damages `driftRatio` of the
- * policies: one drops an ingress/egress entry, the next changes a pod IP.
+ * policies: one drops an ingress/egress entry, the next changes a pod IP. Entries and pods are per-object copies.
  */
 export function policyEndpointsWithDrift(resolved: readonly ResolvedPolicy[], size: SyntheticClusterSize, random: () => number): {
   endpoints: PolicyEndpoint[];
@@ -232,9 +244,9 @@ export function policyEndpointsWithDrift(resolved: readonly ResolvedPolicy[], si
       else if (ingress.length > 0) ingress = ingress.slice(1);
       else pods = pods.map((pod, index) => (index === 0 ? { ...pod, podIP: '192.0.2.1' } : pod));
     }
-    const podChunks = chunk(pods);
-    const ingressChunks = chunk(ingress);
-    const egressChunks = chunk(egress);
+    const podChunks = chunk(pods.map((pod) => ({ ...pod })));
+    const ingressChunks = chunk(ingress.map(ownEntry));
+    const egressChunks = chunk(egress.map(ownEntry));
     const count = Math.max(1, podChunks.length, ingressChunks.length, egressChunks.length);
     for (let index = 0; index < count; index += 1) {
       endpoints.push({

@@ -4,11 +4,20 @@ import {
   comparePortSets,
   describeGroup,
   describePorts,
+  sameCanonicalContent,
   viewOf,
   type CanonicalGroup,
   type EndpointLike,
 } from './canonical';
-import { podNameKey, podsByName, podTupleKey, podView, type PodEndpointLike, type PodView } from './pod-endpoints';
+import {
+  podNameKey,
+  podsByName,
+  podTupleKey,
+  podView,
+  samePods,
+  type PodEndpointLike,
+  type PodView,
+} from './pod-endpoints';
 
 /** What the heuristics add to a finding: a matching upstream issue, an explanation, a different severity. */
 export interface Hint {
@@ -104,13 +113,16 @@ export function comparePods(
   checks: PodChecks,
   hints: PodHints = NO_POD_HINTS,
 ): Finding[] {
+  const expectedList = [...expectedPods];
+  const actualList = [...actualPods];
+  if (samePods([expectedList], [actualList])) return [];
   const findings: Finding[] = [];
   const expected = new Map<string, PodView>();
-  for (const pod of expectedPods) {
+  for (const pod of expectedList) {
     const view = podView(pod);
     if (!expected.has(podNameKey(view))) expected.set(podNameKey(view), view);
   }
-  const actual = podsByName(actualPods);
+  const actual = podsByName(actualList);
   const subject = describeResource(resource);
   for (const [nameKey, pod] of expected) {
     const listed = actual.get(nameKey);
@@ -174,9 +186,12 @@ export function compareRules(
   hints: RuleHints,
   withAction = false,
 ): Finding[] {
+  const expectedList = [...expectedEntries];
+  const actualList = [...actualEntries];
+  if (sameCanonicalContent([expectedList], [actualList], withAction)) return [];
   const findings: Finding[] = [];
-  const expected = canonicalGroups(expectedEntries, withAction);
-  const actual = canonicalGroups(actualEntries, withAction);
+  const expected = canonicalGroups(expectedList, withAction);
+  const actual = canonicalGroups(actualList, withAction);
   const expectedByDestination = byDestination(expected);
   const actualByDestination = byDestination(actual);
   const subject = describeResource(resource);
@@ -186,8 +201,8 @@ export function compareRules(
 
   for (const [key, group] of expected) {
     const found = actual.get(key);
-    const expectedView = viewOf(group);
     if (found === undefined) {
+      const expectedView = viewOf(group);
       emit(
         findings,
         missingCheck,
@@ -200,6 +215,7 @@ export function compareRules(
     }
     const comparison = comparePortSets(group, found);
     if (comparison.kind === 'equal') continue;
+    const expectedView = viewOf(group);
     const actualView = viewOf(found);
     const text = `${direction} ${preposition} ${describeGroup(group)}: expected ${describePorts(expectedView.ports)}, endpoint objects allow ${describePorts(actualView.ports)}.`;
     if (comparison.kind === 'narrower' || comparison.kind === 'both') {

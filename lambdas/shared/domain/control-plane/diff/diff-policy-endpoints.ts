@@ -4,9 +4,10 @@ import type { PolicyEndpoint } from '../../model/kubernetes';
 import type { ResolvedPolicy } from '../../model/resolved-policy';
 import { selectorToString } from '../../selectors';
 import * as checks from './checks';
+import { sameCanonicalContent } from './canonical';
 import { comparePods, compareRules, type PodChecks, type RuleChecks } from './compare-content';
 import { controllerOwner, EndpointIndex } from './endpoint-index';
-import { selectorKey } from './pod-endpoints';
+import { samePods, selectorKey } from './pod-endpoints';
 import {
   buildHintIndexes,
   missingPolicyEndpointsHint,
@@ -114,36 +115,27 @@ function isolationFindings(policy: ResolvedPolicy, endpoints: readonly PolicyEnd
   ];
 }
 
+/** The per-object lists are checked in place first; only a policy whose content differs gets them concatenated. */
 function comparePolicy(policy: ResolvedPolicy, endpoints: readonly PolicyEndpoint[], indexes: HintIndexes): Finding[] {
   const resource = resourceOf(policy);
   const ruleHints = ruleHintsFor(policy, indexes);
-  return [
-    ...staleSelectorFindings(policy, endpoints),
-    ...isolationFindings(policy, endpoints),
-    ...comparePods(
-      resource,
-      policy.podSelectorEndpoints,
-      endpoints.flatMap((endpoint) => endpoint.spec.podSelectorEndpoints ?? []),
-      POD_CHECKS,
-      podHintsFor(policy, indexes),
-    ),
-    ...compareRules(
-      resource,
-      'ingress',
-      policy.ingress,
-      endpoints.flatMap((endpoint) => endpoint.spec.ingress ?? []),
-      RULE_CHECKS,
-      ruleHints,
-    ),
-    ...compareRules(
-      resource,
-      'egress',
-      policy.egress,
-      endpoints.flatMap((endpoint) => endpoint.spec.egress ?? []),
-      RULE_CHECKS,
-      ruleHints,
-    ),
-  ];
+  const findings = [...staleSelectorFindings(policy, endpoints), ...isolationFindings(policy, endpoints)];
+  const pods = endpoints.map((endpoint) => endpoint.spec.podSelectorEndpoints);
+  if (!samePods([policy.podSelectorEndpoints], pods)) {
+    findings.push(
+      ...comparePods(resource, policy.podSelectorEndpoints, flatten(pods), POD_CHECKS, podHintsFor(policy, indexes)),
+    );
+  }
+  for (const direction of ['ingress', 'egress'] as const) {
+    const actual = endpoints.map((endpoint) => endpoint.spec[direction]);
+    if (sameCanonicalContent([policy[direction]], actual)) continue;
+    findings.push(...compareRules(resource, direction, policy[direction], flatten(actual), RULE_CHECKS, ruleHints));
+  }
+  return findings;
+}
+
+function flatten<T>(chunks: readonly (readonly T[] | null | undefined)[]): T[] {
+  return chunks.flatMap((chunk) => chunk ?? []);
 }
 
 function orphanFinding(endpoint: PolicyEndpoint, known: KnownPolicies): Finding | undefined {

@@ -40,21 +40,50 @@ export function policyObjectKey(kind: string, namespace: string, name: string): 
   return `${kind}|${namespace}/${name}`;
 }
 
-export function buildHintIndexes(inventory: ClusterInventory): HintIndexes {
+function indexPodsByName(inventory: ClusterInventory): Map<string, Pod> {
   const podsByName = new Map<string, Pod>();
   for (const pod of inventory.pods)
     podsByName.set(podNameKey({ namespace: pod.metadata.namespace, name: pod.metadata.name }), pod);
+  return podsByName;
+}
+
+function indexServicesByClusterIp(inventory: ClusterInventory): Map<string, Service> {
   const servicesByClusterIp = new Map<string, Service>();
   for (const service of inventory.services) {
     for (const ip of [service.spec.clusterIP, ...(service.spec.clusterIPs ?? [])]) {
       if (ip !== undefined && ip !== '' && ip !== 'None') servicesByClusterIp.set(ip, service);
     }
   }
+  return servicesByClusterIp;
+}
+
+function indexPolicies(inventory: ClusterInventory): Map<string, PolicyObject> {
   const policies = new Map<string, PolicyObject>();
   for (const policy of [...inventory.networkPolicies, ...inventory.applicationNetworkPolicies]) {
     policies.set(policyObjectKey(policy.kind, policy.metadata.namespace, policy.metadata.name), policy);
   }
-  return { podsByName, servicesByClusterIp, policies };
+  return policies;
+}
+
+/** Each index is built on first use: without drift no hint is asked for, and the pod index is the size of the cluster. */
+export function buildHintIndexes(inventory: ClusterInventory): HintIndexes {
+  let podsByName: Map<string, Pod> | undefined;
+  let servicesByClusterIp: Map<string, Service> | undefined;
+  let policies: Map<string, PolicyObject> | undefined;
+  return {
+    get podsByName() {
+      podsByName ??= indexPodsByName(inventory);
+      return podsByName;
+    },
+    get servicesByClusterIp() {
+      servicesByClusterIp ??= indexServicesByClusterIp(inventory);
+      return servicesByClusterIp;
+    },
+    get policies() {
+      policies ??= indexPolicies(inventory);
+      return policies;
+    },
+  };
 }
 
 /** CP-PE-MISSING: when other policies do have PEs, a partial set points at the CRD-recreation bug. */

@@ -1,7 +1,8 @@
 import { LabelIndex } from '../../label-index';
 import type { ClusterInventory } from '../../model/cluster';
-import type { LabelSelector, Namespace, Pod, Service } from '../../model/kubernetes';
-import { isNetworkReady } from './pods';
+import type { LabelSelector, Namespace, Pod, PodEndpoint, Service } from '../../model/kubernetes';
+import { EntryPool } from './entries';
+import { isHostNetwork, isNetworkReady, podEndpointOf, podIp } from './pods';
 
 const CLUSTER_SCOPE = '';
 
@@ -10,12 +11,16 @@ const CLUSTER_SCOPE = '';
  * services by namespace, and the pods behind each Service. Nothing here scans every pod.
  */
 export class ClusterIndex {
+  /** Pod entries shared by every policy resolved against this index. */
+  readonly entryPool = new EntryPool();
   private readonly pods: LabelIndex<Pod>;
   private readonly namespaces: LabelIndex<Namespace>;
   private readonly servicesByNamespace = new Map<string, Service[]>();
   private readonly readyPodsMemo = new Map<string, readonly Pod[]>();
   private readonly namespacesMemo = new Map<string, readonly string[]>();
   private readonly serviceBackendsMemo = new Map<Service, readonly Pod[]>();
+  private readonly podEndpointsMemo = new Map<readonly Pod[], readonly PodEndpoint[]>();
+  private readonly podIpsMemo = new Map<readonly Pod[], readonly string[]>();
 
   constructor(inventory: Pick<ClusterInventory, 'pods' | 'namespaces' | 'services'>) {
     this.pods = new LabelIndex(
@@ -44,6 +49,28 @@ export class ClusterIndex {
       this.readyPodsMemo.set(key, pods);
     }
     return pods;
+  }
+
+  /** The IPs of the pods `readyPods` returns, in the same order. */
+  readyPodIps(namespace: string, selector: LabelSelector | undefined): readonly string[] {
+    const pods = this.readyPods(namespace, selector);
+    let ips = this.podIpsMemo.get(pods);
+    if (ips === undefined) {
+      ips = pods.map(podIp);
+      this.podIpsMemo.set(pods, ips);
+    }
+    return ips;
+  }
+
+  /** §2.2: endpoints of the ready pods `readyPods` returns, hostNetwork pods excluded; shared, never modified. */
+  selectedPodEndpoints(namespace: string, selector: LabelSelector | undefined): readonly PodEndpoint[] {
+    const pods = this.readyPods(namespace, selector);
+    let endpoints = this.podEndpointsMemo.get(pods);
+    if (endpoints === undefined) {
+      endpoints = pods.filter((pod) => !isHostNetwork(pod)).map(podEndpointOf);
+      this.podEndpointsMemo.set(pods, endpoints);
+    }
+    return endpoints;
   }
 
   /** Names of the Namespace objects whose labels match `selector` (`{}` = all). */

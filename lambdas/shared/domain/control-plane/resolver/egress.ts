@@ -18,7 +18,7 @@ function podsPeerEntries(
   for (const namespace of peerNamespaces(peer, policyNamespace, index)) {
     for (const pod of peerPodsIn(peer, namespace, index)) {
       const ports = portsForDestinationPod(rulePorts, pod);
-      if (ports !== undefined) entries.push(cidrEntry(podIp(pod), ports));
+      if (ports !== undefined) entries.push(index.entryPool.entry(podIp(pod), index.entryPool.ports(ports)));
     }
     for (const service of index.servicesIn(namespace)) {
       const entry = serviceClusterIpEntry(service, peer.podSelector, rulePorts, () =>

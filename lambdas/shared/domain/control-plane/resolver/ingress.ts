@@ -1,8 +1,7 @@
 import type { EndpointInfo, Pod } from '../../model/kubernetes';
-import type { ClusterIndex } from './cluster-index';
+import { selectorKey, type ClusterIndex } from './cluster-index';
 import { allowAllEntries, cidrEntry } from './entries';
-import { peerNamespaces, peerPodsIn } from './peers';
-import { podIp } from './pods';
+import { peerNamespaces, peerPodIpsIn } from './peers';
 import { isNamedPort, type PolicyRule } from './policy-input';
 import { ingressRulePorts } from './port-conversion';
 
@@ -16,13 +15,25 @@ export function ingressRuleEntries(
   destinationPods: () => readonly Pod[],
   index: ClusterIndex,
 ): EndpointInfo[] {
-  const ports = ingressRulePorts(rule.ports, rule.ports.some(isNamedPort) ? destinationPods() : []);
-  if (ports === undefined) return [];
+  const converted = ingressRulePorts(rule.ports, rule.ports.some(isNamedPort) ? destinationPods() : []);
+  if (converted === undefined) return [];
+  const ports = index.entryPool.ports(converted);
   if (rule.peers === undefined) return allowAllEntries(ports);
-  return rule.peers.flatMap((peer) => {
-    if (peer.kind === 'ipBlock') return [cidrEntry(peer.cidr, ports, peer.except)];
-    return peerNamespaces(peer, policyNamespace, index).flatMap((namespace) =>
-      peerPodsIn(peer, namespace, index).map((pod) => cidrEntry(podIp(pod), ports)),
-    );
-  });
+  const entries: EndpointInfo[] = [];
+  for (const peer of rule.peers) {
+    if (peer.kind === 'ipBlock') {
+      entries.push(cidrEntry(peer.cidr, ports, peer.except));
+      continue;
+    }
+    const key = JSON.stringify([
+      peer.namespaceSelector === undefined ? policyNamespace : selectorKey(peer.namespaceSelector),
+      peer.namespaceSelector === undefined,
+      selectorKey(peer.podSelector),
+    ]);
+    const peerEntries = index.entryPool.sortedEntries(key, ports, function* () {
+      for (const namespace of peerNamespaces(peer, policyNamespace, index)) yield* peerPodIpsIn(peer, namespace, index);
+    });
+    for (const entry of peerEntries) entries.push(entry);
+  }
+  return entries;
 }

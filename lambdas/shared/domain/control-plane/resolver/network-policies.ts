@@ -3,7 +3,7 @@ import type { ApplicationNetworkPolicy, NetworkPolicy } from '../../model/kubern
 import type { ResolvedPolicy } from '../../model/resolved-policy';
 import { convertApplicationNetworkPolicy } from './application-network-policy';
 import { ClusterIndex } from './cluster-index';
-import { canonicalEntries } from './entries';
+import { canonicalEntriesInPlace } from './entries';
 import { canonicalPodEndpoints } from './pods';
 import { networkPolicyInput, type PolicyInput } from './policy-input';
 import { resolvePolicyInput, type RawResolution } from './resolve-policy';
@@ -25,8 +25,8 @@ function canonicalPolicy(
     podIsolation: input.policyTypes,
     podSelector: input.podSelector,
     podSelectorEndpoints: canonicalPodEndpoints(raw.podSelectorEndpoints),
-    ingress: canonicalEntries(raw.ingress),
-    egress: canonicalEntries(raw.egress),
+    ingress: canonicalEntriesInPlace(raw.ingress),
+    egress: canonicalEntriesInPlace(raw.egress),
   };
   return problems.length === 0 ? resolved : { ...resolved, problems };
 }

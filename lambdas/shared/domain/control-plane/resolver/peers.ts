@@ -13,3 +13,8 @@ export function peerNamespaces(peer: PodsPeer, policyNamespace: string, index: C
 export function peerPodsIn(peer: PodsPeer, namespace: string, index: ClusterIndex): readonly Pod[] {
   return index.readyPods(namespace, peer.podSelector);
 }
+
+/** The IPs of `peerPodsIn`, in the same order. */
+export function peerPodIpsIn(peer: PodsPeer, namespace: string, index: ClusterIndex): readonly string[] {
+  return index.readyPodIps(namespace, peer.podSelector);
+}

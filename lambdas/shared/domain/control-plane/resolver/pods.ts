@@ -33,21 +33,21 @@ export function containerPortProtocol(port: ContainerPort): Protocol {
   return port.protocol ?? 'TCP';
 }
 
-function* containerPortsOf(pod: Pod): Generator<ContainerPort> {
-  for (const container of pod.spec.containers) yield* container.ports ?? [];
-}
-
 /** First container port (containers in order, ports in order) whose name and protocol both match. */
 export function findNamedContainerPort(pod: Pod, name: string, protocol: Protocol): ContainerPort | undefined {
-  for (const port of containerPortsOf(pod)) {
-    if (port.name === name && containerPortProtocol(port) === protocol) return port;
+  for (const container of pod.spec.containers) {
+    for (const port of container.ports ?? []) {
+      if (port.name === name && containerPortProtocol(port) === protocol) return port;
+    }
   }
   return undefined;
 }
 
 export function findNumberedContainerPort(pod: Pod, number: number, protocol: Protocol): ContainerPort | undefined {
-  for (const port of containerPortsOf(pod)) {
-    if (port.containerPort === number && containerPortProtocol(port) === protocol) return port;
+  for (const container of pod.spec.containers) {
+    for (const port of container.ports ?? []) {
+      if (port.containerPort === number && containerPortProtocol(port) === protocol) return port;
+    }
   }
   return undefined;
 }
@@ -67,11 +67,23 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-/** Whole-struct dedup (§1.5 step 1) and the namespace/name/podIP order. */
+/**
+ * Whole-struct dedup (§1.5 step 1) and the namespace/name/podIP order. The order compares every field, so equal
+ * endpoints are adjacent after a stable sort; the last of each run is kept, as a keyed overwrite would.
+ */
 export function canonicalPodEndpoints(endpoints: readonly PodEndpoint[]): PodEndpoint[] {
-  const unique = new Map<string, PodEndpoint>();
-  for (const endpoint of endpoints) {
-    unique.set(JSON.stringify([endpoint.namespace, endpoint.name, endpoint.podIP, endpoint.hostIP]), endpoint);
+  const sorted = [...endpoints].sort(comparePodEndpoints);
+  let duplicates = false;
+  for (let index = 1; index < sorted.length && !duplicates; index++) {
+    duplicates = comparePodEndpoints(sorted[index - 1] as PodEndpoint, sorted[index] as PodEndpoint) === 0;
   }
-  return [...unique.values()].sort(comparePodEndpoints);
+  if (!duplicates) return sorted;
+  const unique: PodEndpoint[] = [];
+  for (const endpoint of sorted) {
+    const last = unique.length - 1;
+    const previous = unique[last];
+    if (previous !== undefined && comparePodEndpoints(previous, endpoint) === 0) unique[last] = endpoint;
+    else unique.push(endpoint);
+  }
+  return unique;
 }

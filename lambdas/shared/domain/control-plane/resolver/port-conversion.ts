@@ -2,8 +2,11 @@ import type { EndpointPort, Pod } from '../../model/kubernetes';
 import { findNamedContainerPort } from './pods';
 import { isNamedPort, type RulePort } from './policy-input';
 
-/** The ports of one entry: `'all-ports'` means the entry has no `ports` field. */
-export type EntryPorts = readonly EndpointPort[] | 'all-ports';
+/**
+ * The ports of one entry: `'all-ports'` means the entry has no `ports` field. A fresh array per conversion, shared by
+ * the entries built from it and not modified afterwards.
+ */
+export type EntryPorts = EndpointPort[] | 'all-ports';
 
 export function endpointPort(protocol: RulePort['protocol'], port?: number, endPort?: number): EndpointPort {
   const result: EndpointPort = { protocol };
@@ -28,7 +31,7 @@ function convertForPod(rulePort: RulePort, pod: Pod): EndpointPort | undefined {
 }
 
 /** No ports → all ports; ports listed but none converted → `undefined` (the caller drops the entry). */
-function collect(rulePorts: readonly RulePort[], ports: readonly EndpointPort[]): EntryPorts | undefined {
+function collect(rulePorts: readonly RulePort[], ports: EndpointPort[]): EntryPorts | undefined {
   if (rulePorts.length === 0) return 'all-ports';
   return ports.length === 0 ? undefined : ports;
 }

@@ -1,5 +1,6 @@
 import type { ResolvedPolicy } from '../../model/resolved-policy';
 
+/** A selected pod; it may be the PodEndpoint itself, so read only these two fields. */
 export interface PodRef {
   readonly namespace: string;
   readonly name: string;
@@ -12,8 +13,8 @@ export interface PolicySetGroup {
 }
 
 export interface PolicySets {
-  /** `namespace/name` of a selected pod → the signature of the policies selecting it. */
-  readonly signatureOfPod: ReadonlyMap<string, string>;
+  /** The signature of the policies selecting the pod `namespace/name`, `undefined` when none selects it. */
+  signatureOf(podKey: string): string | undefined;
   readonly groups: ReadonlyMap<string, PolicySetGroup>;
 }
 
@@ -27,33 +28,35 @@ export function policyName(policy: ResolvedPolicy): string {
 
 /**
  * Pods grouped by the exact set of policies selecting them (from the expected podSelectorEndpoints). Pods with the
- * same set get the same merged rules from the agent, so per-pod checks run once per set.
+ * same set get the same merged rules from the agent, so per-pod checks run once per set. A pod's signature grows as a
+ * string while the policies are visited in order, and the per-pod map it is built in answers `signatureOf`.
  */
 export function groupByPolicySet(expected: readonly ResolvedPolicy[]): PolicySets {
-  const policiesOfPod = new Map<string, { pod: PodRef; indexes: number[] }>();
+  const policiesOfPod = new Map<string, { readonly pod: PodRef; signature: string; last: number }>();
   expected.forEach((policy, index) => {
     for (const endpoint of policy.podSelectorEndpoints) {
-      const pod = { namespace: endpoint.namespace, name: endpoint.name };
-      const key = podKey(pod);
+      const key = podKey(endpoint);
       const entry = policiesOfPod.get(key);
-      if (entry === undefined) policiesOfPod.set(key, { pod, indexes: [index] });
-      else if (entry.indexes[entry.indexes.length - 1] !== index) entry.indexes.push(index);
+      if (entry === undefined) {
+        policiesOfPod.set(key, { pod: endpoint, signature: String(index), last: index });
+      } else if (entry.last !== index) {
+        entry.signature = `${entry.signature},${String(index)}`;
+        entry.last = index;
+      }
     }
   });
-  const signatureOfPod = new Map<string, string>();
   const groups = new Map<string, PolicySetGroup>();
-  for (const [key, { pod, indexes }] of policiesOfPod) {
-    const signature = indexes.join(',');
-    signatureOfPod.set(key, signature);
+  for (const { pod, signature } of policiesOfPod.values()) {
     const group = groups.get(signature);
     if (group === undefined) {
-      const policies = indexes
-        .map((index) => expected[index])
+      const policies = signature
+        .split(',')
+        .map((index) => expected[Number(index)])
         .filter((policy): policy is ResolvedPolicy => policy !== undefined);
       groups.set(signature, { signature, policies, pods: [pod] });
     } else {
       group.pods.push(pod);
     }
   }
-  return { signatureOfPod, groups };
+  return { groups, signatureOf: (key) => policiesOfPod.get(key)?.signature };
 }

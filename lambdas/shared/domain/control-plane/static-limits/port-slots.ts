@@ -1,5 +1,5 @@
 import * as ipaddr from 'ipaddr.js';
-import { asList, type EndpointLike } from '../diff/canonical';
+import { asList, type EndpointLike, type PortLike } from '../diff/canonical';
 
 export const MAX_PORT_PROTOCOL = 24;
 
@@ -76,6 +76,27 @@ function slotsOf(entry: EndpointLike): string[] {
       typeof port.protocol === 'string' && port.protocol.trim() !== '' ? port.protocol.trim().toUpperCase() : 'ANY';
     return `${protocol}/${String(port.port ?? 0)}/${String(port.endPort ?? 0)}`;
   });
+}
+
+/**
+ * Whether the entries carry more than `limit` distinct slots in total. Every CIDR's merged slots are a subset of them,
+ * so when this is false no CIDR can exceed `limit` and the merge can be skipped. A shared ports array is read once.
+ */
+export function distinctSlotsExceed(lists: Iterable<readonly EndpointLike[]>, limit: number): boolean {
+  const slots = new Set<string>();
+  const seenPorts = new Set<readonly PortLike[]>();
+  for (const entries of lists) {
+    for (const entry of entries) {
+      const ports = entry.ports;
+      if (Array.isArray(ports) && ports.length > 0) {
+        if (seenPorts.has(ports)) continue;
+        seenPorts.add(ports);
+      }
+      for (const slot of slotsOf(entry)) slots.add(slot);
+      if (slots.size > limit) return true;
+    }
+  }
+  return false;
 }
 
 /**

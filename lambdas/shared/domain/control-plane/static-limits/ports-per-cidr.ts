@@ -1,7 +1,7 @@
 import type { EffectiveConfiguration } from '../../model/assessment';
 import { findingOf, type Finding } from '../../model/finding';
 import { LIMIT_PORTS_PER_CIDR } from './checks';
-import { CidrParser, MAX_PORT_PROTOCOL, slotsPerCidr } from './port-slots';
+import { CidrParser, distinctSlotsExceed, MAX_PORT_PROTOCOL, slotsPerCidr } from './port-slots';
 import { policyName, podKey, type PolicySets } from './policy-sets';
 import { andOthers, sample } from './sample';
 
@@ -13,6 +13,13 @@ export function checkPortsPerCidr(sets: PolicySets, effective: EffectiveConfigur
     const first = group.pods[0];
     if (first === undefined) continue;
     for (const direction of ['ingress', 'egress'] as const) {
+      if (
+        !distinctSlotsExceed(
+          group.policies.map((policy) => policy[direction]),
+          MAX_PORT_PROTOCOL,
+        )
+      )
+        continue;
       const entries = group.policies.flatMap((policy) => policy[direction]);
       for (const { cidr, slots } of slotsPerCidr(entries, parser, effective.ipFamily)) {
         if (slots <= MAX_PORT_PROTOCOL) continue;

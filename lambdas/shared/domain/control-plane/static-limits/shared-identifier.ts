@@ -11,6 +11,10 @@ import { sample } from './sample';
 
 const CROSS_NAMESPACE_ISSUE = 'aws/aws-network-policy-agent#576';
 
+function nodeOf(pod: Pod): string {
+  return pod.spec.nodeName ?? pod.status.hostIP ?? '';
+}
+
 /**
  * Pods on one node with the same agent pod identifier share one program pair and map set, i.e. the union of
  * their rules. Reported when their policy sets differ.
@@ -22,16 +26,17 @@ export function checkSharedPodIdentifier(
   effective: EffectiveConfiguration,
 ): Finding[] {
   const form = identifierFormFor(effective.agentVersion);
-  const groups = new Map<string, { node: string; identifier: string; pods: Pod[] }>();
+  // Almost every pod is alone on its key: it is stored as is, and a list is made for the second pod only.
+  const podsByKey = new Map<string, Pod | Pod[]>();
   for (const pod of inventory.pods) {
     if (pod.spec.hostNetwork === true || isTerminal(pod)) continue;
-    const node = pod.spec.nodeName ?? pod.status.hostIP ?? '';
+    const node = nodeOf(pod);
     if (node === '') continue;
-    const identifier = podIdentifier(pod.metadata.name, pod.metadata.namespace, form);
-    const key = `${node}\u0000${identifier}`;
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, { node, identifier, pods: [pod] });
-    else group.pods.push(pod);
+    const key = `${node}\u0000${podIdentifier(pod.metadata.name, pod.metadata.namespace, form)}`;
+    const pods = podsByKey.get(key);
+    if (pods === undefined) podsByKey.set(key, pod);
+    else if (Array.isArray(pods)) pods.push(pod);
+    else podsByKey.set(key, [pods, pod]);
   }
 
   const namesOf = (signature: string | undefined): string[] =>
@@ -47,16 +52,18 @@ export function checkSharedPodIdentifier(
     : '';
 
   const findings: Finding[] = [];
-  for (const { node, identifier, pods } of groups.values()) {
-    if (pods.length < 2) continue;
+  for (const pods of podsByKey.values()) {
+    if (!Array.isArray(pods)) continue;
+    const [first] = pods;
+    if (first === undefined) continue;
+    const node = nodeOf(first);
+    const identifier = podIdentifier(first.metadata.name, first.metadata.namespace, form);
     const members = pods.map((pod) => {
       const ref = { namespace: pod.metadata.namespace, name: pod.metadata.name };
-      return { pod: podKey(ref), signature: sets.signatureOfPod.get(podKey(ref)) };
+      return { pod: podKey(ref), signature: sets.signatureOf(podKey(ref)) };
     });
     const signatures = new Set(members.map((member) => member.signature ?? ''));
     if (signatures.size < 2) continue;
-    const first = pods[0];
-    if (first === undefined) continue;
     const crossNamespace = new Set(pods.map((pod) => pod.metadata.namespace)).size > 1;
     const upstreamIssue = crossNamespace
       ? `${LIMIT_SHARED_POD_IDENTIFIER.upstreamIssue ?? ''}, ${CROSS_NAMESPACE_ISSUE}`

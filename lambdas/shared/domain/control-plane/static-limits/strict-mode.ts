@@ -64,7 +64,7 @@ export function checkStrictUnselected(inventory: ClusterInventory, sets: PolicyS
   for (const pod of inventory.pods) {
     if (pod.spec.hostNetwork === true || isTerminal(pod)) continue;
     const ref = { namespace: pod.metadata.namespace, name: pod.metadata.name };
-    if (sets.signatureOfPod.has(podKey(ref))) continue;
+    if (sets.signatureOf(podKey(ref)) !== undefined) continue;
     const list = unselected.get(ref.namespace);
     if (list === undefined) unselected.set(ref.namespace, [ref.name]);
     else list.push(ref.name);
