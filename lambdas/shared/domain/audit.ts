@@ -1,5 +1,10 @@
 import { assessConfiguration } from './config';
-import { checkServicePortMapping, ClusterIndex, resolveClusterNetworkPolicies, resolveNetworkPolicies } from './control-plane/resolver';
+import {
+  checkServicePortMapping,
+  ClusterIndex,
+  resolveClusterNetworkPolicies,
+  resolveNetworkPolicies,
+} from './control-plane/resolver';
 import { diffClusterPolicyEndpoints, diffPolicyEndpoints } from './control-plane/diff';
 import { checkStaticLimits } from './control-plane/static-limits';
 import { auditNodeLayer } from './node/compare';
@@ -8,7 +13,13 @@ import type { ClusterInventory } from './model/cluster';
 import type { Finding } from './model/finding';
 import type { RawNodeOutput } from './model/node-output';
 import type { ResolvedPolicy } from './model/resolved-policy';
-import { compareFindings, REPORT_SCHEMA_VERSION, summarise, type AuditReport, type PolicySummary } from './report/report';
+import {
+  compareFindings,
+  REPORT_SCHEMA_VERSION,
+  summarise,
+  type AuditReport,
+  type PolicySummary,
+} from './report/report';
 
 export interface AuditRequest {
   readonly inventory: ClusterInventory;
@@ -54,28 +65,49 @@ function summarisePolicies(
   }));
 }
 
+/** Kinds the resolver cannot do without: if one could not be read, any expected content would be wrong. */
+const RESOLVER_INPUT_KINDS: ReadonlySet<string> = new Set(['Namespace', 'Pod', 'Service', 'NetworkPolicy']);
+
+function missingResolverInputs(inventory: ClusterInventory): string[] {
+  return inventory.unavailableKinds.filter((entry) => RESOLVER_INPUT_KINDS.has(entry.kind)).map((entry) => entry.kind);
+}
+
 /** Runs every layer the inputs allow and assembles the report. Pure: same inputs, same report. */
 export function runAudit(request: AuditRequest): AuditReport {
   const { inventory, options } = request;
   const notChecked: NotChecked[] = [];
-  const config = assessConfiguration(inventory, options.desiredMode === undefined ? {} : { desiredMode: options.desiredMode });
+  const config = assessConfiguration(
+    inventory,
+    options.desiredMode === undefined ? {} : { desiredMode: options.desiredMode },
+  );
   notChecked.push(...config.notChecked);
 
+  const missingInputs = missingResolverInputs(inventory);
   const index = new ClusterIndex(inventory);
-  const resolved = resolveNetworkPolicies(inventory, index);
-  const resolvedCluster = resolveClusterNetworkPolicies(inventory, index);
-  const controlPlane: Finding[] = [
-    ...diffPolicyEndpoints(inventory, resolved),
-    ...diffClusterPolicyEndpoints(inventory, resolvedCluster),
-    ...checkStaticLimits(inventory, resolved, config.effective),
-    ...checkServicePortMapping(inventory, index),
-  ];
+  const resolved = missingInputs.length === 0 ? resolveNetworkPolicies(inventory, index) : [];
+  const resolvedCluster = missingInputs.length === 0 ? resolveClusterNetworkPolicies(inventory, index) : [];
+  const controlPlane: Finding[] = [];
+  if (missingInputs.length === 0) {
+    controlPlane.push(
+      ...diffPolicyEndpoints(inventory, resolved),
+      ...diffClusterPolicyEndpoints(inventory, resolvedCluster),
+      ...checkStaticLimits(inventory, resolved, config.effective),
+      ...checkServicePortMapping(inventory, index),
+    );
+  } else {
+    notChecked.push({
+      scope: 'control-plane layer',
+      reason: `${missingInputs.join(', ')} could not be read, so the expected PolicyEndpoints cannot be computed without false drift`,
+    });
+  }
   for (const unavailable of inventory.unavailableKinds) {
     notChecked.push({ scope: unavailable.kind, reason: unavailable.reason });
   }
   const nodeFindings: Finding[] = [];
   if (request.nodeOutputs === undefined) {
     notChecked.push({ scope: 'node layer', reason: 'the source has no node outputs (nodes/ in a snapshot)' });
+  } else if (missingInputs.length > 0) {
+    notChecked.push({ scope: 'node layer', reason: `${missingInputs.join(', ')} could not be read` });
   } else if (request.sha1Hex === undefined) {
     notChecked.push({ scope: 'node layer', reason: 'no SHA-1 implementation was provided to derive host veth names' });
   } else {
