@@ -31,11 +31,22 @@ describe('live audit of examples/seed-cluster through the CLI', () => {
     const inventory = await live.source.readInventory();
     const expected = READ_RESOURCES.flatMap((resource) =>
       resource.mode === 'list' && resource.crd !== undefined && resource.kind !== 'PolicyEndpoint'
-        ? [{ kind: resource.kind, reason: `the CustomResourceDefinition ${resource.crd} is not installed (HTTP 404 for GET ${resource.path})` }]
+        ? [
+            {
+              kind: resource.kind,
+              reason: `the CustomResourceDefinition ${resource.crd} is not installed (HTTP 404 for GET ${resource.path})`,
+              cause: 'not-installed',
+            },
+          ]
         : [],
     );
     expect(expected.map((entry) => entry.kind)).toEqual(['ClusterNetworkPolicy', 'ClusterPolicyEndpoint', 'ApplicationNetworkPolicy']);
     expect(inventory.unavailableKinds).toEqual(expected);
+    expect(inventory.inputFindings.filter((finding) => finding.checkId === 'INPUT-KIND-UNAVAILABLE').map((f) => f.severity)).toEqual([
+      'info',
+      'info',
+      'info',
+    ]);
   });
 
   it('finds no control-plane drift, and the same control-plane findings as the offline audit of the example', async () => {
