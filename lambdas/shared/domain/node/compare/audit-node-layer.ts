@@ -11,6 +11,7 @@ import { parseNodeBundle, type ParsedNodeBundle } from '../bundle';
 import { normaliseAgentVersion } from '../expected/agent-behaviour';
 import { CidrParser } from '../expected/cidr';
 import { computeExpectedNodeState, nodeInternalIPs, type ExpectedNodeState } from '../expected/expected-node-state';
+import { NodeTargetIndex } from '../expected/node-index';
 import type { Sha1Hex } from '../expected/veth-name';
 import { NODE_AGENT_VERSION_MISMATCH } from './checks';
 import { assessCollection, type CollectionVerdict } from './collection';
@@ -33,6 +34,8 @@ export interface NodeAuditShared {
   readonly cidrs: CidrParser;
   readonly owners: IpOwners;
   readonly nodesByName: ReadonlyMap<string, Node>;
+  /** Pods and PE/CPE targets by node, built once for all nodes (absent: each node indexes the lists itself). */
+  readonly nodeIndex?: NodeTargetIndex;
 }
 
 export function auditNodeLayer(input: NodeLayerInput): LayerOutcome {
@@ -43,6 +46,11 @@ export function auditNodeLayer(input: NodeLayerInput): LayerOutcome {
     cidrs: new CidrParser(),
     owners: IpOwners.of(input.inventory),
     nodesByName: new Map(input.inventory.nodes.map((node) => [node.metadata.name, node])),
+    nodeIndex: new NodeTargetIndex(
+      input.inventory.pods,
+      input.inventory.policyEndpoints,
+      input.inventory.clusterPolicyEndpoints,
+    ),
   };
   const findings: Finding[] = [];
   const notChecked: NotChecked[] = [];
@@ -106,6 +114,7 @@ export function auditNodeBundle(bundle: ParsedNodeBundle, shared: NodeAuditShare
     enforcementMode: shared.effective.enforcementMode,
     sha1Hex: shared.sha1Hex,
     cidrParser: shared.cidrs,
+    nodeIndex: shared.nodeIndex,
   });
   if (!expected.ok) {
     notChecked.push({ scope: `node ${nodeName}`, reason: expected.error.message });

@@ -141,24 +141,33 @@ function diffLpm(
   let byDump = diffMemo.get(expectedEntries);
   const cached = byDump?.get(contents.entries);
   if (cached !== undefined && !contents.firstSlotOnly) return cached;
-  const actualByKey = new Map<string, LpmEntry>();
-  for (const entry of contents.entries) actualByKey.set(kernelKey(context, entry), entry);
+  const actualEntries = contents.entries;
+  /** Kernel key → position of its (last) entry in the dump; `matched` marks the positions an expected key hit. */
+  const actualByKey = new Map<string, number>();
+  for (let i = 0; i < actualEntries.length; i++) {
+    const entry = actualEntries[i];
+    if (entry !== undefined) actualByKey.set(kernelKey(context, entry), i);
+  }
+  const matched = new Uint8Array(actualEntries.length);
   const missing: ExpectedLpmEntry[] = [];
   const different: { expected: ExpectedLpmEntry; actual: LpmEntry; verdict: SlotVerdict }[] = [];
-  const seen = new Set<string>();
   for (const entry of expectedEntries) {
     const key = entry.cidr.endsWith('/32') ? entry.cidr : canonical(context, entry.cidr);
-    seen.add(key);
-    const actual = actualByKey.get(key);
-    if (actual === undefined) {
+    const position = actualByKey.get(key);
+    const actual = position === undefined ? undefined : actualEntries[position];
+    if (position === undefined || actual === undefined) {
       missing.push(entry);
       continue;
     }
+    matched[position] = 1;
     const verdict = compareSlots(entry, actual.values, contents.firstSlotOnly);
     if (!verdict.ok) different.push({ expected: entry, actual, verdict });
   }
   const extra: LpmEntry[] = [];
-  for (const [key, entry] of actualByKey) if (!seen.has(key)) extra.push(entry);
+  for (const position of actualByKey.values()) {
+    const entry = actualEntries[position];
+    if (matched[position] === 0 && entry !== undefined) extra.push(entry);
+  }
   const diff = { missing, extra, different };
   if (byDump === undefined) {
     byDump = new WeakMap();

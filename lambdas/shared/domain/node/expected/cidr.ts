@@ -6,6 +6,7 @@ export type IpFamily = 'ipv4' | 'ipv6';
 export type NetworkKey = number | string;
 
 const TWO_POW_32 = 0x1_0000_0000;
+const NO_BYTES: readonly number[] = [];
 
 /**
  * A CIDR as the agent reads it. Networks are identified by keys: IPv4 keys are numbers
@@ -28,14 +29,23 @@ export class ParsedCidr {
     readonly family: IpFamily,
     readonly prefixLength: number,
     bytes: readonly number[],
+    /** IPv4 address as a number, when the caller already has it (`bytes` is then ignored). */
+    v4Value?: number,
   ) {
     this.width = familyBits(family);
     this.isHost = prefixLength === this.width;
-    this.v4Value = family === 'ipv4' ? bytes.reduce((value, byte) => value * 256 + byte, 0) : 0;
+    this.v4Value = family === 'ipv4' ? (v4Value ?? bytes.reduce((value, byte) => value * 256 + byte, 0)) : 0;
     if (family === 'ipv6') this.bitsCache = toBits(bytes);
     this.networkKey = this.prefixKey(prefixLength);
     this.writtenKey =
       family === 'ipv4' ? prefixLength * TWO_POW_32 + this.v4Value : `${this.addressBits}/${prefixLength}`;
+  }
+
+  /** IPv4 from its numeric value; `written` is `address/length` as written, when in canonical digits. */
+  static ipv4(value: number, prefixLength: number, written: string | undefined): ParsedCidr {
+    const cidr = new ParsedCidr('ipv4', prefixLength, NO_BYTES, value);
+    if (written !== undefined && value % 2 ** (32 - prefixLength) === 0) cidr.canonicalCache = written;
+    return cidr;
   }
 
   /** Address bits as written, host bits included (32 or 128 chars). */
@@ -46,17 +56,16 @@ export class ParsedCidr {
   /** Canonical `network/prefixLength` (host bits masked, IPv6 in RFC 5952 form). */
   get canonical(): string {
     if (this.canonicalCache === undefined) {
-      let bytes: number[];
       if (this.family === 'ipv4') {
         const scale = 2 ** (32 - this.prefixLength);
         const network = Math.floor(this.v4Value / scale) * scale;
-        bytes = [network >>> 24, (network >>> 16) & 255, (network >>> 8) & 255, network & 255];
+        this.canonicalCache = `${network >>> 24}.${(network >>> 16) & 255}.${(network >>> 8) & 255}.${network & 255}/${this.prefixLength}`;
       } else {
         const bits = this.addressBits.slice(0, this.prefixLength).padEnd(this.width, '0');
-        bytes = [];
+        const bytes: number[] = [];
         for (let offset = 0; offset < bits.length; offset += 8) bytes.push(parseInt(bits.slice(offset, offset + 8), 2));
+        this.canonicalCache = `${ipaddr.fromByteArray(bytes).toString()}/${this.prefixLength}`;
       }
-      this.canonicalCache = `${ipaddr.fromByteArray(bytes).toString()}/${this.prefixLength}`;
     }
     return this.canonicalCache;
   }
@@ -111,6 +120,8 @@ function parsePrefix(text: string, max: number): number | undefined {
  * `net.ParseCIDR`, IPv4 must be four-part decimal and IPv6 may not carry a zone. `undefined` when invalid.
  */
 export function parseCidr(raw: string): ParsedCidr | undefined {
+  const fast = parseIpv4Cidr(raw);
+  if (fast !== undefined) return fast;
   const text = raw.trim();
   const slash = text.indexOf('/');
   const addressText = slash === -1 ? text : text.slice(0, slash);
@@ -132,12 +143,59 @@ export function parseCidr(raw: string): ParsedCidr | undefined {
   }
 }
 
+const ZERO = 48;
+const NINE = 57;
+const DOT = 46;
+const SLASH = 47;
+
+/**
+ * The common case of `parseCidr` without regexes or ipaddr.js: untrimmed four-part decimal IPv4 without leading
+ * zeros (each part ≤ 255), optionally `/` and a prefix length of 1–3 digits ≤ 32. `undefined` for anything else,
+ * which `parseCidr` then reads the general way (same result for valid input, `undefined` for invalid).
+ */
+function parseIpv4Cidr(text: string): ParsedCidr | undefined {
+  const length = text.length;
+  let at = 0;
+  let value = 0;
+  for (let part = 0; part < 4; part++) {
+    const first = at;
+    let octet = 0;
+    while (at < length) {
+      const c = text.charCodeAt(at);
+      if (c < ZERO || c > NINE) break;
+      octet = octet * 10 + (c - ZERO);
+      at++;
+    }
+    const digits = at - first;
+    if (digits === 0 || digits > 3 || octet > 255 || (digits > 1 && text.charCodeAt(first) === ZERO)) return undefined;
+    value = value * 256 + octet;
+    if (part < 3) {
+      if (at >= length || text.charCodeAt(at) !== DOT) return undefined;
+      at++;
+    }
+  }
+  if (at === length) return ParsedCidr.ipv4(value, 32, `${text}/32`);
+  if (text.charCodeAt(at) !== SLASH) return undefined;
+  const digits = length - at - 1;
+  if (digits < 1 || digits > 3) return undefined;
+  let prefixLength = 0;
+  for (let i = at + 1; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < ZERO || c > NINE) return undefined;
+    prefixLength = prefixLength * 10 + (c - ZERO);
+  }
+  if (prefixLength > 32) return undefined;
+  const canonicalDigits = digits === 1 || text.charCodeAt(at + 1) !== ZERO;
+  return ParsedCidr.ipv4(value, prefixLength, canonicalDigits ? text : undefined);
+}
+
 /** Memoised `parseCidr`: one node computation parses each distinct PolicyEndpoint string once. */
 export class CidrParser {
   private readonly cache = new Map<string, ParsedCidr | undefined>();
 
   parse(raw: string): ParsedCidr | undefined {
-    if (this.cache.has(raw)) return this.cache.get(raw);
+    const cached = this.cache.get(raw);
+    if (cached !== undefined || this.cache.has(raw)) return cached;
     const parsed = parseCidr(raw);
     this.cache.set(raw, parsed);
     return parsed;

@@ -25,16 +25,11 @@ import type {
 import { agentBehaviour, type AgentBehaviour } from './agent-behaviour';
 import { CidrParser, ipFamilyOf, type IpFamily } from './cidr';
 import { computeCpEntries, type CpRuleSource } from './cp-entries';
-import { expectedDirection, type ExpectedDirection, type LpmContext } from './lpm-entries';
+import { endpointListId, expectedDirection, type ExpectedDirection, type LpmContext } from './lpm-entries';
 import type { ExpectedCpEntry } from './map-entry';
 import { podIdentifierWith } from './pod-identifier';
-import {
-  indexClusterPolicyEndpoints,
-  indexPolicyEndpoints,
-  IpMatcher,
-  localTargets,
-  type IndexedEndpoint,
-} from './targets';
+import { scanEndpoints, type NodeTargetIndex } from './node-index';
+import { indexClusterPolicyEndpoints, indexPolicyEndpoints, IpMatcher, type IndexedEndpoint } from './targets';
 import { hostVethName, type Sha1Hex } from './veth-name';
 
 export interface ExpectedNodeStateInput {
@@ -54,6 +49,8 @@ export interface ExpectedNodeStateInput {
   readonly sha1Hex: Sha1Hex;
   /** Parse cache to share between the nodes of one audit (PolicyEndpoints repeat across nodes). */
   readonly cidrParser?: CidrParser | undefined;
+  /** Index of `pods` / `policyEndpoints` / `clusterPolicyEndpoints` to share between the nodes of one audit. */
+  readonly nodeIndex?: NodeTargetIndex | undefined;
 }
 
 export type PodStateName = 'POLICIES_APPLIED' | 'DEFAULT_ALLOW' | 'DEFAULT_DENY';
@@ -155,19 +152,9 @@ function draftFor(drafts: Map<string, IdentifierDraft>, identifier: string): Ide
   return draft;
 }
 
-function groupByParent<T>(endpoints: readonly IndexedEndpoint<T>[]): Map<string, IndexedEndpoint<T>[]> {
-  const groups = new Map<string, IndexedEndpoint<T>[]>();
-  for (const endpoint of endpoints) {
-    const list = groups.get(endpoint.parentKey);
-    if (list === undefined) groups.set(endpoint.parentKey, [endpoint]);
-    else list.push(endpoint);
-  }
-  return groups;
-}
-
 function membersOf<T>(
   parents: ReadonlySet<string>,
-  groups: ReadonlyMap<string, IndexedEndpoint<T>[]>,
+  groups: ReadonlyMap<string, readonly IndexedEndpoint<T>[]>,
 ): IndexedEndpoint<T>[] {
   return [...parents].flatMap((parent) => groups.get(parent) ?? []).sort((a, b) => a.index - b.index);
 }
@@ -188,7 +175,8 @@ function resolveNodeIp(
 /** Recomputes, for every pod identifier of the node, the filters, LPM/cp map contents and pod state expected. */
 export function computeExpectedNodeState(input: ExpectedNodeStateInput): Result<ExpectedNodeState, ExpectedStateError> {
   const behaviour = agentBehaviour(input.agentVersion);
-  const nodePods = input.pods.filter(
+  const shared = input.nodeIndex?.covers(input) === true ? input.nodeIndex : undefined;
+  const nodePods = (shared?.podsOn(input.nodeName) ?? input.pods).filter(
     (pod) =>
       pod.spec.nodeName === input.nodeName &&
       pod.spec.hostNetwork !== true &&
@@ -220,23 +208,23 @@ export function computeExpectedNodeState(input: ExpectedNodeStateInput): Result<
   }
 
   const selected = new Set<string>();
-  const policyEndpoints = indexPolicyEndpoints(input.policyEndpoints);
-  for (const endpoint of policyEndpoints) {
-    for (const target of localTargets(endpoint.object.spec.podSelectorEndpoints, node.ip, ips)) {
-      const draft = draftFor(drafts, identifierOf(target.name, target.namespace));
-      draft.policyParents.add(endpoint.parentKey);
-      draft.targets.push(target);
-      selected.add(`${target.namespace}/${target.name}`);
-    }
+  const policy =
+    shared?.policyEndpointsOn(node.ip) ?? scanEndpoints(indexPolicyEndpoints(input.policyEndpoints), node.ip, ips);
+  for (const { endpoint, target } of policy.targets) {
+    const draft = draftFor(drafts, identifierOf(target.name, target.namespace));
+    draft.policyParents.add(endpoint.parentKey);
+    draft.targets.push(target);
+    selected.add(`${target.namespace}/${target.name}`);
   }
-  const clusterEndpoints = behaviour.clusterPolicyMaps ? indexClusterPolicyEndpoints(input.clusterPolicyEndpoints) : [];
-  for (const endpoint of clusterEndpoints) {
-    for (const target of localTargets(endpoint.object.spec.podSelectorEndpoints, node.ip, ips)) {
-      const draft = draftFor(drafts, identifierOf(target.name, target.namespace));
-      draft.clusterParents.add(endpoint.parentKey);
-      draft.targets.push(target);
-      selected.add(`${target.namespace}/${target.name}`);
-    }
+  const cluster = behaviour.clusterPolicyMaps
+    ? (shared?.clusterEndpointsOn(node.ip) ??
+      scanEndpoints(indexClusterPolicyEndpoints(input.clusterPolicyEndpoints), node.ip, ips))
+    : scanEndpoints<ClusterPolicyEndpoint>([], node.ip, ips);
+  for (const { endpoint, target } of cluster.targets) {
+    const draft = draftFor(drafts, identifierOf(target.name, target.namespace));
+    draft.clusterParents.add(endpoint.parentKey);
+    draft.targets.push(target);
+    selected.add(`${target.namespace}/${target.name}`);
   }
 
   const reportInvalid = (cidr: string): void => {
@@ -244,8 +232,8 @@ export function computeExpectedNodeState(input: ExpectedNodeStateInput): Result<
   };
   const lpmContext: LpmContext = { behaviour, family: node.family, nodeIp, cidrs, reportInvalid };
   const cpContext = { behaviour, family: node.family, nodeIp, cidrs, reportInvalid };
-  const peGroups = groupByParent(policyEndpoints);
-  const cpeGroups = groupByParent(clusterEndpoints);
+  const peGroups = policy.byParent;
+  const cpeGroups = cluster.byParent;
   const directionCache = new Map<string, ExpectedDirection>();
   const cpCache = new Map<string, { ingress: ExpectedCpEntry[]; egress: ExpectedCpEntry[] }>();
   const directionFor = (
@@ -256,7 +244,8 @@ export function computeExpectedNodeState(input: ExpectedNodeStateInput): Result<
       (direction === 'Ingress' ? spec.ingress : spec.egress) ?? [];
     const contributing = members.filter(({ object }) => listOf(object.spec).length > 0);
     const isolated = members.some(({ object }) => object.spec.podIsolation?.includes(direction) === true);
-    const key = `${direction}|${isolated}|${contributing.map((member) => member.index).join(',')}`;
+    const lists = contributing.map((member) => endpointListId(listOf(member.object.spec), lpmContext));
+    const key = `${direction}|${isolated}|${lists.join(',')}`;
     let computed = directionCache.get(key);
     if (computed === undefined) {
       computed = expectedDirection(

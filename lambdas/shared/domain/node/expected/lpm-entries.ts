@@ -1,8 +1,18 @@
-import type { EndpointInfo } from '../../model/kubernetes';
+import type { EndpointInfo, EndpointPort } from '../../model/kubernetes';
 import type { AgentBehaviour } from './agent-behaviour';
 import type { CidrParser, IpFamily, NetworkKey, ParsedCidr } from './cidr';
 import { finishEntries, writeDraft, type DraftEntry, type ExpectedLpmEntry, type LpmEntryOrigin } from './map-entry';
-import { ANY_SLOT, fitSlots, IpProtocol, RESERVED_SLOT, slotKey, slotsOfEndpointPorts, type PortSlot } from './slots';
+import {
+  ANY_SLOT,
+  fitSlots,
+  IpProtocol,
+  protocolNumber,
+  RESERVED_SLOT,
+  slotKey,
+  slotsOfEndpointPorts,
+  type FittedSlots,
+  type PortSlot,
+} from './slots';
 
 export interface LpmContext {
   readonly behaviour: Pick<AgentBehaviour, 'ruleAlgorithm' | 'canonicalisesCidrs' | 'slotLimit'>;
@@ -65,9 +75,6 @@ export function expectedDirection(
   return { posture: 'catch-all', entries: computeLpmEntriesOf([[{ cidr: catchAll }]], context, 'catch-all') };
 }
 
-/** Prepared, prefix-sorted rules per context and endpoint list: identifiers of one node share PE lists. */
-const preparedByContext = new WeakMap<LpmContext, WeakMap<readonly EndpointInfo[], PreparedList>>();
-
 const BULK_MINIMUM = 32;
 
 /**
@@ -78,17 +85,70 @@ const hostEntriesByContext = new WeakMap<LpmContext, Map<string, Map<PreparedRul
 
 let nextRuleId = 0;
 
-const internedPortLists = new WeakMap<LpmContext, Map<string, readonly PortSlot[]>>();
+/** Interned slot lists as a trie over `slotKey`s. */
+interface PortListNode {
+  list: readonly PortSlot[] | undefined;
+  readonly next: Map<string | number, PortListNode>;
+}
 
-const internedSlots = new WeakMap<LpmContext, Map<number, PortSlot>>();
+/** Per context: interned slots and slot lists, and the fitted form of a rule's own slots (by list identity). */
+interface SlotInterning {
+  readonly slots: Map<number, PortSlot>;
+  readonly lists: PortListNode;
+  readonly fitted: Map<readonly PortSlot[], FittedSlots<PortSlot>>;
+}
 
-function slotsOf(context: LpmContext): Map<number, PortSlot> {
-  let interned = internedSlots.get(context);
-  if (interned === undefined) {
-    interned = new Map();
-    internedSlots.set(context, interned);
+const slotInterning = new WeakMap<LpmContext, SlotInterning>();
+
+function interningOf(context: LpmContext): SlotInterning {
+  let interning = slotInterning.get(context);
+  if (interning === undefined) {
+    interning = { slots: new Map(), lists: { list: undefined, next: new Map() }, fitted: new Map() };
+    slotInterning.set(context, interning);
   }
-  return interned;
+  return interning;
+}
+
+function childOf(node: PortListNode, key: string | number): PortListNode {
+  let child = node.next.get(key);
+  if (child === undefined) {
+    child = { list: undefined, next: new Map() };
+    node.next.set(key, child);
+  }
+  return child;
+}
+
+/** A rule's own slots (`slotsOfEndpointPorts`), one shared array per distinct port list. */
+function endpointSlots(ports: readonly EndpointPort[] | null | undefined, context: LpmContext): readonly PortSlot[] {
+  if (ports === null || ports === undefined || ports.length === 0) return slotsOfEndpointPorts(ports);
+  const interning = interningOf(context);
+  let node = interning.lists;
+  for (const port of ports) {
+    const protocol = protocolNumber(port.protocol, 'ANY');
+    node = childOf(node, (protocol * 0x10000 + (port.port ?? 0)) * 0x10000 + (port.endPort ?? 0));
+  }
+  const known = node.list;
+  if (known !== undefined && sameSlotsAsPorts(known, ports)) return known;
+  const slots = slotsOfEndpointPorts(ports, interning.slots);
+  node.list ??= slots;
+  return slots;
+}
+
+function sameSlotsAsPorts(slots: readonly PortSlot[], ports: readonly EndpointPort[]): boolean {
+  if (slots.length !== ports.length) return false;
+  for (let i = 0; i < ports.length; i++) {
+    const slot = slots[i];
+    const port = ports[i];
+    if (slot === undefined || port === undefined) return false;
+    if (
+      slot.protocol !== protocolNumber(port.protocol, 'ANY') ||
+      slot.startPort !== (port.port ?? 0) ||
+      slot.endPort !== (port.endPort ?? 0)
+    ) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function prepareOne(endpoint: EndpointInfo, context: LpmContext, origin: 'rule' | 'catch-all'): PreparedRule | null {
@@ -111,7 +171,7 @@ function prepareOne(endpoint: EndpointInfo, context: LpmContext, origin: 'rule' 
     id: nextRuleId++,
     cidr,
     except: except ?? NO_PARSED,
-    slots: slotsOfEndpointPorts(endpoint.ports, slotsOf(context)),
+    slots: endpointSlots(endpoint.ports, context),
     origin,
   };
 }
@@ -137,29 +197,114 @@ function prepareList(
   context: LpmContext,
   origin: 'rule' | 'catch-all',
 ): PreparedList {
-  let cache = preparedByContext.get(context);
-  if (cache === undefined) {
-    cache = new WeakMap();
-    preparedByContext.set(context, cache);
+  const { prepared } = registryOf(context);
+  const key = endpointListId(endpoints, context) * 2 + (origin === 'catch-all' ? 1 : 0);
+  const known = prepared.get(key);
+  if (known !== undefined) return known;
+  const all: PreparedRule[] = [];
+  let sorted = true;
+  for (const endpoint of endpoints) {
+    const rule = prepareOne(endpoint, context, origin);
+    if (rule === null) continue;
+    const previous = all.at(-1);
+    if (previous !== undefined && previous.cidr.prefixLength > rule.cidr.prefixLength) sorted = false;
+    all.push(rule);
   }
-  let prepared = cache.get(endpoints);
-  if (prepared === undefined) {
-    const all = endpoints
-      .map((endpoint) => prepareOne(endpoint, context, origin))
-      .filter((rule) => rule !== null)
-      .sort((a, b) => a.cidr.prefixLength - b.cidr.prefixLength);
-    const hosts = all.filter((rule) => rule.cidr.isHost);
-    const hostKeys = new Map(hosts.map((rule, position) => [groupKey(rule.cidr, context), position]));
-    prepared = {
-      all,
-      nonHost: all.filter((rule) => !rule.cidr.isHost),
-      hosts,
-      hostKeys: hostKeys.size === hosts.length ? hostKeys : undefined,
-      hostEntries: new Map(),
-    };
-    cache.set(endpoints, prepared);
+  if (!sorted) all.sort((a, b) => a.cidr.prefixLength - b.cidr.prefixLength);
+  const hosts: PreparedRule[] = [];
+  const nonHost: PreparedRule[] = [];
+  const hostKeys = new Map<NetworkKey, number>();
+  for (const rule of all) {
+    if (!rule.cidr.isHost) {
+      nonHost.push(rule);
+      continue;
+    }
+    hostKeys.set(groupKey(rule.cidr, context), hosts.length);
+    hosts.push(rule);
   }
-  return prepared;
+  const list: PreparedList = {
+    all,
+    nonHost,
+    hosts,
+    hostKeys: hostKeys.size === hosts.length ? hostKeys : undefined,
+    hostEntries: new Map(),
+  };
+  prepared.set(key, list);
+  return list;
+}
+
+/** Identity of a list's rules for this computation: equal ids, equal contents (and expected entries). */
+export function endpointListId(endpoints: readonly EndpointInfo[], context: LpmContext): number {
+  const registry = registryOf(context);
+  const known = registry.byList.get(endpoints);
+  if (known !== undefined) return known;
+  const middle = endpoints[endpoints.length >> 1]?.cidr ?? '';
+  const key = `${endpoints.length}|${endpoints[0]?.cidr ?? ''}|${middle}|${endpoints.at(-1)?.cidr ?? ''}`;
+  const candidates = registry.byFingerprint.get(key);
+  let id = candidates?.find((candidate) => sameEndpoints(candidate.endpoints, endpoints))?.id;
+  if (id === undefined) {
+    id = nextListId++;
+    if (candidates === undefined) registry.byFingerprint.set(key, [{ endpoints, id }]);
+    else candidates.push({ endpoints, id });
+  }
+  registry.byList.set(endpoints, id);
+  return id;
+}
+
+let nextListId = 0;
+
+/** Endpoint lists seen in a context: lists with equal contents (different PolicyEndpoints) share one id. */
+interface ListRegistry {
+  readonly byList: WeakMap<readonly EndpointInfo[], number>;
+  /** By length and first, middle and last CIDR; candidates are compared in full. */
+  readonly byFingerprint: Map<string, { readonly endpoints: readonly EndpointInfo[]; readonly id: number }[]>;
+  /** Prepared list by `id * 2 + (origin === 'catch-all' ? 1 : 0)`. */
+  readonly prepared: Map<number, PreparedList>;
+}
+
+const listsByContext = new WeakMap<LpmContext, ListRegistry>();
+
+function registryOf(context: LpmContext): ListRegistry {
+  let registry = listsByContext.get(context);
+  if (registry === undefined) {
+    registry = { byList: new WeakMap(), byFingerprint: new Map(), prepared: new Map() };
+    listsByContext.set(context, registry);
+  }
+  return registry;
+}
+
+/** Equal in everything `prepareOne` reads (cidr, except, ports). */
+function sameEndpoints(a: readonly EndpointInfo[], b: readonly EndpointInfo[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x === undefined || y === undefined || x.cidr !== y.cidr) return false;
+    if (!sameStrings(x.except ?? NO_EXCEPTS, y.except ?? NO_EXCEPTS)) return false;
+    if (!samePorts(x.ports ?? NO_PORTS, y.ports ?? NO_PORTS)) return false;
+  }
+  return true;
+}
+
+const NO_PORTS: readonly EndpointPort[] = [];
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function samePorts(a: readonly EndpointPort[], b: readonly EndpointPort[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x === undefined || y === undefined) return false;
+    if (x.protocol !== y.protocol || x.port !== y.port || x.endPort !== y.endPort) return false;
+  }
+  return true;
 }
 
 /** The agent's stable sort by prefix length over the concatenation of the lists' sorted runs. */
@@ -339,32 +484,42 @@ function computeLpmEntriesOf(
 
 /** Identical slot lists of host keys share one array: a node holds thousands of keys with a few port sets. */
 function internPorts(ports: readonly PortSlot[], context: LpmContext): readonly PortSlot[] {
-  let interned = internedPortLists.get(context);
-  if (interned === undefined) {
-    interned = new Map();
-    internedPortLists.set(context, interned);
-  }
-  const key = ports.map(slotKey).join('|');
-  const existing = interned.get(key);
-  if (existing !== undefined) return existing;
-  interned.set(key, ports);
-  return ports;
+  let node = interningOf(context).lists;
+  for (const slot of ports) node = childOf(node, slotKey(slot));
+  return (node.list ??= ports);
 }
 
 function hostEntry(rule: PreparedRule, index: GroupIndex, context: LpmContext): ExpectedLpmEntry {
   const inherited = index.inheritedFor(rule.cidr);
-  const fitted = fitSlots(
-    inherited.length === 0 ? rule.slots : rule.slots.concat(inherited),
-    context.behaviour.slotLimit,
-  );
+  const fit =
+    inherited.length === 0 ? fittedOwnSlots(rule.slots, context) : fitted(rule.slots.concat(inherited), context);
   return {
     cidr: rule.cidr.canonical,
     origin: rule.origin,
-    ports: fitted.droppedPorts.length === 0 ? internPorts(fitted.ports, context) : fitted.ports,
-    truncated: fitted.droppedPorts.length > 0,
-    droppedPorts: fitted.droppedPorts,
+    ports: fit.ports,
+    truncated: fit.droppedPorts.length > 0,
+    droppedPorts: fit.droppedPorts,
     orderDependent: false,
   };
+}
+
+/** `fitSlots`, with the kept slots interned when nothing was dropped. */
+function fitted(slots: readonly PortSlot[], context: LpmContext): FittedSlots<PortSlot> {
+  const fit = fitSlots(slots, context.behaviour.slotLimit);
+  return fit.droppedPorts.length === 0
+    ? { ports: internPorts(fit.ports, context), droppedPorts: fit.droppedPorts }
+    : fit;
+}
+
+/** `fitted` of a rule's own slots: rules share slot arrays (see `endpointSlots`), so each is fitted once. */
+function fittedOwnSlots(slots: readonly PortSlot[], context: LpmContext): FittedSlots<PortSlot> {
+  const cache = interningOf(context).fitted;
+  let fit = cache.get(slots);
+  if (fit === undefined) {
+    fit = fitted(slots, context);
+    cache.set(slots, fit);
+  }
+  return fit;
 }
 
 /**

@@ -31,18 +31,20 @@ export function indexClusterPolicyEndpoints(
 
 /** `net.IP.Equal` with a memo of normalised addresses: PEs repeat the same host IPs thousands of times. */
 export class IpMatcher {
-  private readonly normalised = new Map<string, string | undefined>();
+  private readonly memo = new Map<string, string | undefined>();
 
-  private normalise(ip: string): string | undefined {
-    if (this.normalised.has(ip)) return this.normalised.get(ip);
+  /** `normaliseIp`, memoised. */
+  normalised(ip: string): string | undefined {
+    const known = this.memo.get(ip);
+    if (known !== undefined || this.memo.has(ip)) return known;
     const value = normaliseIp(ip);
-    this.normalised.set(ip, value);
+    this.memo.set(ip, value);
     return value;
   }
 
   same(left: string, right: string): boolean {
-    const a = this.normalise(left);
-    return a !== undefined && a === this.normalise(right);
+    const a = this.normalised(left);
+    return a !== undefined && a === this.normalised(right);
   }
 }
 

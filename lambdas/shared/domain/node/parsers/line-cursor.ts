@@ -13,11 +13,14 @@ export interface SourceLine {
 export function splitLines(text: string): SourceLine[] {
   const raw = text.split('\n');
   const lines: SourceLine[] = new Array<SourceLine>(raw.length);
-  for (let i = 0; i < raw.length; i++) {
-    const text = trimmed(raw[i] ?? '');
-    lines[i] = { no: i + 1, text, norm: collapse(text) };
-  }
+  for (let i = 0; i < raw.length; i++) lines[i] = sourceLine(i + 1, raw[i] ?? '');
   return lines;
+}
+
+/** One line as `splitLines` reads it; `raw` is the line without its `\n`. */
+export function sourceLine(no: number, raw: string): SourceLine {
+  const text = trimmed(raw);
+  return { no, text, norm: collapse(text) };
 }
 
 const WHITESPACE_RUN = /[ \t]+/g;

@@ -2,6 +2,7 @@ import type { NodeOutputParseError, Result } from '../../errors';
 import type { LpmEntry, LpmGeneration, LpmMapDump, MapDumpOutcome, MapReadError, PolicySlot } from '../model';
 import { readCliPreamble } from './cli-outcome';
 import { afterLabel, isRule, LineCursor, runParser } from './line-cursor';
+import { readLpmDumpFast } from './lpm-fast-path';
 import { DONE_READING, expectEnd, expectEntryEnd, FamilyTracker, readErrorLine } from './map-walk';
 import { G1_LABELS, G2_LABELS, G3_LABELS, readSlot, type RawSlot, type SlotLabels } from './policy-slot';
 
@@ -16,6 +17,8 @@ export function parseLpmMapDump(
   text: string,
   fileName: string,
 ): Result<MapDumpOutcome<LpmMapDump>, NodeOutputParseError> {
+  const fast = readLpmDumpFast(text, fileName);
+  if (fast !== undefined) return { ok: true, value: fast };
   return runParser(() => readLpmMapDump(LineCursor.of(fileName, text)));
 }
 

@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
+import { CidrParser, parseCidr } from '../../../../lambdas/shared/domain/node/expected/cidr';
+
+/** Go's reading of an IPv4 CIDR or bare IP, spelled out with ipaddr.js (the general path of `parseCidr`). */
+function reference(raw: string): { prefixLength: number; canonical: string; value: number } | undefined {
+  const text = raw.trim();
+  const slash = text.indexOf('/');
+  const address = slash === -1 ? text : text.slice(0, slash);
+  if (!/^(?:0|[1-9]\d{0,2})(?:\.(?:0|[1-9]\d{0,2})){3}$/.test(address) || !ipaddr.IPv4.isValid(address)) {
+    return undefined;
+  }
+  const lengthText = slash === -1 ? '32' : text.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(lengthText) || Number(lengthText) > 32) return undefined;
+  const prefixLength = Number(lengthText);
+  const value = ipaddr.IPv4.parse(address).octets.reduce((sum, byte) => sum * 256 + byte, 0);
+  const scale = 2 ** (32 - prefixLength);
+  const network = Math.floor(value / scale) * scale;
+  const bytes = [network >>> 24, (network >>> 16) & 255, (network >>> 8) & 255, network & 255];
+  return { prefixLength, canonical: `${ipaddr.fromByteArray(bytes).toString()}/${prefixLength}`, value };
+}
+
+const part = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 0, max: 255 }).map(String) },
+  { weight: 1, arbitrary: fc.constantFrom('256', '01', '00', '1000', '', 'a', '0x1', ' 1') },
+);
+const suffix = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: 0, max: 32 }).map((n) => `/${n}`) },
+  { weight: 1, arbitrary: fc.constantFrom('', '/', '/33', '/032', '/0032', '/00', '/3/2', '/ 8', ' ', '/8 ') },
+);
+const ipv4Text = fc
+  .tuple(part, part, part, part, suffix, fc.constantFrom('', ' ', '\t'))
+  .map(([a, b, c, d, s, pad]) => `${pad}${a}.${b}.${c}.${d}${s}`);
+
+describe('parseCidr (IPv4)', () => {
+  it('reads dotted text as ipaddr.js and Go do: validity, prefix, canonical network and keys', () => {
+    fc.assert(
+      fc.property(ipv4Text, (text) => {
+        const parsed = parseCidr(text);
+        const expected = reference(text);
+        if (expected === undefined) {
+          expect(parsed).toBeUndefined();
+          return;
+        }
+        expect(parsed).toBeDefined();
+        expect({
+          family: parsed?.family,
+          prefixLength: parsed?.prefixLength,
+          canonical: parsed?.canonical,
+          writtenKey: parsed?.writtenKey,
+          isHost: parsed?.isHost,
+        }).toEqual({
+          family: 'ipv4',
+          prefixLength: expected.prefixLength,
+          canonical: expected.canonical,
+          writtenKey: expected.prefixLength * 2 ** 32 + expected.value,
+          isHost: expected.prefixLength === 32,
+        });
+        const network = parseCidr(expected.canonical);
+        expect(parsed?.networkKey).toBe(network?.networkKey);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('gives the host mask to a bare address and keeps a written host address in the key', () => {
+    // Prepare
+    const cidrs = new CidrParser();
+
+    // Act
+    const bare = cidrs.parse('10.0.3.7');
+    const written = cidrs.parse('10.0.3.7/24');
+    const invalid = cidrs.parse('10.0.3.07');
+
+    // Assess
+    expect([bare?.canonical, bare?.isHost]).toEqual(['10.0.3.7/32', true]);
+    expect(written?.canonical).toBe('10.0.3.0/24');
+    expect(written?.writtenKey).not.toBe(written?.networkKey);
+    expect(written?.containsAddressOf(bare ?? written, false)).toBe(true);
+    expect(invalid).toBeUndefined();
+    expect(cidrs.parse('10.0.3.07')).toBeUndefined();
+  });
+});
