@@ -4,7 +4,7 @@
  * compared. Target: ≤ 100 ms per node. Run: `npx tsx bench/node-layer.ts` (prints one JSON line).
  */
 import { createHash } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import { median, timed } from './measure';
 import type { EffectiveConfiguration } from '../lambdas/shared/domain/model/assessment';
 import { emptyInventory, type ClusterInventory } from '../lambdas/shared/domain/model/cluster';
 import type { Node, Pod, PolicyEndpoint } from '../lambdas/shared/domain/model/kubernetes';
@@ -288,18 +288,6 @@ export function buildSyntheticNode(keysPerMap = 1000, podCount = 110, policyShap
 }
 
 // ---------------------------------------------------------------- measurement
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
-
-function timed<T>(work: () => T): { value: T; ms: number } {
-  const start = performance.now();
-  const value = work();
-  return { value, ms: performance.now() - start };
-}
 
 export interface NodeLayerBench {
   readonly nodeParseMs: number;

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { performance } from 'node:perf_hooks';
+import { median, timed } from './measure';
 import { runAudit } from '../lambdas/shared/domain/audit';
 import { diffPolicyEndpoints } from '../lambdas/shared/domain/control-plane/diff';
 import { resolveNetworkPolicies } from '../lambdas/shared/domain/control-plane/resolver';
@@ -11,18 +11,6 @@ import {
   seededRandom,
   type SyntheticClusterSize,
 } from './synthetic-cluster';
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
-
-function timed<T>(work: () => T): { value: T; ms: number } {
-  const start = performance.now();
-  const value = work();
-  return { value, ms: performance.now() - start };
-}
 
 const integer = (value: string): number => Number.parseInt(value, 10);
 

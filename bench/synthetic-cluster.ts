@@ -64,7 +64,14 @@ function buildNamespaces(size: SyntheticClusterSize): Namespace[] {
     const name = namespaceName(index);
     namespaces.push({
       kind: 'Namespace',
-      metadata: { name, labels: { 'kubernetes.io/metadata.name': name, team: `team-${index % 50}`, env: index % 3 === 0 ? 'prod' : 'dev' } },
+      metadata: {
+        name,
+        labels: {
+          'kubernetes.io/metadata.name': name,
+          team: `team-${index % 50}`,
+          env: index % 3 === 0 ? 'prod' : 'dev',
+        },
+      },
     });
   }
   return namespaces;
@@ -90,7 +97,11 @@ function buildPods(size: SyntheticClusterSize, random: () => number): Pod[] {
     const name = `${app}-${(index * 2654435761) % 1_000_000_000}-${index % 100_000}`;
     pods.push({
       kind: 'Pod',
-      metadata: { name, namespace: namespaceName(namespaceIndex), labels: { app, tier, 'pod-template-hash': String(index % 97) } },
+      metadata: {
+        name,
+        namespace: namespaceName(namespaceIndex),
+        labels: { app, tier, 'pod-template-hash': String(index % 97) },
+      },
       spec: {
         nodeName: `ip-node-${nodeIndex}.compute.internal`,
         containers: [
@@ -110,7 +121,10 @@ function buildPods(size: SyntheticClusterSize, random: () => number): Pod[] {
     pods.push({
       kind: 'Pod',
       metadata: { name: `coredns-5b8cc885bc-${replica}`, namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
-      spec: { nodeName: 'ip-node-0.compute.internal', containers: [{ name: 'coredns', ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }] }] },
+      spec: {
+        nodeName: 'ip-node-0.compute.internal',
+        containers: [{ name: 'coredns', ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }] }],
+      },
       status: { phase: 'Running', podIP: ipv4(replica, 0x0afe0000), hostIP: ipv4(0, 0x0a640000) },
     });
   }
@@ -122,7 +136,11 @@ function buildServices(size: SyntheticClusterSize): Service[] {
     {
       kind: 'Service',
       metadata: { name: 'kube-dns', namespace: 'kube-system' },
-      spec: { clusterIP: '172.20.0.10', selector: { 'k8s-app': 'kube-dns' }, ports: [{ port: 53, protocol: 'UDP', targetPort: 53 }] },
+      spec: {
+        clusterIP: '172.20.0.10',
+        selector: { 'k8s-app': 'kube-dns' },
+        ports: [{ port: 53, protocol: 'UDP', targetPort: 53 }],
+      },
     },
   ];
   for (let index = 0; index < size.services; index += 1) {
@@ -166,17 +184,35 @@ function buildPolicies(size: SyntheticClusterSize): NetworkPolicy[] {
     };
     switch (kind) {
       case 0:
-        policies.push(policyOf(namespace, name, { podSelector: {}, policyTypes: ['Ingress', 'Egress'], egress: [DNS_EGRESS] }));
+        policies.push(
+          policyOf(namespace, name, { podSelector: {}, policyTypes: ['Ingress', 'Egress'], egress: [DNS_EGRESS] }),
+        );
         break;
       case 1:
-        policies.push(policyOf(namespace, name, { podSelector: { matchLabels: { app } }, policyTypes: ['Ingress'], ingress: [fromApp] }));
+        policies.push(
+          policyOf(namespace, name, {
+            podSelector: { matchLabels: { app } },
+            policyTypes: ['Ingress'],
+            ingress: [fromApp],
+          }),
+        );
         break;
       case 2:
         policies.push(
           policyOf(namespace, name, {
             podSelector: { matchLabels: { app, tier: 'api' } },
             policyTypes: ['Ingress'],
-            ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: `team-${index % 50}` } }, podSelector: { matchLabels: { tier: 'web' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
+            ingress: [
+              {
+                from: [
+                  {
+                    namespaceSelector: { matchLabels: { team: `team-${index % 50}` } },
+                    podSelector: { matchLabels: { tier: 'web' } },
+                  },
+                ],
+                ports: [{ protocol: 'TCP', port: 8080 }],
+              },
+            ],
           }),
         );
         break;
@@ -186,7 +222,10 @@ function buildPolicies(size: SyntheticClusterSize): NetworkPolicy[] {
             podSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['db', 'worker'] }] },
             policyTypes: ['Egress'],
             egress: [
-              { to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.100.0.0/16', '10.254.0.0/16'] } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+              {
+                to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.100.0.0/16', '10.254.0.0/16'] } }],
+                ports: [{ protocol: 'TCP', port: 5432 }],
+              },
               DNS_EGRESS,
             ],
           }),
@@ -197,7 +236,13 @@ function buildPolicies(size: SyntheticClusterSize): NetworkPolicy[] {
           policyOf(namespace, name, {
             podSelector: { matchLabels: { app } },
             policyTypes: ['Egress'],
-            egress: [{ to: [{ podSelector: { matchLabels: { app: `app-${(index + 3) % APPS_PER_NAMESPACE}` } } }], ports: [{ protocol: 'TCP', port: 'http' }] }, DNS_EGRESS],
+            egress: [
+              {
+                to: [{ podSelector: { matchLabels: { app: `app-${(index + 3) % APPS_PER_NAMESPACE}` } } }],
+                ports: [{ protocol: 'TCP', port: 'http' }],
+              },
+              DNS_EGRESS,
+            ],
           }),
         );
     }
@@ -228,7 +273,11 @@ function ownEntry(entry: EndpointInfo): EndpointInfo {
  * Writes PolicyEndpoints as the controller would (chunks of 200 per category), then damages `driftRatio` of the
  * policies: one drops an ingress/egress entry, the next changes a pod IP. Entries and pods are per-object copies.
  */
-export function policyEndpointsWithDrift(resolved: readonly ResolvedPolicy[], size: SyntheticClusterSize, random: () => number): {
+export function policyEndpointsWithDrift(
+  resolved: readonly ResolvedPolicy[],
+  size: SyntheticClusterSize,
+  random: () => number,
+): {
   endpoints: PolicyEndpoint[];
   driftedPolicies: number;
 } {
@@ -254,7 +303,15 @@ export function policyEndpointsWithDrift(resolved: readonly ResolvedPolicy[], si
         metadata: {
           name: `${policy.policyRef.name}-${index.toString(36).padStart(5, 'x')}`,
           namespace: policy.policyRef.namespace,
-          ownerReferences: [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', name: policy.policyRef.name, uid: `uid-${policy.policyRef.namespace}-${policy.policyRef.name}`, controller: true }],
+          ownerReferences: [
+            {
+              apiVersion: 'networking.k8s.io/v1',
+              kind: 'NetworkPolicy',
+              name: policy.policyRef.name,
+              uid: `uid-${policy.policyRef.namespace}-${policy.policyRef.name}`,
+              controller: true,
+            },
+          ],
         },
         spec: {
           policyRef: policy.policyRef,

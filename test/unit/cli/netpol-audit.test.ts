@@ -2,34 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../bin/netpol-audit';
+import { runCli as run } from '../../support/run-cli';
 import { AuditReport } from '../../../lambdas/shared/domain/report/report';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(args: readonly string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 async function readReport(directory: string): Promise<AuditReport> {
   return AuditReport.parse(JSON.parse(await readFile(join(directory, 'report.json'), 'utf8')));
@@ -52,9 +26,20 @@ describe('netpol-audit CLI', () => {
     expect(result.stdout).toContain('cluster seed-cluster');
     const report = await readReport(out);
     expect(report.findings.filter((finding) => finding.severity !== 'info')).toEqual([]);
-    expect(report.configuration).toMatchObject({ networkPolicyEnabled: true, enforcementMode: 'standard', cniVersion: '1.19.6', agentVersion: '1.2.2' });
+    expect(report.configuration).toMatchObject({
+      networkPolicyEnabled: true,
+      enforcementMode: 'standard',
+      cniVersion: '1.19.6',
+      agentVersion: '1.2.2',
+    });
     expect(report.policies).toEqual([
-      expect.objectContaining({ name: 'access-nginx', namespace: 'default', selectedPods: 1, ingressEntries: 1, policyEndpoints: 1 }),
+      expect.objectContaining({
+        name: 'access-nginx',
+        namespace: 'default',
+        selectedPods: 1,
+        ingressEntries: 1,
+        policyEndpoints: 1,
+      }),
     ]);
     expect(report.inputs).toMatchObject({ networkPolicies: 1, policyEndpoints: 1, pods: 7, nodes: 1, nodeOutputs: 1 });
     expect(report.notChecked).toEqual([]);
@@ -95,8 +80,18 @@ describe('netpol-audit CLI', () => {
   });
 
   it('applies --fail-on and --desired-mode', async () => {
-    expect((await run(['audit', '--snapshot', 'examples/seed-cluster', '--out', out, '--fail-on', 'info'])).code).toBe(1);
-    const strict = await run(['audit', '--snapshot', 'examples/seed-cluster', '--out', out, '--desired-mode', 'strict']);
+    expect((await run(['audit', '--snapshot', 'examples/seed-cluster', '--out', out, '--fail-on', 'info'])).code).toBe(
+      1,
+    );
+    const strict = await run([
+      'audit',
+      '--snapshot',
+      'examples/seed-cluster',
+      '--out',
+      out,
+      '--desired-mode',
+      'strict',
+    ]);
     expect(strict.code).toBe(1);
     const report = await readReport(out);
     expect(report.configuration.desiredMode).toBe('strict');
@@ -130,7 +125,9 @@ describe('netpol-audit CLI', () => {
         policyRef: { name: 'access-nginx', namespace: 'default' },
         podIsolation: ['Ingress'],
         podSelector: { matchLabels: { app: 'nginx' } },
-        podSelectorEndpoints: [{ hostIP: '172.31.103.129', podIP: '172.31.104.5', name: 'nginx-f8d9c6576-8b4vf', namespace: 'default' }],
+        podSelectorEndpoints: [
+          { hostIP: '172.31.103.129', podIP: '172.31.104.5', name: 'nginx-f8d9c6576-8b4vf', namespace: 'default' },
+        ],
         ingress: [{ cidr: '172.31.101.218' }],
         egress: [],
       },
@@ -138,9 +135,13 @@ describe('netpol-audit CLI', () => {
   });
 
   it('runs as the package bin', () => {
-    const result = spawnSync(process.execPath, ['bin/cli-launcher.cjs', 'audit', '--snapshot', 'examples/seed-cluster', '--out', out], {
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['bin/cli-launcher.cjs', 'audit', '--snapshot', 'examples/seed-cluster', '--out', out],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('wrote');
   });

@@ -1,32 +1,7 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../bin/netpol-audit';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(args: readonly string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+import { runCli as run } from '../../support/run-cli';
 
 const NGINX = 'default/nginx-f8d9c6576-8b4vf';
 const SEED = join('examples', 'seed-cluster');
@@ -57,26 +32,63 @@ describe('netpol-audit explain', () => {
 
   it('allows default/accesstrue → nginx:80 at every layer (--json)', async () => {
     // Act
-    const result = await run(['explain', '--snapshot', snapshot, '--from', 'default/accesstrue', '--to', NGINX, '--port', '80', '--json']);
+    const result = await run([
+      'explain',
+      '--snapshot',
+      snapshot,
+      '--from',
+      'default/accesstrue',
+      '--to',
+      NGINX,
+      '--port',
+      '80',
+      '--json',
+    ]);
 
     // Assess
     expect(result.code).toBe(0);
     const output = JSON.parse(result.stdout) as JsonExplanation;
     expect(Object.keys(output)).toEqual(['flow', 'intent', 'policyEndpoint', 'kernel', 'disagreements']);
-    expect(output.flow).toEqual({ from: 'default/accesstrue', fromIp: '172.31.101.218', to: NGINX, toIp: '172.31.104.5', port: 80, protocol: 'TCP' });
-    expect([output.intent.verdict, output.policyEndpoint.verdict, output.kernel.verdict]).toEqual(['allow', 'allow', 'allow']);
+    expect(output.flow).toEqual({
+      from: 'default/accesstrue',
+      fromIp: '172.31.101.218',
+      to: NGINX,
+      toIp: '172.31.104.5',
+      port: 80,
+      protocol: 'TCP',
+    });
+    expect([output.intent.verdict, output.policyEndpoint.verdict, output.kernel.verdict]).toEqual([
+      'allow',
+      'allow',
+      'allow',
+    ]);
     expect(output.kernel.decidedBy).toMatchObject({ map: 'ingress_map', mapId: 93, key: '172.31.101.218/32' });
     expect(output.disagreements).toEqual([]);
   });
 
   it('denies default/accessfalse → nginx:80 at every layer: 172.31.96.116 is not in the nginx ingress_map (map 93)', async () => {
     // Act
-    const result = await run(['explain', '--snapshot', snapshot, '--from', 'default/accessfalse', '--to', NGINX, '--port', '80', '--json']);
+    const result = await run([
+      'explain',
+      '--snapshot',
+      snapshot,
+      '--from',
+      'default/accessfalse',
+      '--to',
+      NGINX,
+      '--port',
+      '80',
+      '--json',
+    ]);
 
     // Assess
     expect(result.code).toBe(0);
     const output = JSON.parse(result.stdout) as JsonExplanation;
-    expect([output.intent.verdict, output.policyEndpoint.verdict, output.kernel.verdict]).toEqual(['deny', 'deny', 'deny']);
+    expect([output.intent.verdict, output.policyEndpoint.verdict, output.kernel.verdict]).toEqual([
+      'deny',
+      'deny',
+      'deny',
+    ]);
     expect(output.kernel.reason).toContain('172.31.96.116 is not in the ingress_map of default/nginx-f8d9c6576-8b4vf');
     expect(output.kernel.reason).toContain('map 93');
     expect(output.disagreements).toEqual([]);
@@ -84,7 +96,17 @@ describe('netpol-audit explain', () => {
 
   it('prints one line per layer and the disagreements in human form', async () => {
     // Act
-    const result = await run(['explain', '--snapshot', snapshot, '--from', 'default/accessfalse', '--to', NGINX, '--port', '80']);
+    const result = await run([
+      'explain',
+      '--snapshot',
+      snapshot,
+      '--from',
+      'default/accessfalse',
+      '--to',
+      NGINX,
+      '--port',
+      '80',
+    ]);
 
     // Assess
     expect(result.code).toBe(0);
@@ -98,12 +120,27 @@ describe('netpol-audit explain', () => {
 
   it('accepts an IP endpoint: only the destination pod side applies', async () => {
     // Act
-    const result = await run(['explain', '--snapshot', snapshot, '--from', '203.0.113.9', '--to', NGINX, '--port', '80', '--json']);
+    const result = await run([
+      'explain',
+      '--snapshot',
+      snapshot,
+      '--from',
+      '203.0.113.9',
+      '--to',
+      NGINX,
+      '--port',
+      '80',
+      '--json',
+    ]);
 
     // Assess
     expect(result.code).toBe(0);
     const output = JSON.parse(result.stdout) as JsonExplanation;
-    expect([output.intent.verdict, output.policyEndpoint.verdict, output.kernel.verdict]).toEqual(['deny', 'deny', 'deny']);
+    expect([output.intent.verdict, output.policyEndpoint.verdict, output.kernel.verdict]).toEqual([
+      'deny',
+      'deny',
+      'deny',
+    ]);
     expect(output.kernel.reason).toContain('203.0.113.9 is not in the ingress_map');
     expect(output.kernel.reason).not.toContain('egress of');
   });
@@ -114,12 +151,27 @@ describe('netpol-audit explain', () => {
 
     try {
       // Act
-      const result = await run(['explain', '--snapshot', bare, '--from', 'default/accesstrue', '--to', NGINX, '--port', '80', '--json']);
+      const result = await run([
+        'explain',
+        '--snapshot',
+        bare,
+        '--from',
+        'default/accesstrue',
+        '--to',
+        NGINX,
+        '--port',
+        '80',
+        '--json',
+      ]);
 
       // Assess
       expect(result.code).toBe(0);
       const output = JSON.parse(result.stdout) as JsonExplanation;
-      expect([output.intent.verdict, output.policyEndpoint.verdict, output.kernel.verdict]).toEqual(['allow', 'allow', 'unknown']);
+      expect([output.intent.verdict, output.policyEndpoint.verdict, output.kernel.verdict]).toEqual([
+        'allow',
+        'allow',
+        'unknown',
+      ]);
       expect(output.kernel.reason).toContain('no node outputs');
     } finally {
       await rm(bare, { recursive: true, force: true });
@@ -128,7 +180,17 @@ describe('netpol-audit explain', () => {
 
   it('exits 2 naming an unknown pod', async () => {
     // Act
-    const result = await run(['explain', '--snapshot', snapshot, '--from', 'default/ghost', '--to', NGINX, '--port', '80']);
+    const result = await run([
+      'explain',
+      '--snapshot',
+      snapshot,
+      '--from',
+      'default/ghost',
+      '--to',
+      NGINX,
+      '--port',
+      '80',
+    ]);
 
     // Assess
     expect(result.code).toBe(2);
@@ -138,8 +200,28 @@ describe('netpol-audit explain', () => {
 
   it('exits 2 on usage errors: a malformed endpoint, a bad port, a missing option', async () => {
     // Act
-    const malformed = await run(['explain', '--snapshot', snapshot, '--from', 'accesstrue', '--to', NGINX, '--port', '80']);
-    const badPort = await run(['explain', '--snapshot', snapshot, '--from', 'default/accesstrue', '--to', NGINX, '--port', '99999']);
+    const malformed = await run([
+      'explain',
+      '--snapshot',
+      snapshot,
+      '--from',
+      'accesstrue',
+      '--to',
+      NGINX,
+      '--port',
+      '80',
+    ]);
+    const badPort = await run([
+      'explain',
+      '--snapshot',
+      snapshot,
+      '--from',
+      'default/accesstrue',
+      '--to',
+      NGINX,
+      '--port',
+      '99999',
+    ]);
     const missing = await run(['explain', '--snapshot', snapshot, '--from', 'default/accesstrue', '--to', NGINX]);
 
     // Assess

@@ -1,35 +1,12 @@
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../../bin/netpol-audit';
 import type { Finding } from '../../../../lambdas/shared/domain/model/finding';
 import { AuditReport } from '../../../../lambdas/shared/domain/report/report';
 
-export interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { runCli as cli, type CliRun } from '../../../support/run-cli';
 
-/** Runs the CLI in-process (the same `main` as bin/cli-launcher.cjs), capturing its output. */
-export async function cli(args: readonly string[]): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+export { cli, type CliRun };
 
 const created: string[] = [];
 
@@ -51,7 +28,8 @@ export async function readReport(directory: string): Promise<AuditReport> {
 export async function audit(sourceArgs: readonly string[]): Promise<{ run: CliRun; report: AuditReport }> {
   const out = await tempDir('report');
   const run = await cli(['audit', ...sourceArgs, '--out', out]);
-  if (run.code !== 0 && run.code !== 1) throw new Error(`audit ${sourceArgs.join(' ')} exited ${run.code}: ${run.stderr}`);
+  if (run.code !== 0 && run.code !== 1)
+    throw new Error(`audit ${sourceArgs.join(' ')} exited ${run.code}: ${run.stderr}`);
   return { run, report: await readReport(out) };
 }
 
@@ -64,10 +42,16 @@ export function findingKey(finding: Finding): string {
 }
 
 /** Findings of `after` not in `before`, and of `before` no longer in `after`. */
-export function findingDiff(before: readonly Finding[], after: readonly Finding[]): { added: Finding[]; removed: Finding[] } {
+export function findingDiff(
+  before: readonly Finding[],
+  after: readonly Finding[],
+): { added: Finding[]; removed: Finding[] } {
   const beforeKeys = new Set(before.map(findingKey));
   const afterKeys = new Set(after.map(findingKey));
-  return { added: after.filter((finding) => !beforeKeys.has(findingKey(finding))), removed: before.filter((finding) => !afterKeys.has(findingKey(finding))) };
+  return {
+    added: after.filter((finding) => !beforeKeys.has(findingKey(finding))),
+    removed: before.filter((finding) => !afterKeys.has(findingKey(finding))),
+  };
 }
 
 interface Listed {
@@ -85,8 +69,10 @@ export async function exampleInApiOrder(exampleDirectory: string): Promise<strin
   await cp(join(exampleDirectory, 'eks'), join(copy, 'eks'), { recursive: true });
   for (const file of (await readdir(join(exampleDirectory, 'k8s'))).filter((name) => name.endsWith('.json'))) {
     const content = JSON.parse(await readFile(join(exampleDirectory, 'k8s', file), 'utf8')) as Listed;
-    const key = (item: { metadata?: { namespace?: string; name?: string } }): string => `${item.metadata?.namespace ?? ''}/${item.metadata?.name ?? ''}`;
-    if (content.items !== undefined) content.items = [...content.items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    const key = (item: { metadata?: { namespace?: string; name?: string } }): string =>
+      `${item.metadata?.namespace ?? ''}/${item.metadata?.name ?? ''}`;
+    if (content.items !== undefined)
+      content.items = [...content.items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     await writeFile(join(copy, 'k8s', file), JSON.stringify(content, null, 2));
   }
   return copy;

@@ -10,6 +10,7 @@ import { readWalkingMapHeader } from './cli-outcome';
 import { parseCidrText } from './ip-text';
 import { LineCursor, sourceLine } from './line-cursor';
 import { DONE_READING } from './map-walk';
+import { PROTOCOL_BY_LABEL } from './policy-slot';
 
 const SPACE = 32;
 const TAB = 9;
@@ -25,16 +26,8 @@ const NINE = 57;
 const MAX_U32 = 4294967295;
 const MAX_SLOT_INDEX = 23;
 
-/** `utils.GetProtocol` labels, as printed (see policy-slot.ts). */
-const PROTOCOLS: readonly (readonly [string, ProtocolNumber])[] = [
-  ['TCP', 6],
-  ['UDP', 17],
-  ['SCTP', 132],
-  ['ICMP', 1],
-  ['RESERVED', 255],
-  ['ANY PROTOCOL', 254],
-  ['UNKNOWN', null],
-];
+/** `utils.GetProtocol` labels, as printed. */
+const PROTOCOLS: readonly (readonly [string, ProtocolNumber])[] = [...PROTOCOL_BY_LABEL];
 
 /** A line label: with one space where blanks may run (matched as `[ \t]+`), and as the CLI prints it. */
 interface Label {

@@ -2,7 +2,7 @@ import type { ProtocolNumber } from '../model';
 import { afterLabel, uintField, type LineCursor, type SourceLine } from './line-cursor';
 
 /** `utils.GetProtocol` labels (G2/G3). `UNKNOWN` maps to null: the number is not recoverable. */
-const PROTOCOL_BY_LABEL: ReadonlyMap<string, ProtocolNumber> = new Map<string, ProtocolNumber>([
+export const PROTOCOL_BY_LABEL: ReadonlyMap<string, ProtocolNumber> = new Map<string, ProtocolNumber>([
   ['TCP', 6],
   ['UDP', 17],
   ['SCTP', 132],
