@@ -13,7 +13,12 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .version(packageJson.version)
     .exitOverride()
     .showHelpAfterError();
-  for (const command of [auditCommand(setExitCode), snapshotCommand(setExitCode), resolveCommand(setExitCode), explainCommand(setExitCode)]) {
+  for (const command of [
+    auditCommand(setExitCode),
+    snapshotCommand(setExitCode),
+    resolveCommand(setExitCode),
+    explainCommand(setExitCode),
+  ]) {
     program.addCommand(command.exitOverride().showHelpAfterError());
   }
   return program;
@@ -35,7 +40,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`netpol-audit: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`netpol-audit: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `netpol-audit: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return EXIT_INTERNAL;
   }
 }

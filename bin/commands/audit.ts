@@ -56,7 +56,12 @@ async function readInput(flags: AuditFlags): Promise<AuditInput> {
   const source = new SnapshotDirectory(snapshot);
   const inventory = await source.readInventory();
   const nodeOutputs = (await source.hasNodeOutputs()) ? await source.readNodeOutputs() : undefined;
-  return { inventory, nodeOutputs, source: { kind: 'snapshot', location: snapshot }, defaultOut: join('out', basename(resolve(snapshot))) };
+  return {
+    inventory,
+    nodeOutputs,
+    source: { kind: 'snapshot', location: snapshot },
+    defaultOut: join('out', basename(resolve(snapshot))),
+  };
 }
 
 async function audit(flags: AuditFlags): Promise<number> {
@@ -81,15 +86,19 @@ async function audit(flags: AuditFlags): Promise<number> {
 
 export function auditCommand(setExitCode: ExitCodeSink): Command {
   const command = new Command('audit')
-    .description('audit a cluster snapshot, or a live cluster through a kubeconfig, and write report.json and report.md')
+    .description(
+      'audit a cluster snapshot, or a live cluster through a kubeconfig, and write report.json and report.md',
+    )
     .option('--snapshot <dir>', 'snapshot directory (docs/snapshot.md)')
     .option('--out <dir>', 'output directory (default: out/<snapshot or cluster name>)')
     .addOption(
-      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').default('high').argParser(parseSeverity),
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
+        .default('high')
+        .argParser(parseSeverity),
     )
     .addOption(new Option('--desired-mode <mode>', 'the enforcement mode you expect').choices(['standard', 'strict']));
   for (const option of liveOptions()) command.addOption(option);
   return command.action(async (flags: AuditFlags) => {
-      setExitCode(await audit(flags));
-    });
+    setExitCode(await audit(flags));
+  });
 }

@@ -24,7 +24,8 @@ interface ExplainFlags {
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!/^\d+$/.test(value) || port < 1 || port > 65535) throw new InvalidArgumentError('expected a port number 1-65535');
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535)
+    throw new InvalidArgumentError('expected a port number 1-65535');
   return port;
 }
 
@@ -65,7 +66,9 @@ async function explain(flags: ExplainFlags): Promise<number> {
   }
   const source = new SnapshotDirectory(flags.snapshot);
   const inventory = await source.readInventory();
-  const nodeBundles = (await source.hasNodeOutputs()) ? (await source.readNodeOutputs()).map(parseNodeBundle) : undefined;
+  const nodeBundles = (await source.hasNodeOutputs())
+    ? (await source.readNodeOutputs()).map(parseNodeBundle)
+    : undefined;
   let explanation: FlowExplanation;
   try {
     explanation = explainFlow({

@@ -11,7 +11,8 @@ export interface LiveFlags {
 
 function parsePageSize(value: string): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 10_000) throw new InvalidArgumentError('expected an integer from 1 to 10000');
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 10_000)
+    throw new InvalidArgumentError('expected an integer from 1 to 10000');
   return parsed;
 }
 
@@ -20,14 +21,16 @@ export function liveOptions(): Option[] {
   return [
     new Option('--kubeconfig <file>', 'read the cluster live through this kubeconfig (needs k8s/rbac.yaml)'),
     new Option('--context <name>', 'kubeconfig context (default: its current context)'),
-    new Option('--cluster-name <name>', 'cluster name in the report (default: the context\'s cluster name)'),
+    new Option('--cluster-name <name>', "cluster name in the report (default: the context's cluster name)"),
     new Option('--page-size <n>', 'objects per list request').default(500).argParser(parsePageSize),
   ];
 }
 
 export function requireKubeconfigFor(flags: LiveFlags): void {
-  if (flags.kubeconfig === undefined && flags.context !== undefined) throw new InputError('--context needs --kubeconfig');
-  if (flags.kubeconfig === undefined && flags.clusterName !== undefined) throw new InputError('--cluster-name needs --kubeconfig');
+  if (flags.kubeconfig === undefined && flags.context !== undefined)
+    throw new InputError('--context needs --kubeconfig');
+  if (flags.kubeconfig === undefined && flags.clusterName !== undefined)
+    throw new InputError('--cluster-name needs --kubeconfig');
 }
 
 export function openLive(flags: LiveFlags & { kubeconfig: string }): Promise<LiveCluster> {

@@ -23,7 +23,8 @@ async function isNonEmptyDirectory(path: string): Promise<boolean> {
 async function snapshot(flags: SnapshotFlags): Promise<number> {
   if (flags.kubeconfig === undefined) throw new InputError('snapshot needs --kubeconfig <file>');
   const k8sDirectory = join(flags.out, 'k8s');
-  if (await isNonEmptyDirectory(k8sDirectory)) throw new InputError('already holds a snapshot (k8s/ is not empty); choose an empty --out', flags.out);
+  if (await isNonEmptyDirectory(k8sDirectory))
+    throw new InputError('already holds a snapshot (k8s/ is not empty); choose an empty --out', flags.out);
   const live = await openLive({ ...flags, kubeconfig: flags.kubeconfig });
   await mkdir(k8sDirectory, { recursive: true });
   const writer = new SnapshotWriter(k8sDirectory);
@@ -51,9 +52,12 @@ async function snapshot(flags: SnapshotFlags): Promise<number> {
       2,
     )}\n`,
   );
-  process.stdout.write(`snapshot of ${live.location}: ${summary.objects} objects in ${summary.requests} requests, wrote ${flags.out}\n`);
+  process.stdout.write(
+    `snapshot of ${live.location}: ${summary.objects} objects in ${summary.requests} requests, wrote ${flags.out}\n`,
+  );
   if (summary.unavailableKinds.length === 0) return EXIT_CLEAN;
-  for (const entry of summary.unavailableKinds) process.stderr.write(`netpol-audit: snapshot incomplete: ${entry.kind}: ${entry.reason}\n`);
+  for (const entry of summary.unavailableKinds)
+    process.stderr.write(`netpol-audit: snapshot incomplete: ${entry.kind}: ${entry.reason}\n`);
   return EXIT_FINDINGS;
 }
 

@@ -45,7 +45,8 @@ export function indexableTerms(selector: LabelSelector): string[][] {
   const terms: string[][] = [];
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) terms.push([labelKey(key, value)]);
   for (const requirement of selector.matchExpressions ?? []) {
-    if (requirement.operator === 'In') terms.push((requirement.values ?? []).map((value) => labelKey(requirement.key, value)));
+    if (requirement.operator === 'In')
+      terms.push((requirement.values ?? []).map((value) => labelKey(requirement.key, value)));
   }
   return terms;
 }

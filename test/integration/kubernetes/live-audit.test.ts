@@ -40,13 +40,15 @@ describe('live audit of examples/seed-cluster through the CLI', () => {
           ]
         : [],
     );
-    expect(expected.map((entry) => entry.kind)).toEqual(['ClusterNetworkPolicy', 'ClusterPolicyEndpoint', 'ApplicationNetworkPolicy']);
-    expect(inventory.unavailableKinds).toEqual(expected);
-    expect(inventory.inputFindings.filter((finding) => finding.checkId === 'INPUT-KIND-UNAVAILABLE').map((f) => f.severity)).toEqual([
-      'info',
-      'info',
-      'info',
+    expect(expected.map((entry) => entry.kind)).toEqual([
+      'ClusterNetworkPolicy',
+      'ClusterPolicyEndpoint',
+      'ApplicationNetworkPolicy',
     ]);
+    expect(inventory.unavailableKinds).toEqual(expected);
+    expect(
+      inventory.inputFindings.filter((finding) => finding.checkId === 'INPUT-KIND-UNAVAILABLE').map((f) => f.severity),
+    ).toEqual(['info', 'info', 'info']);
   });
 
   it('finds no control-plane drift, and the same control-plane findings as the offline audit of the example', async () => {
@@ -61,12 +63,22 @@ describe('live audit of examples/seed-cluster through the CLI', () => {
     expect(live.report.findings.filter((finding) => finding.layer === 'input')).toEqual([]);
     expect(controlPlane(live.report)).toEqual([]);
     expect(controlPlane(live.report)).toEqual(controlPlane(offline.report));
-    expect(live.report.inputs).toMatchObject({ networkPolicies: 1, policyEndpoints: 1, pods: 7, nodes: 1, services: 3 });
+    expect(live.report.inputs).toMatchObject({
+      networkPolicies: 1,
+      policyEndpoints: 1,
+      pods: 7,
+      nodes: 1,
+      services: 3,
+    });
     expect(live.report.policies).toEqual(offline.report.policies);
-    expect(live.report.configuration).toMatchObject({ networkPolicyEnabled: true, cniVersion: '1.19.6', agentVersion: '1.2.2' });
+    expect(live.report.configuration).toMatchObject({
+      networkPolicyEnabled: true,
+      cniVersion: '1.19.6',
+      agentVersion: '1.2.2',
+    });
   });
 
-  it('snapshot round trip: the offline audit of a live snapshot gives the live audit\'s findings', async () => {
+  it("snapshot round trip: the offline audit of a live snapshot gives the live audit's findings", async () => {
     const snapshot = join(await tempDir('snapshot'), 'seed-live');
     const taken = await cli(['snapshot', '--kubeconfig', auditor, '--out', snapshot, '--page-size', '3']);
     expect(taken).toMatchObject({ code: 0, stderr: '' });
@@ -108,16 +120,26 @@ describe('live audit of examples/drift-cluster and PolicyEndpoints tampered thro
   }
 
   /** Applies `tamper`, audits, restores the PolicyEndpoint exactly, and returns the change against the baseline. */
-  async function withTampered(name: string, tamper: (pe: KubeObject) => Promise<void>): Promise<ReturnType<typeof findingDiff>> {
+  async function withTampered(
+    name: string,
+    tamper: (pe: KubeObject) => Promise<void>,
+  ): Promise<ReturnType<typeof findingDiff>> {
     const original = await getPe(name);
     await tamper(original);
     const tampered = await liveAudit();
     const current = await admin.send('GET', pePath(name));
     if (current.status === 200) {
       const latest = current.body as KubeObject;
-      await admin.expect('PUT', pePath(name), { ...original, metadata: { ...original.metadata, resourceVersion: latest.metadata.resourceVersion } });
+      await admin.expect('PUT', pePath(name), {
+        ...original,
+        metadata: { ...original.metadata, resourceVersion: latest.metadata.resourceVersion },
+      });
     } else {
-      await admin.expect('POST', '/apis/networking.k8s.aws/v1alpha1/namespaces/shop/policyendpoints', forCreate(original));
+      await admin.expect(
+        'POST',
+        '/apis/networking.k8s.aws/v1alpha1/namespaces/shop/policyendpoints',
+        forCreate(original),
+      );
     }
     return findingDiff(controlPlane(baseline.report), controlPlane(tampered.report));
   }
@@ -135,8 +157,15 @@ describe('live audit of examples/drift-cluster and PolicyEndpoints tampered thro
     const offline = await audit(['--snapshot', await exampleInApiOrder(DRIFT)]);
     expect(baseline.run.code).toBe(1);
     expect(controlPlane(baseline.report)).toEqual(controlPlane(offline.report));
-    const found = new Set(controlPlane(baseline.report).map((finding) => `${finding.checkId} ${finding.resource.name}`));
-    for (const planted of ['CP-PE-MISSING ledger-ingress', 'CP-PE-ORPHAN legacy-allow-all', 'CP-PE-STALE-SELECTOR api-allow-web', 'CP-PE-EGRESS-MISSING web-egress']) {
+    const found = new Set(
+      controlPlane(baseline.report).map((finding) => `${finding.checkId} ${finding.resource.name}`),
+    );
+    for (const planted of [
+      'CP-PE-MISSING ledger-ingress',
+      'CP-PE-ORPHAN legacy-allow-all',
+      'CP-PE-STALE-SELECTOR api-allow-web',
+      'CP-PE-EGRESS-MISSING web-egress',
+    ]) {
       expect(found).toContain(planted);
     }
     expect(controlPlane(baseline.report).filter((finding) => finding.resource.name === 'web-ingress')).toEqual([]);
@@ -145,21 +174,36 @@ describe('live audit of examples/drift-cluster and PolicyEndpoints tampered thro
   it('names an ingress entry removed from a PolicyEndpoint', async () => {
     const change = await withTampered('web-ingress-h4k9s', async (pe) => {
       const spec = pe.spec as { ingress: { cidr: string }[] };
-      await admin.expect('PATCH', pePath('web-ingress-h4k9s'), { spec: { ingress: spec.ingress.filter((entry) => entry.cidr !== '::/0') } }, { contentType: 'application/merge-patch+json' });
+      await admin.expect(
+        'PATCH',
+        pePath('web-ingress-h4k9s'),
+        { spec: { ingress: spec.ingress.filter((entry) => entry.cidr !== '::/0') } },
+        { contentType: 'application/merge-patch+json' },
+      );
     });
     expect(change.removed).toEqual([]);
-    expect(change.added.map((finding) => `${finding.checkId} ${finding.resource.kind} ${finding.resource.namespace}/${finding.resource.name}`)).toEqual([
-      'CP-PE-INGRESS-MISSING NetworkPolicy shop/web-ingress',
-    ]);
+    expect(
+      change.added.map(
+        (finding) =>
+          `${finding.checkId} ${finding.resource.kind} ${finding.resource.namespace}/${finding.resource.name}`,
+      ),
+    ).toEqual(['CP-PE-INGRESS-MISSING NetworkPolicy shop/web-ingress']);
     expect(change.added[0]?.message).toContain('::/0');
   });
 
   it('names a stale podSelector left on a PolicyEndpoint', async () => {
     const change = await withTampered('web-ingress-h4k9s', async () => {
-      await admin.expect('PATCH', pePath('web-ingress-h4k9s'), { spec: { podSelector: { matchLabels: { app: 'web', version: 'v1' } } } }, { contentType: 'application/merge-patch+json' });
+      await admin.expect(
+        'PATCH',
+        pePath('web-ingress-h4k9s'),
+        { spec: { podSelector: { matchLabels: { app: 'web', version: 'v1' } } } },
+        { contentType: 'application/merge-patch+json' },
+      );
     });
     expect(change.removed).toEqual([]);
-    expect(change.added.map((finding) => `${finding.checkId} ${finding.resource.namespace}/${finding.resource.name}`)).toEqual(['CP-PE-STALE-SELECTOR shop/web-ingress']);
+    expect(
+      change.added.map((finding) => `${finding.checkId} ${finding.resource.namespace}/${finding.resource.name}`),
+    ).toEqual(['CP-PE-STALE-SELECTOR shop/web-ingress']);
   });
 
   it('names what went missing when one chunk of the two-chunk shop/web-egress is deleted', async () => {
@@ -171,7 +215,14 @@ describe('live audit of examples/drift-cluster and PolicyEndpoints tampered thro
       const expected = finding.expected as { cidr?: string; name?: string } | undefined;
       return expected?.cidr ?? expected?.name ?? '?';
     };
-    expect(change.added.map((finding) => `${finding.checkId} ${finding.resource.namespace}/${finding.resource.name} ${expectedOf(finding)}`).sort()).toEqual([
+    expect(
+      change.added
+        .map(
+          (finding) =>
+            `${finding.checkId} ${finding.resource.namespace}/${finding.resource.name} ${expectedOf(finding)}`,
+        )
+        .sort(),
+    ).toEqual([
       'CP-PE-EGRESS-MISSING shop/web-egress 10.0.1.140',
       'CP-PE-EGRESS-MISSING shop/web-egress 10.0.2.151',
       'CP-PE-EGRESS-MISSING shop/web-egress 172.20.30.9',

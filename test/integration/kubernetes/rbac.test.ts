@@ -58,7 +58,15 @@ describe('k8s/rbac.yaml grants exactly what the reader calls (SubjectAccessRevie
             { verb: 'list', group: groupOf(resource.apiVersion), resource: resource.resource },
             { verb: 'get', group: groupOf(resource.apiVersion), resource: resource.resource },
           ]
-        : [{ verb: 'get', group: groupOf(resource.apiVersion), resource: resource.resource, namespace: resource.namespace, name: resource.name }],
+        : [
+            {
+              verb: 'get',
+              group: groupOf(resource.apiVersion),
+              resource: resource.resource,
+              namespace: resource.namespace,
+              name: resource.name,
+            },
+          ],
     );
     const denied: string[] = [];
     for (const access of needed) if (!(await allowed(access))) denied.push(label(access));
@@ -80,7 +88,14 @@ describe('k8s/rbac.yaml grants exactly what the reader calls (SubjectAccessRevie
       { verb: 'deletecollection', group: '', resource: 'pods', namespace: 'default' },
       { verb: 'update', group: '', resource: 'configmaps', namespace: 'kube-system', name: 'amazon-vpc-cni' },
       { verb: 'patch', group: 'apps', resource: 'daemonsets', namespace: 'kube-system', name: 'aws-node' },
-      { verb: 'create', group: '', resource: 'pods', namespace: 'kube-system', name: 'aws-node-abc', subresource: 'exec' },
+      {
+        verb: 'create',
+        group: '',
+        resource: 'pods',
+        namespace: 'kube-system',
+        name: 'aws-node-abc',
+        subresource: 'exec',
+      },
       { verb: 'get', group: '', resource: 'pods', namespace: 'default', name: 'x', subresource: 'log' },
       { verb: 'patch', group: '', resource: 'pods', namespace: 'default', name: 'x', subresource: 'status' },
       { verb: 'get', group: '', resource: 'nodes', name: 'x', subresource: 'proxy' },
@@ -91,9 +106,21 @@ describe('k8s/rbac.yaml grants exactly what the reader calls (SubjectAccessRevie
       { verb: 'list', group: 'apps', resource: 'daemonsets', namespace: 'kube-system' },
       { verb: 'get', group: 'apps', resource: 'daemonsets', namespace: 'kube-system', name: 'kube-proxy' },
       { verb: 'get', group: 'apps', resource: 'daemonsets', namespace: 'default', name: 'aws-node' },
-      { verb: 'get', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', name: 'policyendpoints.networking.k8s.aws' },
+      {
+        verb: 'get',
+        group: 'apiextensions.k8s.io',
+        resource: 'customresourcedefinitions',
+        name: 'policyendpoints.networking.k8s.aws',
+      },
       { verb: 'list', group: 'rbac.authorization.k8s.io', resource: 'clusterroles' },
-      { verb: 'create', group: '', resource: 'serviceaccounts', namespace: 'kube-system', name: 'aws-node', subresource: 'token' },
+      {
+        verb: 'create',
+        group: '',
+        resource: 'serviceaccounts',
+        namespace: 'kube-system',
+        name: 'aws-node',
+        subresource: 'token',
+      },
       { verb: 'list', group: 'apps', resource: 'deployments' },
       { verb: '*', group: '*', resource: '*' },
     ];
@@ -104,7 +131,9 @@ describe('k8s/rbac.yaml grants exactly what the reader calls (SubjectAccessRevie
 
   it('matches what the reader sees: the auditor can read amazon-vpc-cni but not another kube-system ConfigMap', async () => {
     const auditor = await KubeClient.fromKubeconfig(cluster.auditorKubeconfig);
-    expect((await auditor.send('GET', '/api/v1/namespaces/kube-system/configmaps/amazon-vpc-cni')).status).not.toBe(403);
+    expect((await auditor.send('GET', '/api/v1/namespaces/kube-system/configmaps/amazon-vpc-cni')).status).not.toBe(
+      403,
+    );
     expect((await auditor.send('GET', '/api/v1/namespaces/kube-system/configmaps/unrelated')).status).toBe(403);
     expect((await auditor.send('GET', '/api/v1/namespaces/kube-system/secrets')).status).toBe(403);
     expect((await auditor.send('GET', '/api/v1/pods?watch=true&timeoutSeconds=1')).status).toBe(403);

@@ -1,4 +1,7 @@
-import { loadKubeConfig, transportFromKubeConfig } from '../../../lambdas/shared/adapters/kubernetes/client-node-transport';
+import {
+  loadKubeConfig,
+  transportFromKubeConfig,
+} from '../../../lambdas/shared/adapters/kubernetes/client-node-transport';
 import { KubernetesClusterSource } from '../../../lambdas/shared/adapters/kubernetes/kubernetes-cluster-source';
 import { KubernetesReader, type ListPage } from '../../../lambdas/shared/adapters/kubernetes/kubernetes-reader';
 import { openLiveCluster } from '../../../lambdas/shared/adapters/kubernetes/live-cluster';
@@ -34,7 +37,14 @@ describe('KubernetesReader against a real kube-apiserver', () => {
       await admin.expect(
         'PATCH',
         `/api/v1/namespaces/${NS}/pods/web-${index}/status`,
-        { status: { phase: 'Running', hostIP: '10.0.0.10', podIP: `10.0.1.${index + 1}`, podIPs: [{ ip: `10.0.1.${index + 1}` }] } },
+        {
+          status: {
+            phase: 'Running',
+            hostIP: '10.0.0.10',
+            podIP: `10.0.1.${index + 1}`,
+            podIPs: [{ ip: `10.0.1.${index + 1}` }],
+          },
+        },
         { contentType: 'application/merge-patch+json' },
       );
     }
@@ -42,7 +52,11 @@ describe('KubernetesReader against a real kube-apiserver', () => {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: { name: 'allow-web', namespace: NS },
-      spec: { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] },
+      spec: {
+        podSelector: { matchLabels: { app: 'web' } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ podSelector: {} }] }],
+      },
     });
     for (const [name, ips] of [
       ['allow-web-aaaaa', [1, 2, 3]],
@@ -56,7 +70,12 @@ describe('KubernetesReader against a real kube-apiserver', () => {
           policyRef: { name: 'allow-web', namespace: NS },
           podSelector: { matchLabels: { app: 'web' } },
           podIsolation: ['Ingress'],
-          podSelectorEndpoints: ips.map((ip) => ({ hostIP: '10.0.0.10', podIP: `10.0.1.${ip}`, name: `web-${ip - 1}`, namespace: NS })),
+          podSelectorEndpoints: ips.map((ip) => ({
+            hostIP: '10.0.0.10',
+            podIP: `10.0.1.${ip}`,
+            name: `web-${ip - 1}`,
+            namespace: NS,
+          })),
           ingress: [{ cidr: '10.0.1.1' }],
         },
       });
@@ -65,7 +84,12 @@ describe('KubernetesReader against a real kube-apiserver', () => {
       apiVersion: 'networking.k8s.aws/v1alpha1',
       kind: 'ClusterNetworkPolicy',
       metadata: { name: 'baseline-deny' },
-      spec: { tier: 'Baseline', priority: 100, subject: { namespaces: {} }, ingress: [{ name: 'deny-all', action: 'Deny', from: [{ namespaces: {} }] }] },
+      spec: {
+        tier: 'Baseline',
+        priority: 100,
+        subject: { namespaces: {} },
+        ingress: [{ name: 'deny-all', action: 'Deny', from: [{ namespaces: {} }] }],
+      },
     });
     await apply(admin, {
       apiVersion: 'apps/v1',
@@ -75,12 +99,29 @@ describe('KubernetesReader against a real kube-apiserver', () => {
         selector: { matchLabels: { 'k8s-app': 'aws-node' } },
         template: {
           metadata: { labels: { 'k8s-app': 'aws-node' } },
-          spec: { containers: [{ name: 'aws-node', image: '602401143452.dkr.ecr.eu-west-1.amazonaws.com/amazon-k8s-cni:v1.19.6-eksbuild.1' }] },
+          spec: {
+            containers: [
+              {
+                name: 'aws-node',
+                image: '602401143452.dkr.ecr.eu-west-1.amazonaws.com/amazon-k8s-cni:v1.19.6-eksbuild.1',
+              },
+            ],
+          },
         },
       },
     });
-    await apply(admin, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'amazon-vpc-cni', namespace: 'kube-system' }, data: { 'enable-network-policy-controller': 'true' } });
-    await apply(admin, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unrelated', namespace: 'kube-system' }, data: { secret: 'not for auditors' } });
+    await apply(admin, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'amazon-vpc-cni', namespace: 'kube-system' },
+      data: { 'enable-network-policy-controller': 'true' },
+    });
+    await apply(admin, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'unrelated', namespace: 'kube-system' },
+      data: { secret: 'not for auditors' },
+    });
   });
 
   it('reads everything the engine needs as the bound auditor, two objects per page', async () => {
@@ -90,20 +131,36 @@ describe('KubernetesReader against a real kube-apiserver', () => {
     // Assess
     expect(inventory.unavailableKinds).toEqual([]);
     expect(inventory.inputFindings).toEqual([]);
-    expect(inventory.pods.filter((pod) => pod.metadata.namespace === NS).map((pod) => pod.metadata.name)).toEqual(['web-0', 'web-1', 'web-2', 'web-3', 'web-4']);
+    expect(inventory.pods.filter((pod) => pod.metadata.namespace === NS).map((pod) => pod.metadata.name)).toEqual([
+      'web-0',
+      'web-1',
+      'web-2',
+      'web-3',
+      'web-4',
+    ]);
     expect(inventory.pods.find((pod) => pod.metadata.name === 'web-3')?.status.podIP).toBe('10.0.1.4');
-    expect(inventory.namespaces.map((namespace) => namespace.metadata.name)).toEqual(expect.arrayContaining(['default', 'kube-system', NS]));
+    expect(inventory.namespaces.map((namespace) => namespace.metadata.name)).toEqual(
+      expect.arrayContaining(['default', 'kube-system', NS]),
+    );
     expect(inventory.nodes.map((node) => node.metadata.name)).toContain('node-a');
     expect(inventory.services.map((service) => service.metadata.name)).toContain('kubernetes');
-    expect(inventory.networkPolicies.map((policy) => `${policy.metadata.namespace}/${policy.metadata.name}`)).toEqual([`${NS}/allow-web`]);
-    expect(inventory.policyEndpoints.map((endpoint) => endpoint.metadata.name)).toEqual(['allow-web-aaaaa', 'allow-web-bbbbb']);
+    expect(inventory.networkPolicies.map((policy) => `${policy.metadata.namespace}/${policy.metadata.name}`)).toEqual([
+      `${NS}/allow-web`,
+    ]);
+    expect(inventory.policyEndpoints.map((endpoint) => endpoint.metadata.name)).toEqual([
+      'allow-web-aaaaa',
+      'allow-web-bbbbb',
+    ]);
     expect(inventory.policyEndpoints[0]?.spec.podSelectorEndpoints).toHaveLength(3);
     expect(inventory.clusterNetworkPolicies.map((policy) => policy.metadata.name)).toEqual(['baseline-deny']);
     expect(inventory.awsNodeDaemonSet?.metadata.name).toBe('aws-node');
     expect(inventory.vpcCniConfigMap?.data).toEqual({ 'enable-network-policy-controller': 'true' });
     // every List came in pages of at most two items, PolicyEndpoints included
     const pages: { kind: string; page: ListPage }[] = [];
-    await live.reader.read({ page: (resource, page) => void pages.push({ kind: resource.kind, page }), object: () => undefined });
+    await live.reader.read({
+      page: (resource, page) => void pages.push({ kind: resource.kind, page }),
+      object: () => undefined,
+    });
     expect(Math.max(...pages.map((entry) => entry.page.itemCount))).toBe(2);
     expect(pages.filter((entry) => entry.kind === 'Pod')).toHaveLength(Math.ceil(inventory.pods.length / 2));
     expect(pages.filter((entry) => entry.kind === 'PolicyEndpoint').map((entry) => entry.page.itemCount)).toEqual([2]);
@@ -113,13 +170,30 @@ describe('KubernetesReader against a real kube-apiserver', () => {
     const live = await openLiveCluster({ kubeconfigPath: cluster.outsiderKubeconfig, reader: { pageSize: 2 } });
     const inventory = await live.source.readInventory();
     expect(inventory.unavailableKinds.map((entry) => entry.kind).sort()).toEqual(
-      ['ApplicationNetworkPolicy', 'ClusterNetworkPolicy', 'ClusterPolicyEndpoint', 'ConfigMap', 'DaemonSet', 'Namespace', 'NetworkPolicy', 'Node', 'Pod', 'PolicyEndpoint', 'Service'].sort(),
+      [
+        'ApplicationNetworkPolicy',
+        'ClusterNetworkPolicy',
+        'ClusterPolicyEndpoint',
+        'ConfigMap',
+        'DaemonSet',
+        'Namespace',
+        'NetworkPolicy',
+        'Node',
+        'Pod',
+        'PolicyEndpoint',
+        'Service',
+      ].sort(),
     );
     const podReason = inventory.unavailableKinds.find((entry) => entry.kind === 'Pod')?.reason;
     expect(podReason).toContain('permission denied (HTTP 403)');
     expect(podReason).toContain('User "outsider" cannot list resource "pods"');
     expect(podReason).toContain('see k8s/rbac.yaml');
-    const report = runAudit({ inventory, options: { now: new Date() }, source: { kind: 'live', location: live.location }, engineVersion: 'test' });
+    const report = runAudit({
+      inventory,
+      options: { now: new Date() },
+      source: { kind: 'live', location: live.location },
+      engineVersion: 'test',
+    });
     expect(report.findings.filter((finding) => finding.checkId === 'INPUT-KIND-UNAVAILABLE')).toHaveLength(11);
     expect(report.notChecked.map((entry) => entry.scope)).toEqual(expect.arrayContaining(['PolicyEndpoint', 'Pod']));
     expect(report.findings.filter((finding) => finding.layer === 'control-plane')).toEqual([]);
@@ -128,8 +202,12 @@ describe('KubernetesReader against a real kube-apiserver', () => {
   it('rejects a token the API server does not know with an error naming the server', async () => {
     const live = await openLiveCluster({ kubeconfigPath: cluster.auditorKubeconfig });
     const config = await loadKubeConfig({ kubeconfigPath: cluster.auditorKubeconfig });
-    const transport = transportFromKubeConfig(config, { headers: () => Promise.resolve({ Authorization: 'Bearer not-a-known-token' }) });
+    const transport = transportFromKubeConfig(config, {
+      headers: () => Promise.resolve({ Authorization: 'Bearer not-a-known-token' }),
+    });
     const source = new KubernetesClusterSource(new KubernetesReader(transport), 'c');
-    await expect(source.readInventory()).rejects.toThrow(`${live.location}: the Kubernetes API rejected the credentials (HTTP 401`);
+    await expect(source.readInventory()).rejects.toThrow(
+      `${live.location}: the Kubernetes API rejected the credentials (HTTP 401`,
+    );
   });
 });

@@ -15,7 +15,8 @@ export interface LoadedBlock {
 export function readLoadedEbpfData(text: string): LoadedBlock[] {
   const parsed = parseLoadedEbpfData(text, 'loaded-ebpfdata.txt');
   if (!parsed.ok) throw parsed.error;
-  if (parsed.value.kind !== 'loaded-ebpfdata') throw new Error(`loaded-ebpfdata.txt: CLI failure ${parsed.value.message}`);
+  if (parsed.value.kind !== 'loaded-ebpfdata')
+    throw new Error(`loaded-ebpfdata.txt: CLI failure ${parsed.value.message}`);
   return parsed.value.programs.map((program) => ({
     pinPath: program.pinPath,
     podIdentifier: program.podIdentifier.raw,

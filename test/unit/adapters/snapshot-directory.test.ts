@@ -75,12 +75,19 @@ describe('SnapshotDirectory with a snapshot.json manifest', () => {
       JSON.stringify({
         unavailableKinds: [
           { kind: 'PolicyEndpoint', reason: 'permission denied (HTTP 403)', cause: 'forbidden' },
-          { kind: 'ApplicationNetworkPolicy', reason: 'the CustomResourceDefinition is not installed', cause: 'not-installed' },
+          {
+            kind: 'ApplicationNetworkPolicy',
+            reason: 'the CustomResourceDefinition is not installed',
+            cause: 'not-installed',
+          },
         ],
       }),
     );
     const inventory = await new SnapshotDirectory(directory).readInventory();
-    expect(inventory.unavailableKinds.map((entry) => entry.kind)).toEqual(['PolicyEndpoint', 'ApplicationNetworkPolicy']);
+    expect(inventory.unavailableKinds.map((entry) => entry.kind)).toEqual([
+      'PolicyEndpoint',
+      'ApplicationNetworkPolicy',
+    ]);
     expect(inventory.inputFindings.map((finding) => [finding.resource.kind, finding.severity])).toEqual([
       ['PolicyEndpoint', 'high'],
       ['ApplicationNetworkPolicy', 'info'],
@@ -89,6 +96,8 @@ describe('SnapshotDirectory with a snapshot.json manifest', () => {
 
   it('rejects a manifest it cannot read', async () => {
     await writeFile(join(directory, 'snapshot.json'), '{"unavailableKinds": "all"}');
-    await expect(new SnapshotDirectory(directory).readInventory()).rejects.toThrow(/snapshot\.json: not a snapshot manifest/);
+    await expect(new SnapshotDirectory(directory).readInventory()).rejects.toThrow(
+      /snapshot\.json: not a snapshot manifest/,
+    );
   });
 });

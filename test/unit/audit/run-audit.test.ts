@@ -27,10 +27,14 @@ describe('runAudit', () => {
   it('builds a schema-valid report with findings sorted most severe first and a consistent summary', async () => {
     const { inventory, source } = await drift();
     const report = AuditReport.parse(audit(inventory, await source.readNodeOutputs()));
-    const ranks = report.findings.map((finding) => ['info', 'low', 'medium', 'high', 'critical'].indexOf(finding.severity));
+    const ranks = report.findings.map((finding) =>
+      ['info', 'low', 'medium', 'high', 'critical'].indexOf(finding.severity),
+    );
     expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
     expect(report.summary.totalFindings).toBe(report.findings.length);
-    expect(Object.values(report.summary.bySeverity).reduce((sum, count) => sum + count, 0)).toBe(report.findings.length);
+    expect(Object.values(report.summary.bySeverity).reduce((sum, count) => sum + count, 0)).toBe(
+      report.findings.length,
+    );
     expect(report.summary.byLayer.node).toBeGreaterThan(0);
     expect(report.summary.byLayer['control-plane']).toBeGreaterThan(0);
     expect(report.generatedAt).toBe(NOW.toISOString());
@@ -57,7 +61,11 @@ describe('runAudit', () => {
       unavailableKinds: [{ kind: 'Pod', reason: 'permission denied (HTTP 403)', cause: 'forbidden' }],
     };
     const report = audit(withoutPods, await source.readNodeOutputs());
-    expect(report.findings.filter((finding) => finding.layer === 'control-plane' || finding.layer === 'node')).toEqual([]);
-    expect(report.notChecked.map((entry) => entry.scope)).toEqual(expect.arrayContaining(['control-plane layer', 'node layer', 'Pod']));
+    expect(report.findings.filter((finding) => finding.layer === 'control-plane' || finding.layer === 'node')).toEqual(
+      [],
+    );
+    expect(report.notChecked.map((entry) => entry.scope)).toEqual(
+      expect.arrayContaining(['control-plane layer', 'node layer', 'Pod']),
+    );
   });
 });

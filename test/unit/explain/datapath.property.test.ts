@@ -15,28 +15,38 @@ function slots(raw: readonly { protocol: number; startPort: number; endPort: num
 describe('datapath model', () => {
   it('a RESERVED slot before any allowing slot always denies', () => {
     fc.assert(
-      fc.property(fc.array(slotArbitrary, { maxLength: 23 }), fc.integer({ min: 1, max: 65535 }), fc.boolean(), (rest, port, anyChecksPort) => {
-        // Prepare
-        const values = slots([{ protocol: 255, startPort: 0, endPort: 0 }, ...rest]);
+      fc.property(
+        fc.array(slotArbitrary, { maxLength: 23 }),
+        fc.integer({ min: 1, max: 65535 }),
+        fc.boolean(),
+        (rest, port, anyChecksPort) => {
+          // Prepare
+          const values = slots([{ protocol: 255, startPort: 0, endPort: 0 }, ...rest]);
 
-        // Act
-        const outcome = slotLoop(values, { protocol: 6, port }, anyChecksPort);
+          // Act
+          const outcome = slotLoop(values, { protocol: 6, port }, anyChecksPort);
 
-        // Assess
-        expect(outcome).toMatchObject({ verdict: 'deny', why: 'reserved' });
-      }),
+          // Assess
+          expect(outcome).toMatchObject({ verdict: 'deny', why: 'reserved' });
+        },
+      ),
     );
   });
 
   it('an allow is always explained by a slot of the packet protocol or ANY', () => {
     fc.assert(
-      fc.property(fc.array(slotArbitrary, { maxLength: 24 }), fc.integer({ min: 1, max: 65535 }), fc.boolean(), (raw, port, anyChecksPort) => {
-        // Act
-        const outcome = slotLoop(slots(raw), { protocol: 17, port }, anyChecksPort);
+      fc.property(
+        fc.array(slotArbitrary, { maxLength: 24 }),
+        fc.integer({ min: 1, max: 65535 }),
+        fc.boolean(),
+        (raw, port, anyChecksPort) => {
+          // Act
+          const outcome = slotLoop(slots(raw), { protocol: 17, port }, anyChecksPort);
 
-        // Assess
-        if (outcome.verdict === 'allow') expect([17, 254]).toContain(outcome.slot.protocol);
-      }),
+          // Assess
+          if (outcome.verdict === 'allow') expect([17, 254]).toContain(outcome.slot.protocol);
+        },
+      ),
     );
   });
 

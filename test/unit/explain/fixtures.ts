@@ -69,7 +69,10 @@ export function inventory(parts: Partial<ClusterInventory>): ClusterInventory {
   return { ...emptyInventory('test'), ...parts };
 }
 
-export function configuration(agentVersion: string | undefined, mode: 'standard' | 'strict' = 'standard'): EffectiveConfiguration {
+export function configuration(
+  agentVersion: string | undefined,
+  mode: 'standard' | 'strict' = 'standard',
+): EffectiveConfiguration {
   return {
     networkPolicyEnabled: true,
     enforcementMode: mode,
@@ -115,7 +118,14 @@ export function lpmDumpG2(entries: readonly { cidr: string; slots: readonly Slot
   for (const entry of entries) {
     lines.push(`Key : IP/Prefixlen - ${entry.cidr}`);
     entry.slots.forEach(([protocol, start, end], index) => {
-      lines.push('-------------------', `Value Entry :  ${index}`, `Protocol -  ${protocol}`, `StartPort -  ${start}`, `Endport -  ${end}`, '-------------------');
+      lines.push(
+        '-------------------',
+        `Value Entry :  ${index}`,
+        `Protocol -  ${protocol}`,
+        `StartPort -  ${start}`,
+        `Endport -  ${end}`,
+        '-------------------',
+      );
     });
     lines.push('*******************************');
   }
@@ -129,7 +139,14 @@ export function lpmDumpG3(entries: readonly { cidr: string; slots: readonly Slot
   for (const entry of entries) {
     lines.push(`Key: ${entry.cidr}`);
     entry.slots.forEach(([protocol, start, end], index) => {
-      lines.push('-------------------', `Entry ${index}:`, `Protocol  - ${protocol}`, `StartPort - ${start}`, `EndPort   - ${end}`, '-------------------');
+      lines.push(
+        '-------------------',
+        `Entry ${index}:`,
+        `Protocol  - ${protocol}`,
+        `StartPort - ${start}`,
+        `EndPort   - ${end}`,
+        '-------------------',
+      );
     });
     lines.push('*******************************');
   }
@@ -163,7 +180,11 @@ export function cpDump(entries: readonly { cidr: string; slots: readonly CpSlot[
 
 /** `[key, state]`: state 0 POLICIES_APPLIED, 1 DEFAULT_ALLOW, 2 DEFAULT_DENY. */
 export function podStateDump(keys: readonly (readonly [number, number])[]): string {
-  const lines = keys.flatMap(([key, state]) => [`Key :  ${key}`, `State -  ${state}`, '*******************************']);
+  const lines = keys.flatMap(([key, state]) => [
+    `Key :  ${key}`,
+    `State -  ${state}`,
+    '*******************************',
+  ]);
   lines.push('Done reading all entries in BPF_MAP_TYPE_HASH');
   return `${lines.join('\n')}\n`;
 }

@@ -3,17 +3,28 @@ import type { ClusterInventory } from '../../../lambdas/shared/domain/model/clus
 import type { ClusterNetworkPolicy } from '../../../lambdas/shared/domain/model/kubernetes';
 import { configuration, inventory, namespace, networkPolicy, pod, policyEndpoint } from './fixtures';
 
-const api = pod('app', 'api-7d9f-abcde', '10.1.0.7', { app: 'api' }, [{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+const api = pod('app', 'api-7d9f-abcde', '10.1.0.7', { app: 'api' }, [
+  { name: 'http', containerPort: 8080, protocol: 'TCP' },
+]);
 const web = pod('app', 'web-1', '10.1.0.5', { app: 'web' });
 const tool = pod('tools', 'tool-1', '10.1.0.9', { app: 'tool' });
 const other = pod('other', 'other-1', '10.1.0.11', { app: 'tool' });
 const NAMESPACES = [namespace('app'), namespace('tools', { team: 'ops' }), namespace('other', { team: 'dev' })];
 
-function explain(cluster: ClusterInventory, flow: Partial<ExplainInput['flow']>, mode: 'standard' | 'strict' = 'standard') {
+function explain(
+  cluster: ClusterInventory,
+  flow: Partial<ExplainInput['flow']>,
+  mode: 'standard' | 'strict' = 'standard',
+) {
   return explainFlow({
     inventory: cluster,
     configuration: configuration('1.2.2', mode),
-    flow: { from: { namespace: 'app', pod: 'web-1' }, to: { namespace: 'app', pod: 'api-7d9f-abcde' }, port: 8080, ...flow },
+    flow: {
+      from: { namespace: 'app', pod: 'web-1' },
+      to: { namespace: 'app', pod: 'api-7d9f-abcde' },
+      port: 8080,
+      ...flow,
+    },
   });
 }
 
@@ -24,9 +35,16 @@ describe('intent and PolicyEndpoint layers', () => {
       namespaces: NAMESPACES,
       pods: [api, web],
       networkPolicies: [
-        networkPolicy('app', 'api-http', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ ports: [{ protocol: 'TCP', port: 'http' }] }] }),
+        networkPolicy('app', 'api-http', {
+          podSelector: { matchLabels: { app: 'api' } },
+          ingress: [{ ports: [{ protocol: 'TCP', port: 'http' }] }],
+        }),
       ],
-      policyEndpoints: [policyEndpoint('app', 'api-http', [api], { ingress: [{ cidr: '0.0.0.0/0', ports: [{ protocol: 'TCP', port: 8080 }] }] })],
+      policyEndpoints: [
+        policyEndpoint('app', 'api-http', [api], {
+          ingress: [{ cidr: '0.0.0.0/0', ports: [{ protocol: 'TCP', port: 8080 }] }],
+        }),
+      ],
     });
 
     // Act
@@ -55,7 +73,10 @@ describe('intent and PolicyEndpoint layers', () => {
         }),
       ],
       policyEndpoints: [
-        policyEndpoint('app', 'web-out', [web], { isolation: ['Egress'], egress: [{ cidr: '172.16.0.0/16', except: ['172.16.5.0/24'] }] }),
+        policyEndpoint('app', 'web-out', [web], {
+          isolation: ['Egress'],
+          egress: [{ cidr: '172.16.0.0/16', except: ['172.16.5.0/24'] }],
+        }),
       ],
     });
 
@@ -98,7 +119,9 @@ describe('intent and PolicyEndpoint layers', () => {
     const cluster = inventory({
       namespaces: NAMESPACES,
       pods: [api, web],
-      networkPolicies: [networkPolicy('app', 'web-in', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] })],
+      networkPolicies: [
+        networkPolicy('app', 'web-in', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] }),
+      ],
       policyEndpoints: [policyEndpoint('app', 'web-in', [web], { isolation: ['Ingress'] })],
     });
 
@@ -139,7 +162,12 @@ describe('intent and PolicyEndpoint layers', () => {
 
     // Assess
     expect(tcp.intent.verdict).toBe('deny');
-    expect(tcp.intent.decidedBy).toEqual({ kind: 'NetworkPolicy', namespace: 'app', name: 'web-dns-only', direction: 'egress' });
+    expect(tcp.intent.decidedBy).toEqual({
+      kind: 'NetworkPolicy',
+      namespace: 'app',
+      name: 'web-dns-only',
+      direction: 'egress',
+    });
     expect(tcp.policyEndpoint.verdict).toBe('deny');
     expect(dns.intent.verdict).toBe('allow');
     expect(dns.policyEndpoint.verdict).toBe('allow');
@@ -150,7 +178,9 @@ describe('intent and PolicyEndpoint layers', () => {
     const cluster = inventory({
       namespaces: NAMESPACES,
       pods: [api, web],
-      networkPolicies: [networkPolicy('app', 'api-deny', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'] })],
+      networkPolicies: [
+        networkPolicy('app', 'api-deny', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'] }),
+      ],
     });
 
     // Act
@@ -235,17 +265,29 @@ describe('intent and PolicyEndpoint layers', () => {
     // Act
     const fromOps = explain(cluster, { from: { namespace: 'tools', pod: 'tool-1' } });
     const fromWeb = explain(cluster, {});
-    const toWeb = explain(cluster, { from: { namespace: 'app', pod: 'api-7d9f-abcde' }, to: { namespace: 'app', pod: 'web-1' } });
+    const toWeb = explain(cluster, {
+      from: { namespace: 'app', pod: 'api-7d9f-abcde' },
+      to: { namespace: 'app', pod: 'web-1' },
+    });
 
     // Assess
     expect(fromOps.intent.verdict).toBe('deny');
-    expect(fromOps.intent.decidedBy).toMatchObject({ kind: 'ClusterNetworkPolicy', name: 'admin-deny-ops', tier: 'Admin', ruleName: 'no-ops' });
+    expect(fromOps.intent.decidedBy).toMatchObject({
+      kind: 'ClusterNetworkPolicy',
+      name: 'admin-deny-ops',
+      tier: 'Admin',
+      ruleName: 'no-ops',
+    });
     expect(fromWeb.intent.sides.find((side) => side.side === 'ingress')?.verdict).toBe('allow');
     const webEgress = fromWeb.intent.sides.find((side) => side.side === 'egress');
     expect(webEgress?.verdict).toBe('allow');
     expect(fromWeb.intent.decidedBy).toMatchObject({ kind: 'NetworkPolicy', name: 'api-all' });
     expect(toWeb.intent.verdict).toBe('deny');
-    expect(toWeb.intent.decidedBy).toMatchObject({ kind: 'ClusterNetworkPolicy', name: 'baseline-deny', tier: 'Baseline' });
+    expect(toWeb.intent.decidedBy).toMatchObject({
+      kind: 'ClusterNetworkPolicy',
+      name: 'baseline-deny',
+      tier: 'Baseline',
+    });
   });
 
   it('throws UnknownEndpointError naming a pod the inventory lacks', () => {
@@ -254,6 +296,8 @@ describe('intent and PolicyEndpoint layers', () => {
 
     // Act / Assess
     expect(() => explain(cluster, { from: { namespace: 'app', pod: 'ghost' } })).toThrow(UnknownEndpointError);
-    expect(() => explain(cluster, { from: { namespace: 'app', pod: 'ghost' } })).toThrow('app/ghost: no such pod in the inventory');
+    expect(() => explain(cluster, { from: { namespace: 'app', pod: 'ghost' } })).toThrow(
+      'app/ghost: no such pod in the inventory',
+    );
   });
 });

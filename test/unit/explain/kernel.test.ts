@@ -61,7 +61,11 @@ function explain(
     inventory: options.inventory ?? cluster({ networkPolicies: [OPEN_INGRESS] }),
     ...(bundles === undefined ? {} : { nodeBundles: bundles }),
     configuration: configuration(agentVersion, options.mode ?? 'standard'),
-    flow: { from: { namespace: 'app', pod: 'web-1' }, to: { namespace: 'app', pod: 'api-7d9f-abcde' }, port: options.port ?? 8080 },
+    flow: {
+      from: { namespace: 'app', pod: 'web-1' },
+      to: { namespace: 'app', pod: 'api-7d9f-abcde' },
+      port: options.port ?? 8080,
+    },
     sha1Hex,
   });
 }
@@ -118,7 +122,12 @@ describe('kernel layer', () => {
     // Assess
     expect(ingressSide(result)?.verdict).toBe('deny');
     expect(ingressSide(result)?.reason).toContain('DEFAULT_DENY');
-    expect(ingressSide(result)?.decidedBy).toMatchObject({ kind: 'map', map: 'ingress_pod_state_map', mapId: 12, key: '0' });
+    expect(ingressSide(result)?.decidedBy).toMatchObject({
+      kind: 'map',
+      map: 'ingress_pod_state_map',
+      mapId: 12,
+      key: '0',
+    });
     expect(result.intent.verdict).toBe('deny');
     expect(result.disagreements.filter((d) => d.side === 'ingress')).toEqual([]);
   });
@@ -141,10 +150,18 @@ describe('kernel layer', () => {
     const v11 = apiIngressNode('api-7d9f-app', entries, undefined);
     const v14 = nodeBundle({
       'loaded-ebpfdata.txt': loadedEbpfData([
-        { identifier: 'api-7d9f@app', direction: 'ingress', programId: 500, maps: { ingress_map: 11, ingress_pod_state_map: 12, cp_ingress_map: 13 } },
+        {
+          identifier: 'api-7d9f@app',
+          direction: 'ingress',
+          programId: 500,
+          maps: { ingress_map: 11, ingress_pod_state_map: 12, cp_ingress_map: 13 },
+        },
       ]),
       'maps/11.txt': lpmDumpG3(entries),
-      'maps/12.txt': podStateDump([[0, 0], [1, 1]]),
+      'maps/12.txt': podStateDump([
+        [0, 0],
+        [1, 1],
+      ]),
       'maps/13.txt': cpDump([]),
     });
 
@@ -163,18 +180,34 @@ describe('kernel layer', () => {
     // Prepare: Admin priority 5 Deny = 50; Baseline priority 1 Accept = (2000+1)*10+1
     const adminNode = nodeBundle({
       'loaded-ebpfdata.txt': loadedEbpfData([
-        { identifier: 'api-7d9f-app', direction: 'ingress', programId: 500, maps: { ingress_map: 11, ingress_pod_state_map: 12, cp_ingress_map: 13 } },
+        {
+          identifier: 'api-7d9f-app',
+          direction: 'ingress',
+          programId: 500,
+          maps: { ingress_map: 11, ingress_pod_state_map: 12, cp_ingress_map: 13 },
+        },
       ]),
       'maps/11.txt': lpmDumpG3([{ cidr: '10.1.0.5/32', slots: [['ANY PROTOCOL', 0, 0]] }]),
-      'maps/12.txt': podStateDump([[0, 0], [1, 0]]),
+      'maps/12.txt': podStateDump([
+        [0, 0],
+        [1, 0],
+      ]),
       'maps/13.txt': cpDump([{ cidr: '10.1.0.0/16', slots: [['TCP', 50, 8080, 0]] }]),
     });
     const baselineNode = nodeBundle({
       'loaded-ebpfdata.txt': loadedEbpfData([
-        { identifier: 'api-7d9f-app', direction: 'ingress', programId: 500, maps: { ingress_map: 11, ingress_pod_state_map: 12, cp_ingress_map: 13 } },
+        {
+          identifier: 'api-7d9f-app',
+          direction: 'ingress',
+          programId: 500,
+          maps: { ingress_map: 11, ingress_pod_state_map: 12, cp_ingress_map: 13 },
+        },
       ]),
       'maps/11.txt': lpmDumpG3([{ cidr: `${NODE_IP}/32`, slots: [['ANY PROTOCOL', 0, 0]] }]),
-      'maps/12.txt': podStateDump([[0, 2], [1, 0]]),
+      'maps/12.txt': podStateDump([
+        [0, 2],
+        [1, 0],
+      ]),
       'maps/13.txt': cpDump([{ cidr: '0.0.0.0/0', slots: [['ANY PROTOCOL', 20011, 0, 0]] }]),
     });
 
@@ -208,7 +241,12 @@ describe('kernel layer', () => {
     const renamed = { ...otherNode, nodeName: 'node-b' };
     const withoutPodState = nodeBundle({
       'loaded-ebpfdata.txt': loadedEbpfData([
-        { identifier: 'api-7d9f-app', direction: 'ingress', programId: 500, maps: { ingress_map: 11, ingress_pod_state_map: 12 } },
+        {
+          identifier: 'api-7d9f-app',
+          direction: 'ingress',
+          programId: 500,
+          maps: { ingress_map: 11, ingress_pod_state_map: 12 },
+        },
       ]),
       'maps/11.txt': lpmDumpG2([]),
     });
@@ -224,7 +262,9 @@ describe('kernel layer', () => {
     expect(wrongNode.kernel.verdict).toBe('unknown');
     expect(ingressSide(wrongNode)?.reason).toContain('no node outputs for node node-a');
     expect(ingressSide(noStateDump)?.verdict).toBe('unknown');
-    expect(ingressSide(noStateDump)?.reason).toContain('ingress_pod_state_map (map 12) on node node-a was not dumped (maps/12.txt is missing)');
+    expect(ingressSide(noStateDump)?.reason).toContain(
+      'ingress_pod_state_map (map 12) on node node-a was not dumped (maps/12.txt is missing)',
+    );
     expect(none.disagreements).toEqual([]);
   });
 
@@ -245,12 +285,22 @@ describe('kernel layer', () => {
     );
 
     // Act
-    const result = explain([node], '1.2.7', { inventory: cluster({ networkPolicies: [policy], policyEndpoints: [stale] }) });
+    const result = explain([node], '1.2.7', {
+      inventory: cluster({ networkPolicies: [policy], policyEndpoints: [stale] }),
+    });
 
     // Assess
-    expect([result.intent.verdict, result.policyEndpoint.verdict, result.kernel.verdict]).toEqual(['allow', 'deny', 'deny']);
+    expect([result.intent.verdict, result.policyEndpoint.verdict, result.kernel.verdict]).toEqual([
+      'allow',
+      'deny',
+      'deny',
+    ]);
     expect(result.disagreements).toEqual([
-      expect.objectContaining({ between: ['intent', 'policyEndpoint'], side: 'ingress', verdicts: { intent: 'allow', policyEndpoint: 'deny' } }),
+      expect.objectContaining({
+        between: ['intent', 'policyEndpoint'],
+        side: 'ingress',
+        verdicts: { intent: 'allow', policyEndpoint: 'deny' },
+      }),
     ]);
     expect(result.disagreements[0]?.description).toContain('control plane');
     expect(ingressSide(result)?.reason).toContain('10.1.0.5 is not in the ingress_map of app/api-7d9f-abcde');

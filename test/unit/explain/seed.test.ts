@@ -32,10 +32,30 @@ describe('explainFlow on examples/seed-cluster (troubleshooting article)', () =>
     const result = explain('accesstrue');
 
     // Assess
-    expect([result.intent.verdict, result.policyEndpoint.verdict, result.kernel.verdict]).toEqual(['allow', 'allow', 'allow']);
-    expect(result.intent.decidedBy).toEqual({ kind: 'NetworkPolicy', namespace: 'default', name: 'access-nginx', direction: 'ingress', rule: 1 });
-    expect(result.policyEndpoint.decidedBy).toMatchObject({ kind: 'PolicyEndpoint', name: 'access-nginx-x7k2q', cidr: '172.31.101.218' });
-    expect(result.kernel.decidedBy).toMatchObject({ kind: 'map', map: 'ingress_map', mapId: 93, key: '172.31.101.218/32', slot: 0 });
+    expect([result.intent.verdict, result.policyEndpoint.verdict, result.kernel.verdict]).toEqual([
+      'allow',
+      'allow',
+      'allow',
+    ]);
+    expect(result.intent.decidedBy).toEqual({
+      kind: 'NetworkPolicy',
+      namespace: 'default',
+      name: 'access-nginx',
+      direction: 'ingress',
+      rule: 1,
+    });
+    expect(result.policyEndpoint.decidedBy).toMatchObject({
+      kind: 'PolicyEndpoint',
+      name: 'access-nginx-x7k2q',
+      cidr: '172.31.101.218',
+    });
+    expect(result.kernel.decidedBy).toMatchObject({
+      kind: 'map',
+      map: 'ingress_map',
+      mapId: 93,
+      key: '172.31.101.218/32',
+      slot: 0,
+    });
     expect(result.disagreements).toEqual([]);
   });
 
@@ -44,11 +64,20 @@ describe('explainFlow on examples/seed-cluster (troubleshooting article)', () =>
     const result = explain('accessfalse');
 
     // Assess
-    expect([result.intent.verdict, result.policyEndpoint.verdict, result.kernel.verdict]).toEqual(['deny', 'deny', 'deny']);
+    expect([result.intent.verdict, result.policyEndpoint.verdict, result.kernel.verdict]).toEqual([
+      'deny',
+      'deny',
+      'deny',
+    ]);
     const ingress = result.kernel.sides.find((side) => side.side === 'ingress');
     expect(ingress?.reason).toContain('172.31.96.116 is not in the ingress_map of default/nginx-f8d9c6576-8b4vf');
     expect(ingress?.reason).toContain('map 93');
-    expect(result.kernel.decidedBy).toMatchObject({ kind: 'map', map: 'ingress_map', mapId: 93, podIdentifier: 'nginx-f8d9c6576-default' });
+    expect(result.kernel.decidedBy).toMatchObject({
+      kind: 'map',
+      map: 'ingress_map',
+      mapId: 93,
+      podIdentifier: 'nginx-f8d9c6576-default',
+    });
     expect(result.disagreements).toEqual([]);
   });
 
@@ -60,7 +89,11 @@ describe('explainFlow on examples/seed-cluster (troubleshooting article)', () =>
     const egress = result.kernel.sides.find((side) => side.side === 'egress');
     expect(egress?.verdict).toBe('allow');
     expect(egress?.reason).toContain('DEFAULT_ALLOW');
-    expect(egress?.decidedBy).toMatchObject({ kind: 'map', podIdentifier: 'accessfalse-default', map: 'egress_pod_state_map' });
+    expect(egress?.decidedBy).toMatchObject({
+      kind: 'map',
+      podIdentifier: 'accessfalse-default',
+      map: 'egress_pod_state_map',
+    });
   });
 
   it('explains the same map entry for any port: ANY with start port 0 matches every port', () => {

@@ -14,7 +14,10 @@ describe('buildInventory', () => {
     // Prepare
     const documents = [
       { source: 'k8s/list.json', content: { apiVersion: 'v1', kind: 'List', items: [pod('a')] } },
-      { source: 'k8s/podlist.json', content: { apiVersion: 'v1', kind: 'PodList', items: [{ metadata: { name: 'b', namespace: 'shop' } }] } },
+      {
+        source: 'k8s/podlist.json',
+        content: { apiVersion: 'v1', kind: 'PodList', items: [{ metadata: { name: 'b', namespace: 'shop' } }] },
+      },
       { source: 'k8s/ns.json', content: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } } },
     ];
     // Act
@@ -33,12 +36,31 @@ describe('buildInventory', () => {
           kind: 'List',
           apiVersion: 'v1',
           items: [
-            { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'aws-node', namespace: 'kube-system' }, spec: { template: { spec: { containers: [] } } } },
-            { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'kube-proxy', namespace: 'kube-system' }, spec: { template: { spec: { containers: [] } } } },
-            { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'amazon-vpc-cni', namespace: 'kube-system' }, data: { 'enable-network-policy-controller': 'true' } },
+            {
+              apiVersion: 'apps/v1',
+              kind: 'DaemonSet',
+              metadata: { name: 'aws-node', namespace: 'kube-system' },
+              spec: { template: { spec: { containers: [] } } },
+            },
+            {
+              apiVersion: 'apps/v1',
+              kind: 'DaemonSet',
+              metadata: { name: 'kube-proxy', namespace: 'kube-system' },
+              spec: { template: { spec: { containers: [] } } },
+            },
+            {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              metadata: { name: 'amazon-vpc-cni', namespace: 'kube-system' },
+              data: { 'enable-network-policy-controller': 'true' },
+            },
             { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: {} },
             { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } },
-            { apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name: 'upstream' } },
+            {
+              apiVersion: 'policy.networking.k8s.io/v1alpha2',
+              kind: 'ClusterNetworkPolicy',
+              metadata: { name: 'upstream' },
+            },
           ],
         },
       },
@@ -59,14 +81,22 @@ describe('buildInventory', () => {
     const documents = [
       {
         source: 'k8s/pods.json',
-        content: { kind: 'List', apiVersion: 'v1', items: [pod('good'), pod('bad', { metadata: { name: 'bad' } }), { metadata: { name: 'kindless' } }] },
+        content: {
+          kind: 'List',
+          apiVersion: 'v1',
+          items: [pod('good'), pod('bad', { metadata: { name: 'bad' } }), { metadata: { name: 'kindless' } }],
+        },
       },
     ];
     const inventory = buildInventory({ clusterName: 'c', documents });
     expect(inventory.pods.map((p) => p.metadata.name)).toEqual(['good']);
     expect(inventory.inputFindings).toHaveLength(2);
     const [bad, kindless] = inventory.inputFindings;
-    expect(bad).toMatchObject({ checkId: 'INPUT-MALFORMED-OBJECT', layer: 'input', resource: { kind: 'Pod', name: 'bad' } });
+    expect(bad).toMatchObject({
+      checkId: 'INPUT-MALFORMED-OBJECT',
+      layer: 'input',
+      resource: { kind: 'Pod', name: 'bad' },
+    });
     expect(bad?.message).toContain('k8s/pods.json#items[1]');
     expect(bad?.message).toContain('metadata.namespace');
     expect(kindless?.message).toContain('no kind');
@@ -87,8 +117,14 @@ describe('buildInventory', () => {
     const inventory = buildInventory({
       clusterName: 'dir-name',
       documents: [],
-      eksCluster: { source: 'eks/cluster.json', content: { cluster: { name: 'prod-1', kubernetesNetworkConfig: { ipFamily: 'ipv6' } } } },
-      vpcCniAddon: { source: 'eks/addon-vpc-cni.json', content: { addonName: 'vpc-cni', addonVersion: 'v1.19.6-eksbuild.1' } },
+      eksCluster: {
+        source: 'eks/cluster.json',
+        content: { cluster: { name: 'prod-1', kubernetesNetworkConfig: { ipFamily: 'ipv6' } } },
+      },
+      vpcCniAddon: {
+        source: 'eks/addon-vpc-cni.json',
+        content: { addonName: 'vpc-cni', addonVersion: 'v1.19.6-eksbuild.1' },
+      },
     });
     expect(inventory.clusterName).toBe('prod-1');
     expect(inventory.eksCluster?.kubernetesNetworkConfig?.ipFamily).toBe('ipv6');
@@ -102,7 +138,10 @@ describe('buildInventory', () => {
       vpcCniAddon: { source: 'eks/addon-vpc-cni.json', content: { addonName: 'vpc-cni' } },
     });
     expect(inventory.vpcCniAddon).toBeUndefined();
-    expect(inventory.inputFindings[0]).toMatchObject({ checkId: 'INPUT-MALFORMED-OBJECT', resource: { kind: 'EksAddon' } });
+    expect(inventory.inputFindings[0]).toMatchObject({
+      checkId: 'INPUT-MALFORMED-OBJECT',
+      resource: { kind: 'EksAddon' },
+    });
   });
 
   it('reports kinds that could not be listed', () => {
@@ -116,7 +155,10 @@ describe('buildInventory', () => {
 
   it('orders objects by namespace and name whatever the input order, so reports do not depend on file or API order', () => {
     const names = ['c', 'a', 'b'];
-    const forward = buildInventory({ clusterName: 'c', documents: names.map((name) => ({ source: name, content: pod(name) })) });
+    const forward = buildInventory({
+      clusterName: 'c',
+      documents: names.map((name) => ({ source: name, content: pod(name) })),
+    });
     const backward = buildInventory({
       clusterName: 'c',
       documents: [...names].reverse().map((name) => ({ source: name, content: pod(name) })),

@@ -21,10 +21,20 @@ export interface TransportOptions {
   readonly headers?: () => Promise<Record<string, string>>;
 }
 
-const RETRYABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH']);
+const RETRYABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 function errorCode(error: unknown): string | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string')
+    return error.code;
   return undefined;
 }
 
@@ -52,7 +62,10 @@ export async function loadKubeConfig(selection: KubeconfigSelection): Promise<Ku
   if (selection.context !== undefined) {
     const names = config.getContexts().map((context) => context.name);
     if (!names.includes(selection.context)) {
-      throw new InputError(`context '${selection.context}' not found (contexts: ${names.join(', ') || 'none'})`, selection.kubeconfigPath);
+      throw new InputError(
+        `context '${selection.context}' not found (contexts: ${names.join(', ') || 'none'})`,
+        selection.kubeconfigPath,
+      );
     }
     config.setCurrentContext(selection.context);
   }
@@ -81,7 +94,11 @@ function readBody(response: IncomingMessage): Promise<KubeResponse> {
         // not JSON (a proxy's HTML error page, for example): keep the text for the message
       }
       const retryAfter = Number(response.headers['retry-after']);
-      resolve({ status: response.statusCode ?? 0, body, ...(Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}) });
+      resolve({
+        status: response.statusCode ?? 0,
+        body,
+        ...(Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}),
+      });
     });
   });
 }
@@ -98,7 +115,8 @@ export function transportFromKubeConfig(config: KubeConfig, options: TransportOp
       const requestOptions: RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
       try {
         await config.applyToHTTPSOptions(requestOptions);
-        if (options.headers !== undefined) requestOptions.headers = { ...headerObject(requestOptions.headers), ...(await options.headers()) };
+        if (options.headers !== undefined)
+          requestOptions.headers = { ...headerObject(requestOptions.headers), ...(await options.headers()) };
       } catch (error) {
         throw new KubeTransportError(`cannot obtain credentials from the kubeconfig (${messageOf(error)})`, false);
       }
@@ -110,10 +128,17 @@ export function transportFromKubeConfig(config: KubeConfig, options: TransportOp
             reject(new KubeTransportError(`reading the response of GET ${path} failed (${messageOf(error)})`, true));
           });
         });
-        req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no response within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+        req.setTimeout(timeoutMs, () =>
+          req.destroy(Object.assign(new Error(`no response within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+        );
         req.on('error', (error) => {
           const code = errorCode(error);
-          reject(new KubeTransportError(`${code === undefined ? '' : `${code}: `}${messageOf(error)}`, code !== undefined && RETRYABLE_CODES.has(code)));
+          reject(
+            new KubeTransportError(
+              `${code === undefined ? '' : `${code}: `}${messageOf(error)}`,
+              code !== undefined && RETRYABLE_CODES.has(code),
+            ),
+          );
         });
         req.end();
       });
@@ -140,10 +165,15 @@ export interface EksEndpoint {
 }
 
 /** A transport for an EKS cluster authenticated with the EKS bearer token (no kubeconfig file, no kubectl). */
-export async function eksTransport(eks: EksEndpoint, options: Omit<TransportOptions, 'headers'> = {}): Promise<KubeTransport> {
+export async function eksTransport(
+  eks: EksEndpoint,
+  options: Omit<TransportOptions, 'headers'> = {},
+): Promise<KubeTransport> {
   const config = await newKubeConfig();
   config.loadFromOptions({
-    clusters: [{ name: eks.clusterName, server: eks.endpoint, caData: eks.certificateAuthorityData, skipTLSVerify: false }],
+    clusters: [
+      { name: eks.clusterName, server: eks.endpoint, caData: eks.certificateAuthorityData, skipTLSVerify: false },
+    ],
     users: [{ name: 'netpol-audit' }],
     contexts: [{ name: eks.clusterName, cluster: eks.clusterName, user: 'netpol-audit' }],
     currentContext: eks.clusterName,

@@ -42,7 +42,10 @@ const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 
 const Status = z.object({ message: z.string().optional(), reason: z.string().optional() }).loose();
 const ListBody = z
-  .object({ items: z.array(z.unknown()).nullable(), metadata: z.object({ continue: z.string().optional() }).loose().optional() })
+  .object({
+    items: z.array(z.unknown()).nullable(),
+    metadata: z.object({ continue: z.string().optional() }).loose().optional(),
+  })
   .loose();
 const ExpiredStatus = z.object({ metadata: z.object({ continue: z.string().min(1) }).loose() }).loose();
 
@@ -93,7 +96,8 @@ export class KubernetesReader {
     options: ReaderOptions = {},
   ) {
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(this.pageSize) || this.pageSize < 1) throw new RangeError(`page size must be a positive integer, got ${this.pageSize}`);
+    if (!Number.isInteger(this.pageSize) || this.pageSize < 1)
+      throw new RangeError(`page size must be a positive integer, got ${this.pageSize}`);
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
     this.baseDelayMs = options.baseDelayMs ?? 250;
     this.maxDelayMs = options.maxDelayMs ?? 8000;
@@ -113,7 +117,8 @@ export class KubernetesReader {
     let objects = 0;
     for (const resource of this.resources) {
       try {
-        objects += resource.mode === 'list' ? await this.readList(resource, sink) : await this.readNamed(resource, sink);
+        objects +=
+          resource.mode === 'list' ? await this.readList(resource, sink) : await this.readNamed(resource, sink);
       } catch (error) {
         if (!(error instanceof Unavailable)) throw error;
         unavailableKinds.push({ kind: resource.kind, reason: error.reason, cause: error.unavailableCause });
@@ -158,7 +163,10 @@ export class KubernetesReader {
         }
       }
       if (status !== 200) {
-        throw new Unavailable(`${this.describeFailure(resource, status, body, path)}${partial}`, causeOf(resource, status));
+        throw new Unavailable(
+          `${this.describeFailure(resource, status, body, path)}${partial}`,
+          causeOf(resource, status),
+        );
       }
       const list = ListBody.safeParse(body);
       if (!list.success) throw new Unavailable(`GET ${path} did not return a List${partial}`);
@@ -221,7 +229,8 @@ export class KubernetesReader {
   }
 
   private backoff(attempt: number, retryAfterSeconds: number | undefined): number {
-    if (retryAfterSeconds !== undefined && retryAfterSeconds >= 0) return Math.min(this.maxDelayMs, retryAfterSeconds * 1000);
+    if (retryAfterSeconds !== undefined && retryAfterSeconds >= 0)
+      return Math.min(this.maxDelayMs, retryAfterSeconds * 1000);
     return Math.floor(this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1)));
   }
 }

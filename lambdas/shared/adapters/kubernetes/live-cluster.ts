@@ -22,5 +22,10 @@ export async function openLiveCluster(options: LiveClusterOptions): Promise<Live
   const { transport, clusterName: contextCluster } = await kubeconfigTransport(options);
   const reader = new KubernetesReader(transport, options.reader);
   const clusterName = options.clusterName ?? contextCluster;
-  return { clusterName, location: transport.location, reader, source: new KubernetesClusterSource(reader, clusterName) };
+  return {
+    clusterName,
+    location: transport.location,
+    reader,
+    source: new KubernetesClusterSource(reader, clusterName),
+  };
 }

@@ -29,7 +29,14 @@ const AWS = 'networking.k8s.aws';
 const AWS_VERSION = `${AWS}/v1alpha1`;
 
 function core(kind: string, resource: string): ListedResource {
-  return { mode: 'list', kind, apiVersion: 'v1', resource, path: `/api/v1/${resource}`, snapshotFile: `${resource}.json` };
+  return {
+    mode: 'list',
+    kind,
+    apiVersion: 'v1',
+    resource,
+    path: `/api/v1/${resource}`,
+    snapshotFile: `${resource}.json`,
+  };
 }
 
 function aws(kind: string, resource: string): ListedResource {

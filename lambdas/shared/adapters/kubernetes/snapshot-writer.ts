@@ -39,7 +39,9 @@ export class SnapshotWriter implements PageSink {
     const parsed = PageItems.safeParse(page.content);
     const items = parsed.success ? (parsed.data.items ?? []) : [];
     if (items.length === 0) return;
-    const chunk = items.map((item) => `\n${JSON.stringify(cleaned(item, resource.apiVersion, resource.kind))}`).join(',');
+    const chunk = items
+      .map((item) => `\n${JSON.stringify(cleaned(item, resource.apiVersion, resource.kind))}`)
+      .join(',');
     await this.current.handle.write(this.current.first ? chunk : `,${chunk}`);
     this.current.first = false;
   }

@@ -65,7 +65,8 @@ async function readManifest(path: string): Promise<z.infer<typeof SnapshotManife
   const document = await optionalDocument(path);
   if (document === undefined) return undefined;
   const parsed = SnapshotManifest.safeParse(document.content);
-  if (!parsed.success) throw new InputError(`not a snapshot manifest (${parsed.error.issues[0]?.message ?? 'invalid'})`, path);
+  if (!parsed.success)
+    throw new InputError(`not a snapshot manifest (${parsed.error.issues[0]?.message ?? 'invalid'})`, path);
   return parsed.data;
 }
 

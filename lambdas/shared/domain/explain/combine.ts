@@ -45,7 +45,9 @@ function differ(a: Verdict | undefined, b: Verdict | undefined): boolean {
  */
 export function disagreements(layers: Readonly<Record<LayerName, LayerVerdict>>): Disagreement[] {
   const found: Disagreement[] = [];
-  const sides = new Set<Side>([...layers.intent.sides, ...layers.policyEndpoint.sides, ...layers.kernel.sides].map((s) => s.side));
+  const sides = new Set<Side>(
+    [...layers.intent.sides, ...layers.policyEndpoint.sides, ...layers.kernel.sides].map((s) => s.side),
+  );
   for (const side of (['egress', 'ingress'] as const).filter((candidate) => sides.has(candidate))) {
     const verdicts = {
       intent: sideOf(layers.intent, side)?.verdict,

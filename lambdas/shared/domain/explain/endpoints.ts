@@ -6,7 +6,10 @@ import { podLabel, type FlowEndpoint, type LocatedEndpoint } from './model';
 
 /** A flow endpoint that names a pod the inventory does not have, a pod without IP, or an invalid IP. */
 export class UnknownEndpointError extends Error {
-  constructor(readonly endpoint: string, reason: string) {
+  constructor(
+    readonly endpoint: string,
+    reason: string,
+  ) {
     super(`${endpoint}: ${reason}`);
     this.name = 'UnknownEndpointError';
   }

@@ -7,18 +7,26 @@ import { kernelSide, type KernelContext } from './kernel/kernel-side';
 import type { ExplainInput, FlowExplanation, LocatedEndpoint, SideQuestion } from './model';
 import { policyEndpointSide } from './policy-endpoints';
 
-function questions(from: LocatedEndpoint, to: LocatedEndpoint, port: number, protocol: SideQuestion['protocol']): SideQuestion[] {
+function questions(
+  from: LocatedEndpoint,
+  to: LocatedEndpoint,
+  port: number,
+  protocol: SideQuestion['protocol'],
+): SideQuestion[] {
   const list: SideQuestion[] = [];
   const source: Pod | undefined = from.pod;
   const destination: Pod | undefined = to.pod;
-  if (source !== undefined) list.push({ side: 'egress', subject: source, peer: to, destinationPod: destination, port, protocol });
+  if (source !== undefined)
+    list.push({ side: 'egress', subject: source, peer: to, destinationPod: destination, port, protocol });
   if (destination !== undefined) {
     list.push({ side: 'ingress', subject: destination, peer: from, destinationPod: destination, port, protocol });
   }
   return list;
 }
 
-function bundlesByNode(bundles: readonly ParsedNodeBundle[] | undefined): ReadonlyMap<string, ParsedNodeBundle> | undefined {
+function bundlesByNode(
+  bundles: readonly ParsedNodeBundle[] | undefined,
+): ReadonlyMap<string, ParsedNodeBundle> | undefined {
   return bundles === undefined ? undefined : new Map(bundles.map((bundle) => [bundle.nodeName, bundle]));
 }
 
@@ -44,9 +52,18 @@ export function explainFlow(input: ExplainInput): FlowExplanation {
   };
   const noSides = `neither ${from.label} nor ${to.label} is a pod of the cluster: no policy applies to this flow`;
   const layers = {
-    intent: combineSides(sides.map((question) => intentSide(question, intentContext)), noSides),
-    policyEndpoint: combineSides(sides.map((question) => policyEndpointSide(question, inventory, mode)), noSides),
-    kernel: combineSides(sides.map((question) => kernelSide(question, kernelContext)), noSides),
+    intent: combineSides(
+      sides.map((question) => intentSide(question, intentContext)),
+      noSides,
+    ),
+    policyEndpoint: combineSides(
+      sides.map((question) => policyEndpointSide(question, inventory, mode)),
+      noSides,
+    ),
+    kernel: combineSides(
+      sides.map((question) => kernelSide(question, kernelContext)),
+      noSides,
+    ),
   };
   return {
     flow: { from: from.label, fromIp: from.ip, to: to.label, toIp: to.ip, port: flow.port, protocol },

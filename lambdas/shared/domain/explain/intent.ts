@@ -21,7 +21,14 @@ import type {
   PolicyType,
 } from '../model/kubernetes';
 import { selectorMatches } from '../selectors';
-import { podLabel, type DecidedBy, type LocatedEndpoint, type Side, type SideQuestion, type SideVerdict } from './model';
+import {
+  podLabel,
+  type DecidedBy,
+  type LocatedEndpoint,
+  type Side,
+  type SideQuestion,
+  type SideVerdict,
+} from './model';
 import { clusterPortsMatch, rulePortsMatch } from './ports';
 import { tierWinner, type TierCandidate } from './tiers';
 
@@ -91,7 +98,10 @@ export class IntentContext {
     readonly inventory: ClusterInventory,
     readonly mode: EnforcementMode | undefined,
   ) {
-    this.policies = [...fromNetworkPolicies(inventory), ...inventory.applicationNetworkPolicies.map(fromApplicationPolicy)];
+    this.policies = [
+      ...fromNetworkPolicies(inventory),
+      ...inventory.applicationNetworkPolicies.map(fromApplicationPolicy),
+    ];
     for (const namespace of inventory.namespaces) this.namespaces.set(namespace.metadata.name, namespace);
   }
 
@@ -151,7 +161,11 @@ function subjectSelects(subject: ClusterNetworkPolicySubject, pod: Pod, context:
   return false;
 }
 
-function clusterPeerMatches(peer: ClusterNetworkPolicyPeer, endpoint: LocatedEndpoint, context: IntentContext): boolean {
+function clusterPeerMatches(
+  peer: ClusterNetworkPolicyPeer,
+  endpoint: LocatedEndpoint,
+  context: IntentContext,
+): boolean {
   if ((peer.networks ?? []).some((cidr) => cidrContains(cidr, endpoint.ip))) return true;
   const pod = endpoint.pod;
   if (pod === undefined) return false;
@@ -176,9 +190,11 @@ function clusterCandidates(
   for (const policy of context.inventory.clusterNetworkPolicies) {
     if (policy.spec.tier !== tier || !subjectSelects(policy.spec.subject, question.subject, context)) continue;
     clusterRules(policy, question.side).forEach((rule, index) => {
-      const peersMatch = rule.peers.length === 0 || rule.peers.some((peer) => clusterPeerMatches(peer, question.peer, context));
+      const peersMatch =
+        rule.peers.length === 0 || rule.peers.some((peer) => clusterPeerMatches(peer, question.peer, context));
       if (!peersMatch) return;
-      if (!clusterPortsMatch(rule.ports ?? [], question.port, question.protocol, question.destinationPod).matched) return;
+      if (!clusterPortsMatch(rule.ports ?? [], question.port, question.protocol, question.destinationPod).matched)
+        return;
       candidates.push({
         priority: policy.spec.priority,
         action: rule.action,
@@ -261,7 +277,13 @@ export function intentSide(question: SideQuestion, context: IntentContext): Side
           reason:
             `${policyName(policy)} ${question.side} rule #${index + 1} allows ${direction} ${question.peer.label} ` +
             `(${match.peerText ?? 'peer'}, ${question.protocol}/${question.port}${match.note === undefined ? '' : `; ${match.note}`})${passNote}`,
-          decidedBy: { kind: policy.kind, namespace: policy.namespace, name: policy.name, direction: question.side, rule: index + 1 },
+          decidedBy: {
+            kind: policy.kind,
+            namespace: policy.namespace,
+            name: policy.name,
+            direction: question.side,
+            rule: index + 1,
+          },
         };
       }
     }

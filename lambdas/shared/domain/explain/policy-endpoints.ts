@@ -2,7 +2,14 @@ import { cidrContains } from '../control-plane/resolver/ip-match';
 import { isHostNetwork, podIp } from '../control-plane/resolver/pods';
 import type { EnforcementMode } from '../model/assessment';
 import type { ClusterInventory } from '../model/cluster';
-import type { ClusterPolicyAction, ClusterPolicyEndpoint, EndpointInfo, Pod, PodEndpoint, PolicyEndpoint } from '../model/kubernetes';
+import type {
+  ClusterPolicyAction,
+  ClusterPolicyEndpoint,
+  EndpointInfo,
+  Pod,
+  PodEndpoint,
+  PolicyEndpoint,
+} from '../model/kubernetes';
 import { prefixLength } from './cidr';
 import { podLabel, type DecidedBy, type SideQuestion, type SideVerdict } from './model';
 import { describeEndpointPorts, endpointPortsMatch } from './ports';
@@ -14,7 +21,10 @@ function targets(endpoints: readonly PodEndpoint[] | null | undefined, pod: Pod)
   );
 }
 
-function entriesOf<T extends EndpointInfo>(spec: { ingress?: T[] | null; egress?: T[] | null }, question: SideQuestion): T[] {
+function entriesOf<T extends EndpointInfo>(
+  spec: { ingress?: T[] | null; egress?: T[] | null },
+  question: SideQuestion,
+): T[] {
   return (question.side === 'ingress' ? spec.ingress : spec.egress) ?? [];
 }
 
@@ -132,7 +142,9 @@ export function policyEndpointSide(
           return;
         }
         if (!endpointPortsMatch(entry.ports, question.port, question.protocol)) {
-          excluded.push(`${peName(endpoint)} ${question.side}[${index + 1}] ${entry.cidr} allows only ${describeEndpointPorts(entry.ports)}`);
+          excluded.push(
+            `${peName(endpoint)} ${question.side}[${index + 1}] ${entry.cidr} allows only ${describeEndpointPorts(entry.ports)}`,
+          );
           return;
         }
         hits.push({ endpoint, entry: { ...entry, cidr: entry.cidr }, index });
@@ -181,7 +193,8 @@ export function policyEndpointSide(
   }
 
   const baseline = tierWinner(cpeCandidates('Baseline', clusterEndpoints, question));
-  if (baseline !== undefined && baseline.action !== 'Pass') return cpeVerdict(question, baseline.source, baseline.action);
+  if (baseline !== undefined && baseline.action !== 'Pass')
+    return cpeVerdict(question, baseline.source, baseline.action);
 
   if (mode === 'strict' && endpoints.length === 0) {
     return {

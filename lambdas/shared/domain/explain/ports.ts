@@ -13,7 +13,12 @@ function inRange(port: number, start: number, end: number | undefined): boolean 
 }
 
 /** One NetworkPolicy port (protocol already defaulted); a named port is resolved on the destination pod's containers. */
-export function rulePortMatches(rulePort: RulePort, port: number, protocol: Protocol, destination: Pod | undefined): PortMatch {
+export function rulePortMatches(
+  rulePort: RulePort,
+  port: number,
+  protocol: Protocol,
+  destination: Pod | undefined,
+): PortMatch {
   if (rulePort.protocol !== protocol) return { matched: false };
   if (rulePort.port === undefined) return { matched: true };
   if (typeof rulePort.port === 'number') return { matched: inRange(port, rulePort.port, rulePort.endPort) };
@@ -22,10 +27,16 @@ export function rulePortMatches(rulePort: RulePort, port: number, protocol: Prot
   }
   const containerPort = findNamedContainerPort(destination, rulePort.port, protocol);
   if (containerPort === undefined) {
-    return { matched: false, note: `named port "${rulePort.port}"/${protocol} is not declared by ${destination.metadata.name}` };
+    return {
+      matched: false,
+      note: `named port "${rulePort.port}"/${protocol} is not declared by ${destination.metadata.name}`,
+    };
   }
   const matched = containerPort.containerPort === port;
-  return { matched, note: `named port "${rulePort.port}" = ${containerPort.containerPort}/${protocol} on ${destination.metadata.name}` };
+  return {
+    matched,
+    note: `named port "${rulePort.port}" = ${containerPort.containerPort}/${protocol} on ${destination.metadata.name}`,
+  };
 }
 
 /** No ports = all ports; otherwise any port must match. Notes of named ports are kept for the reason. */
@@ -53,7 +64,8 @@ export function clusterPortsMatch(
   destination: Pod | undefined,
 ): PortMatch {
   const rulePorts: RulePort[] = items.flatMap((item): RulePort[] => {
-    if (item.portNumber !== undefined) return [{ protocol: item.portNumber.protocol ?? 'TCP', port: item.portNumber.port }];
+    if (item.portNumber !== undefined)
+      return [{ protocol: item.portNumber.protocol ?? 'TCP', port: item.portNumber.port }];
     if (item.portRange !== undefined) {
       return [{ protocol: item.portRange.protocol ?? 'TCP', port: item.portRange.start, endPort: item.portRange.end }];
     }
@@ -67,7 +79,11 @@ export function clusterPortsMatch(
  * PolicyEndpoint ports as the agent reads them (agent.md §2.3/§2.8): no ports = all; a missing protocol = ANY;
  * a missing port = the whole protocol; `endPort` makes a range.
  */
-export function endpointPortsMatch(ports: readonly EndpointPort[] | null | undefined, port: number, protocol: Protocol): boolean {
+export function endpointPortsMatch(
+  ports: readonly EndpointPort[] | null | undefined,
+  port: number,
+  protocol: Protocol,
+): boolean {
   if (ports === null || ports === undefined || ports.length === 0) return true;
   return ports.some(
     (candidate) =>
@@ -79,6 +95,9 @@ export function endpointPortsMatch(ports: readonly EndpointPort[] | null | undef
 export function describeEndpointPorts(ports: readonly EndpointPort[] | null | undefined): string {
   if (ports === null || ports === undefined || ports.length === 0) return 'all ports';
   return ports
-    .map((p) => `${p.protocol ?? 'ANY'}${p.port === undefined ? '' : `/${p.port}${p.endPort === undefined ? '' : `-${p.endPort}`}`}`)
+    .map(
+      (p) =>
+        `${p.protocol ?? 'ANY'}${p.port === undefined ? '' : `/${p.port}${p.endPort === undefined ? '' : `-${p.endPort}`}`}`,
+    )
     .join(', ');
 }

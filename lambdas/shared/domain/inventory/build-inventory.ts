@@ -155,7 +155,11 @@ class InventoryBuilder {
     this.store(parsed.data, located.source);
   }
 
-  private malformed(located: Located, reason: string, resource: { kind: string; name: string; namespace?: string }): void {
+  private malformed(
+    located: Located,
+    reason: string,
+    resource: { kind: string; name: string; namespace?: string },
+  ): void {
     this.findings.push(
       findingOf(INPUT_MALFORMED_OBJECT, resource, `${located.source}: ${reason}; the object was skipped`, {
         actual: { source: located.source, reason },
@@ -175,7 +179,11 @@ class InventoryBuilder {
     if (previous !== undefined) {
       const resource = namespace === undefined ? { kind: object.kind, name } : { kind: object.kind, namespace, name };
       this.findings.push(
-        findingOf(INPUT_DUPLICATE_OBJECT, resource, `${object.kind} ${key} appears in ${previous} and ${source}; using ${source}`),
+        findingOf(
+          INPUT_DUPLICATE_OBJECT,
+          resource,
+          `${object.kind} ${key} appears in ${previous} and ${source}; using ${source}`,
+        ),
       );
     }
     this.seen.set(identity, source);
@@ -249,9 +257,14 @@ function parseAwsObject<T>(
   const parsed = schema.safeParse(unwrapped);
   if (parsed.success) return parsed.data;
   findings.push(
-    findingOf(INPUT_MALFORMED_OBJECT, { kind, name: document.source }, `${document.source}: ${describeIssues(parsed.error)}; ignored`, {
-      actual: { source: document.source },
-    }),
+    findingOf(
+      INPUT_MALFORMED_OBJECT,
+      { kind, name: document.source },
+      `${document.source}: ${describeIssues(parsed.error)}; ignored`,
+      {
+        actual: { source: document.source },
+      },
+    ),
   );
   return undefined;
 }
@@ -262,14 +275,23 @@ function parseAwsObject<T>(
  * `buildInventory` would give for the same documents in the same order.
  */
 /** Kinds whose CRD exists only on some clusters (CNI >= 1.21, Auto Mode): not installed means none exist. */
-const OPTIONAL_KINDS: ReadonlySet<string> = new Set(['ApplicationNetworkPolicy', 'ClusterNetworkPolicy', 'ClusterPolicyEndpoint']);
+const OPTIONAL_KINDS: ReadonlySet<string> = new Set([
+  'ApplicationNetworkPolicy',
+  'ClusterNetworkPolicy',
+  'ClusterPolicyEndpoint',
+]);
 
 function unavailableKindFinding(unavailable: UnavailableKind): Finding {
   const resource = { kind: unavailable.kind, name: '*' };
   if (unavailable.cause === 'not-installed' && OPTIONAL_KINDS.has(unavailable.kind)) {
-    return findingOf(INPUT_KIND_UNAVAILABLE, resource, `${unavailable.kind}: ${unavailable.reason}; the cluster has none`, {
-      severity: 'info',
-    });
+    return findingOf(
+      INPUT_KIND_UNAVAILABLE,
+      resource,
+      `${unavailable.kind}: ${unavailable.reason}; the cluster has none`,
+      {
+        severity: 'info',
+      },
+    );
   }
   return findingOf(
     INPUT_KIND_UNAVAILABLE,

@@ -5,7 +5,8 @@ export const INPUT_MALFORMED_OBJECT: CheckDefinition = {
   layer: 'input',
   severity: 'high',
   title: 'Object could not be read',
-  compares: 'Each recognised object against the schema of the fields the engine uses; a failing object is skipped and its checks are not run.',
+  compares:
+    'Each recognised object against the schema of the fields the engine uses; a failing object is skipped and its checks are not run.',
 };
 
 export const INPUT_DUPLICATE_OBJECT: CheckDefinition = {
@@ -24,4 +25,8 @@ export const INPUT_KIND_UNAVAILABLE: CheckDefinition = {
   compares: 'The kinds the engine needs against the kinds the source could list (CRD missing, permission denied).',
 };
 
-export const INPUT_CHECKS: readonly CheckDefinition[] = [INPUT_MALFORMED_OBJECT, INPUT_DUPLICATE_OBJECT, INPUT_KIND_UNAVAILABLE];
+export const INPUT_CHECKS: readonly CheckDefinition[] = [
+  INPUT_MALFORMED_OBJECT,
+  INPUT_DUPLICATE_OBJECT,
+  INPUT_KIND_UNAVAILABLE,
+];

@@ -194,7 +194,9 @@ export const ApplicationNetworkPolicy = z.object({
     policyTypes: z.array(PolicyType).nullish(),
     ingress: z.array(NetworkPolicyIngressRule).nullish(),
     egress: z
-      .array(z.object({ to: z.array(ApplicationNetworkPolicyPeer).nullish(), ports: z.array(NetworkPolicyPort).nullish() }))
+      .array(
+        z.object({ to: z.array(ApplicationNetworkPolicyPeer).nullish(), ports: z.array(NetworkPolicyPort).nullish() }),
+      )
       .nullish(),
   }),
 });

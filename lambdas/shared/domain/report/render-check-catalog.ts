@@ -25,7 +25,12 @@ export function renderCheckCatalog(checks: readonly CheckDefinition[]): string {
   for (const layer of Object.keys(LAYER_TITLES) as Layer[]) {
     const inLayer = checks.filter((check) => check.layer === layer);
     if (inLayer.length === 0) continue;
-    lines.push(`## ${LAYER_TITLES[layer]}`, '', '| id | severity | title | compares | upstream issue |', '|---|---|---|---|---|');
+    lines.push(
+      `## ${LAYER_TITLES[layer]}`,
+      '',
+      '| id | severity | title | compares | upstream issue |',
+      '|---|---|---|---|---|',
+    );
     for (const check of inLayer) {
       lines.push(
         `| \`${check.id}\` | ${check.severity} | ${cell(check.title)} | ${cell(check.compares)} | ${cell(check.upstreamIssue ?? '')} |`,

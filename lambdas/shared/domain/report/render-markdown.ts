@@ -20,7 +20,9 @@ function compact(value: unknown): string {
 }
 
 function findingBlock(finding: Finding): string[] {
-  const lines = [`- **${finding.severity.toUpperCase()}** \`${finding.checkId}\` ${resourceLabel(finding)}: ${finding.message}`];
+  const lines = [
+    `- **${finding.severity.toUpperCase()}** \`${finding.checkId}\` ${resourceLabel(finding)}: ${finding.message}`,
+  ];
   if (finding.expected !== undefined) lines.push(`  - expected: \`${compact(finding.expected)}\``);
   if (finding.actual !== undefined) lines.push(`  - actual: \`${compact(finding.actual)}\``);
   if (finding.upstreamIssue !== undefined) lines.push(`  - upstream: ${finding.upstreamIssue}`);

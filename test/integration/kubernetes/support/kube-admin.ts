@@ -30,8 +30,13 @@ export class KubeClient {
     const options = await this.options();
     const payload = body === undefined ? undefined : JSON.stringify(body);
     options.method = method;
-    const headers = options.headers === undefined || Array.isArray(options.headers) ? {} : (options.headers as OutgoingHttpHeaders);
-    options.headers = { ...headers, Accept: 'application/json', ...(payload === undefined ? {} : { 'Content-Type': contentType }) };
+    const headers =
+      options.headers === undefined || Array.isArray(options.headers) ? {} : (options.headers as OutgoingHttpHeaders);
+    options.headers = {
+      ...headers,
+      Accept: 'application/json',
+      ...(payload === undefined ? {} : { 'Content-Type': contentType }),
+    };
     return new Promise((resolve, reject) => {
       const req = request(new URL(`${this.server}${path}`), options, (response) => {
         const chunks: Buffer[] = [];
@@ -55,7 +60,12 @@ export class KubeClient {
   }
 
   /** Like `send`, but throws with the server's answer unless the status is one of `ok`. */
-  async expect(method: string, path: string, body?: unknown, options: { ok?: number[]; contentType?: string } = {}): Promise<Reply> {
+  async expect(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: { ok?: number[]; contentType?: string } = {},
+  ): Promise<Reply> {
     const reply = await this.send(method, path, body, options.contentType);
     if (!(options.ok ?? [200, 201]).includes(reply.status)) {
       throw new Error(`${method} ${path} -> HTTP ${reply.status}: ${JSON.stringify(reply.body).slice(0, 600)}`);
@@ -109,7 +119,8 @@ export async function readYamlObjects(path: string): Promise<KubeObject[]> {
 export async function apply(client: KubeClient, object: KubeObject): Promise<KubeObject> {
   const created = await client.send('POST', pathOf(object), object);
   if (created.status === 201 || created.status === 200) return created.body as KubeObject;
-  if (created.status !== 409) throw new Error(`POST ${pathOf(object)} -> HTTP ${created.status}: ${JSON.stringify(created.body).slice(0, 600)}`);
+  if (created.status !== 409)
+    throw new Error(`POST ${pathOf(object)} -> HTTP ${created.status}: ${JSON.stringify(created.body).slice(0, 600)}`);
   const live = (await client.expect('GET', pathOf(object, true))).body as KubeObject;
   const replaced = await client.expect('PUT', pathOf(object, true), {
     ...object,
@@ -122,7 +133,8 @@ export async function waitForCrd(client: KubeClient, name: string): Promise<void
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const reply = await client.send('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
-    const conditions = (reply.body as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions ?? [];
+    const conditions =
+      (reply.body as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions ?? [];
     if (conditions.some((condition) => condition.type === 'Established' && condition.status === 'True')) {
       // discovery lags the condition a little; wait until the resource is served
       const group = name.slice(name.indexOf('.') + 1);

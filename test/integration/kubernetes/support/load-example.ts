@@ -4,7 +4,19 @@ import { pathOf, type KubeClient, type KubeObject } from './kube-admin';
 
 const SERVER_SET = ['uid', 'resourceVersion', 'creationTimestamp', 'generation', 'managedFields', 'selfLink'];
 /** Creation order: what others refer to first. */
-const ORDER = ['Namespace', 'Node', 'ConfigMap', 'DaemonSet', 'Service', 'Pod', 'NetworkPolicy', 'ApplicationNetworkPolicy', 'ClusterNetworkPolicy', 'PolicyEndpoint', 'ClusterPolicyEndpoint'];
+const ORDER = [
+  'Namespace',
+  'Node',
+  'ConfigMap',
+  'DaemonSet',
+  'Service',
+  'Pod',
+  'NetworkPolicy',
+  'ApplicationNetworkPolicy',
+  'ClusterNetworkPolicy',
+  'PolicyEndpoint',
+  'ClusterPolicyEndpoint',
+];
 const WITH_STATUS = new Set(['Node', 'Pod', 'DaemonSet']);
 
 interface OwnerReference {
@@ -38,7 +50,10 @@ export function forCreate(object: KubeObject): KubeObject {
  */
 function completeForApiServer(object: KubeObject): KubeObject {
   if (object.kind !== 'DaemonSet') return object;
-  const spec = (object.spec ?? {}) as { selector?: unknown; template?: { metadata?: { labels?: Record<string, string> } } };
+  const spec = (object.spec ?? {}) as {
+    selector?: unknown;
+    template?: { metadata?: { labels?: Record<string, string> } };
+  };
   const labels = spec.template?.metadata?.labels ?? { 'k8s-app': object.metadata.name };
   return {
     ...object,
@@ -80,12 +95,19 @@ export async function loadExample(admin: KubeClient, exampleDirectory: string): 
     const existing = await admin.send('GET', pathOf(body, true));
     if (existing.status === 200) {
       // Objects the API server creates itself (default namespaces, the `kubernetes` Service): take the example's labels.
-      const patched = await admin.expect('PATCH', pathOf(body, true), { metadata: { labels: body.metadata.labels ?? {} } }, { contentType: 'application/merge-patch+json' });
+      const patched = await admin.expect(
+        'PATCH',
+        pathOf(body, true),
+        { metadata: { labels: body.metadata.labels ?? {} } },
+        { contentType: 'application/merge-patch+json' },
+      );
       live = patched.body as KubeObject;
     } else {
       const reply = await admin.send('POST', pathOf(body), body);
       if (reply.status !== 201 && reply.status !== 200) {
-        throw new Error(`loading ${object.kind} ${object.metadata.namespace ?? ''}/${object.metadata.name}: HTTP ${reply.status}: ${JSON.stringify(reply.body).slice(0, 600)}`);
+        throw new Error(
+          `loading ${object.kind} ${object.metadata.namespace ?? ''}/${object.metadata.name}: HTTP ${reply.status}: ${JSON.stringify(reply.body).slice(0, 600)}`,
+        );
       }
       live = reply.body as KubeObject;
       created += 1;
@@ -94,7 +116,12 @@ export async function loadExample(admin: KubeClient, exampleDirectory: string): 
     const liveUid = live.metadata.uid;
     if (typeof exampleUid === 'string' && typeof liveUid === 'string') uidMap.set(exampleUid, liveUid);
     if (WITH_STATUS.has(object.kind) && object.status !== undefined) {
-      await admin.expect('PATCH', `${pathOf(body, true)}/status`, { status: object.status }, { contentType: 'application/merge-patch+json' });
+      await admin.expect(
+        'PATCH',
+        `${pathOf(body, true)}/status`,
+        { status: object.status },
+        { contentType: 'application/merge-patch+json' },
+      );
     }
   }
   return { uidMap, created };

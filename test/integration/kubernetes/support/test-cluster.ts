@@ -108,6 +108,7 @@ export function clusterPerSuite(options: { serviceCidr?: string } = {}): () => C
 /** The cluster started by globalSetup (its env file path is passed through the environment). */
 export async function sharedCluster(): Promise<ClusterEnv> {
   const file = process.env.NETPOL_AUDIT_IT_CLUSTER_ENV;
-  if (file === undefined) throw new Error('NETPOL_AUDIT_IT_CLUSTER_ENV is not set: run through the integration-kubernetes Jest project');
+  if (file === undefined)
+    throw new Error('NETPOL_AUDIT_IT_CLUSTER_ENV is not set: run through the integration-kubernetes Jest project');
   return clusterEnvOf(parseEnvFile(await readFile(file, 'utf8')));
 }

@@ -20,7 +20,16 @@ function expectedSignature(url: URL, clusterName: string): string {
     .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
     .sort()
     .join('&');
-  const canonical = ['GET', '/', query, `host:${url.host}`, `x-k8s-aws-id:${clusterName}`, '', 'host;x-k8s-aws-id', sha256('')].join('\n');
+  const canonical = [
+    'GET',
+    '/',
+    query,
+    `host:${url.host}`,
+    `x-k8s-aws-id:${clusterName}`,
+    '',
+    'host;x-k8s-aws-id',
+    sha256(''),
+  ].join('\n');
   const scope = '20260102/eu-west-1/sts/aws4_request';
   const stringToSign = ['AWS4-HMAC-SHA256', '20260102T030405Z', scope, sha256(canonical)].join('\n');
   let key = hmac(`AWS4${CREDENTIALS.secretAccessKey}`, '20260102');
@@ -31,7 +40,12 @@ function expectedSignature(url: URL, clusterName: string): string {
 describe('EKS bearer token', () => {
   it('is a presigned regional STS GetCallerIdentity URL with x-k8s-aws-id signed and X-Amz-Expires=60', async () => {
     // Act
-    const { token, expiresAt } = await createEksToken({ clusterName: 'prod-1', region: 'eu-west-1', credentials: CREDENTIALS, now: () => NOW });
+    const { token, expiresAt } = await createEksToken({
+      clusterName: 'prod-1',
+      region: 'eu-west-1',
+      credentials: CREDENTIALS,
+      now: () => NOW,
+    });
     // Assess
     const url = decode(token);
     expect(url.origin).toBe('https://sts.eu-west-1.amazonaws.com');
@@ -51,8 +65,14 @@ describe('EKS bearer token', () => {
   });
 
   it('signs the cluster name: another cluster gives another signature', async () => {
-    const a = decode((await createEksToken({ clusterName: 'prod-1', region: 'eu-west-1', credentials: CREDENTIALS, now: () => NOW })).token);
-    const b = decode((await createEksToken({ clusterName: 'prod-2', region: 'eu-west-1', credentials: CREDENTIALS, now: () => NOW })).token);
+    const a = decode(
+      (await createEksToken({ clusterName: 'prod-1', region: 'eu-west-1', credentials: CREDENTIALS, now: () => NOW }))
+        .token,
+    );
+    const b = decode(
+      (await createEksToken({ clusterName: 'prod-2', region: 'eu-west-1', credentials: CREDENTIALS, now: () => NOW }))
+        .token,
+    );
     expect(b.searchParams.get('X-Amz-Signature')).toBe(expectedSignature(b, 'prod-2'));
     expect(a.searchParams.get('X-Amz-Signature')).not.toBe(b.searchParams.get('X-Amz-Signature'));
   });
@@ -71,7 +91,12 @@ describe('EKS bearer token', () => {
 
   it('is reused until a minute before it expires, then presigned again', async () => {
     let now = NOW;
-    const provider = new EksTokenProvider({ clusterName: 'prod-1', region: 'eu-west-1', credentials: CREDENTIALS, now: () => now });
+    const provider = new EksTokenProvider({
+      clusterName: 'prod-1',
+      region: 'eu-west-1',
+      credentials: CREDENTIALS,
+      now: () => now,
+    });
     const first = await provider.token();
     now = new Date(NOW.getTime() + 12 * 60_000);
     expect(await provider.token()).toBe(first);

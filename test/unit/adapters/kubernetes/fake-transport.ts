@@ -1,4 +1,8 @@
-import { KubeTransportError, type KubeResponse, type KubeTransport } from '../../../../lambdas/shared/adapters/kubernetes/kube-transport';
+import {
+  KubeTransportError,
+  type KubeResponse,
+  type KubeTransport,
+} from '../../../../lambdas/shared/adapters/kubernetes/kube-transport';
 
 export type Handler = (path: string, query: URLSearchParams) => KubeResponse | Error;
 
@@ -23,11 +27,24 @@ export class FakeTransport implements KubeTransport {
 }
 
 export function notFound(path: string): KubeResponse {
-  return { status: 404, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: `the server could not find the requested resource (${path})`, reason: 'NotFound', code: 404 } };
+  return {
+    status: 404,
+    body: {
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      message: `the server could not find the requested resource (${path})`,
+      reason: 'NotFound',
+      code: 404,
+    },
+  };
 }
 
 export function forbidden(message: string): KubeResponse {
-  return { status: 403, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason: 'Forbidden', code: 403 } };
+  return {
+    status: 403,
+    body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason: 'Forbidden', code: 403 },
+  };
 }
 
 export function connectionRefused(): KubeTransportError {
@@ -43,7 +60,12 @@ export function pagedList(kind: string, apiVersion: string, items: readonly unkn
     const next = offset + limit < items.length ? String(offset + limit) : undefined;
     return {
       status: 200,
-      body: { kind: `${kind}List`, apiVersion, metadata: { resourceVersion: '42', ...(next === undefined ? {} : { continue: next }) }, items: page },
+      body: {
+        kind: `${kind}List`,
+        apiVersion,
+        metadata: { resourceVersion: '42', ...(next === undefined ? {} : { continue: next }) },
+        items: page,
+      },
     };
   };
 }
@@ -67,7 +89,11 @@ export const EMPTY_CLUSTER_PATHS: readonly [string, string, string][] = [
   ['/apis/networking.k8s.aws/v1alpha1/policyendpoints', 'PolicyEndpoint', 'networking.k8s.aws/v1alpha1'],
   ['/apis/networking.k8s.aws/v1alpha1/clusternetworkpolicies', 'ClusterNetworkPolicy', 'networking.k8s.aws/v1alpha1'],
   ['/apis/networking.k8s.aws/v1alpha1/clusterpolicyendpoints', 'ClusterPolicyEndpoint', 'networking.k8s.aws/v1alpha1'],
-  ['/apis/networking.k8s.aws/v1alpha1/applicationnetworkpolicies', 'ApplicationNetworkPolicy', 'networking.k8s.aws/v1alpha1'],
+  [
+    '/apis/networking.k8s.aws/v1alpha1/applicationnetworkpolicies',
+    'ApplicationNetworkPolicy',
+    'networking.k8s.aws/v1alpha1',
+  ],
 ];
 
 /** A cluster with every kind installed and empty, /version served; tests override routes. */

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { KubernetesClusterSource } from '../../../../lambdas/shared/adapters/kubernetes/kubernetes-cluster-source';
-import { KubernetesReader, type ListPage, type PageSink } from '../../../../lambdas/shared/adapters/kubernetes/kubernetes-reader';
+import {
+  KubernetesReader,
+  type ListPage,
+  type PageSink,
+} from '../../../../lambdas/shared/adapters/kubernetes/kubernetes-reader';
 import { KubeTransportError } from '../../../../lambdas/shared/adapters/kubernetes/kube-transport';
 import { READ_RESOURCES } from '../../../../lambdas/shared/adapters/kubernetes/resources';
 import { InputError } from '../../../../lambdas/shared/domain/errors';
@@ -63,20 +67,33 @@ describe('KubernetesReader pagination', () => {
   it('lists every kind the engine needs and GETs the two kube-system objects by name', async () => {
     const transport = emptyCluster();
     await new KubernetesReader(transport, noSleep).read(recordingSink());
-    expect(transport.requests.map((path) => path.split('?')[0])).toEqual(['/version', ...READ_RESOURCES.map((resource) => resource.path)]);
-    expect(transport.requests.filter((path) => path.includes('/daemonsets/') || path.includes('/configmaps/'))).toEqual([
-      '/apis/apps/v1/namespaces/kube-system/daemonsets/aws-node',
-      '/api/v1/namespaces/kube-system/configmaps/amazon-vpc-cni',
+    expect(transport.requests.map((path) => path.split('?')[0])).toEqual([
+      '/version',
+      ...READ_RESOURCES.map((resource) => resource.path),
     ]);
+    expect(transport.requests.filter((path) => path.includes('/daemonsets/') || path.includes('/configmaps/'))).toEqual(
+      [
+        '/apis/apps/v1/namespaces/kube-system/daemonsets/aws-node',
+        '/api/v1/namespaces/kube-system/configmaps/amazon-vpc-cni',
+      ],
+    );
   });
 
   it('gives the same inventory page by page as buildInventory on one List, for any page size', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 11 }), async (pageSize, count) => {
-        const pods = Array.from({ length: count }, (_, index) => pod(index % 2 === 0 ? 'a' : 'b', `p-${index}`, { app: `x${index % 3}` }, `10.0.0.${index + 1}`));
+        const pods = Array.from({ length: count }, (_, index) =>
+          pod(index % 2 === 0 ? 'a' : 'b', `p-${index}`, { app: `x${index % 3}` }, `10.0.0.${index + 1}`),
+        );
         const transport = emptyCluster().on('/api/v1/pods', pagedList('Pod', 'v1', pods));
-        const live = await new KubernetesClusterSource(new KubernetesReader(transport, { pageSize, ...noSleep }), 'c').readInventory();
-        const offline = buildInventory({ clusterName: 'c', documents: [{ source: 'pods.json', content: { kind: 'PodList', apiVersion: 'v1', items: pods } }] });
+        const live = await new KubernetesClusterSource(
+          new KubernetesReader(transport, { pageSize, ...noSleep }),
+          'c',
+        ).readInventory();
+        const offline = buildInventory({
+          clusterName: 'c',
+          documents: [{ source: 'pods.json', content: { kind: 'PodList', apiVersion: 'v1', items: pods } }],
+        });
         expect(live.pods).toEqual(offline.pods);
         expect(live.inputFindings).toEqual([]);
       }),
@@ -89,7 +106,16 @@ describe('KubernetesReader pagination', () => {
     const paged = pagedList('Pod', 'v1', pods);
     const transport = emptyCluster().on('/api/v1/pods', (path, query) =>
       query.get('continue') === '2'
-        ? { status: 410, body: { kind: 'Status', code: 410, reason: 'Expired', message: 'The provided continue parameter is too old', metadata: { continue: '3' } } }
+        ? {
+            status: 410,
+            body: {
+              kind: 'Status',
+              code: 410,
+              reason: 'Expired',
+              message: 'The provided continue parameter is too old',
+              metadata: { continue: '3' },
+            },
+          }
         : paged(path, query),
     );
     const source = new KubernetesClusterSource(new KubernetesReader(transport, { pageSize: 2, ...noSleep }), 'c');
@@ -107,9 +133,13 @@ describe('KubernetesReader error mapping', () => {
   it('turns 403 into an unavailable kind naming the missing permission and k8s/rbac.yaml', async () => {
     const transport = emptyCluster()
       .on('/apis/networking.k8s.aws/v1alpha1/policyendpoints', () =>
-        forbidden('policyendpoints.networking.k8s.aws is forbidden: User "auditor" cannot list resource "policyendpoints"'),
+        forbidden(
+          'policyendpoints.networking.k8s.aws is forbidden: User "auditor" cannot list resource "policyendpoints"',
+        ),
       )
-      .on('/api/v1/namespaces/kube-system/configmaps/amazon-vpc-cni', () => forbidden('configmaps "amazon-vpc-cni" is forbidden'));
+      .on('/api/v1/namespaces/kube-system/configmaps/amazon-vpc-cni', () =>
+        forbidden('configmaps "amazon-vpc-cni" is forbidden'),
+      );
     const inventory = await new KubernetesClusterSource(new KubernetesReader(transport, noSleep), 'c').readInventory();
     expect(inventory.unavailableKinds).toEqual([
       {
@@ -154,9 +184,17 @@ describe('KubernetesReader error mapping', () => {
     const transport = emptyCluster()
       .on('/api/v1/namespaces/kube-system/configmaps/amazon-vpc-cni', () => ({
         status: 200,
-        body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'amazon-vpc-cni', namespace: 'kube-system' }, data: { 'enable-network-policy-controller': 'true' } },
+        body: {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'amazon-vpc-cni', namespace: 'kube-system' },
+          data: { 'enable-network-policy-controller': 'true' },
+        },
       }))
-      .on('/apis/networking.k8s.aws/v1alpha1/policyendpoints', pagedList('PolicyEndpoint', 'networking.k8s.aws/v1alpha1', [PE]));
+      .on(
+        '/apis/networking.k8s.aws/v1alpha1/policyendpoints',
+        pagedList('PolicyEndpoint', 'networking.k8s.aws/v1alpha1', [PE]),
+      );
     const inventory = await new KubernetesClusterSource(new KubernetesReader(transport, noSleep), 'c').readInventory();
     expect(inventory.vpcCniConfigMap?.data).toEqual({ 'enable-network-policy-controller': 'true' });
     expect(inventory.policyEndpoints.map((endpoint) => endpoint.metadata.name)).toEqual(['allow-web-x7k2q']);
@@ -164,8 +202,14 @@ describe('KubernetesReader error mapping', () => {
 
   it('reports a malformed object as a finding naming the page and item, and goes on', async () => {
     const broken = { metadata: { name: 'no-namespace' }, spec: {}, status: {} };
-    const transport = emptyCluster().on('/api/v1/pods', pagedList('Pod', 'v1', [pod('a', 'ok'), pod('a', 'ok2'), broken]));
-    const inventory = await new KubernetesClusterSource(new KubernetesReader(transport, { pageSize: 2, ...noSleep }), 'c').readInventory();
+    const transport = emptyCluster().on(
+      '/api/v1/pods',
+      pagedList('Pod', 'v1', [pod('a', 'ok'), pod('a', 'ok2'), broken]),
+    );
+    const inventory = await new KubernetesClusterSource(
+      new KubernetesReader(transport, { pageSize: 2, ...noSleep }),
+      'c',
+    ).readInventory();
     expect(inventory.pods).toHaveLength(2);
     expect(inventory.inputFindings.map((finding) => finding.checkId)).toEqual(['INPUT-MALFORMED-OBJECT']);
     expect(inventory.inputFindings[0]?.message).toContain('GET /api/v1/pods page 2#items[0]');
@@ -174,23 +218,34 @@ describe('KubernetesReader error mapping', () => {
   it('says how much was read when a list fails part-way', async () => {
     const paged = pagedList('Pod', 'v1', [pod('a', 'p0'), pod('a', 'p1'), pod('a', 'p2')]);
     const transport = emptyCluster().on('/api/v1/pods', (path, query) =>
-      query.get('continue') === null ? paged(path, query) : { status: 400, body: { kind: 'Status', message: 'bad continue' } },
+      query.get('continue') === null
+        ? paged(path, query)
+        : { status: 400, body: { kind: 'Status', message: 'bad continue' } },
     );
-    const inventory = await new KubernetesClusterSource(new KubernetesReader(transport, { pageSize: 2, ...noSleep }), 'c').readInventory();
+    const inventory = await new KubernetesClusterSource(
+      new KubernetesReader(transport, { pageSize: 2, ...noSleep }),
+      'c',
+    ).readInventory();
     expect(inventory.unavailableKinds).toEqual([
       {
         kind: 'Pod',
-        reason: 'GET /api/v1/pods?limit=2&continue=2 failed with HTTP 400: bad continue after 2 objects had been read (the list is incomplete)',
+        reason:
+          'GET /api/v1/pods?limit=2&continue=2 failed with HTTP 400: bad continue after 2 objects had been read (the list is incomplete)',
         cause: 'failed',
       },
     ]);
   });
 
   it('stops with an InputError naming the server when the credentials are rejected', async () => {
-    const transport = emptyCluster().on('/version', () => ({ status: 401, body: { kind: 'Status', message: 'Unauthorized' } }));
+    const transport = emptyCluster().on('/version', () => ({
+      status: 401,
+      body: { kind: 'Status', message: 'Unauthorized' },
+    }));
     const read = new KubernetesReader(transport, noSleep).read(recordingSink());
     await expect(read).rejects.toThrow(InputError);
-    await expect(read).rejects.toThrow('https://fake.example:6443 (context test): the Kubernetes API rejected the credentials (HTTP 401 Unauthorized: Unauthorized)');
+    await expect(read).rejects.toThrow(
+      'https://fake.example:6443 (context test): the Kubernetes API rejected the credentials (HTTP 401 Unauthorized: Unauthorized)',
+    );
   });
 
   it('stops with an InputError when the server cannot be reached, after the bounded retries', async () => {
@@ -211,7 +266,11 @@ describe('KubernetesReader retries', () => {
     const paged = pagedList('Pod', 'v1', [pod('a', 'p0')]);
     const transport = emptyCluster().on('/api/v1/pods', (path, query) => replies.shift() ?? paged(path, query));
     const sleeps: number[] = [];
-    const reader = new KubernetesReader(transport, { baseDelayMs: 100, sleep: (ms) => Promise.resolve(void sleeps.push(ms)), random: () => 0.5 });
+    const reader = new KubernetesReader(transport, {
+      baseDelayMs: 100,
+      sleep: (ms) => Promise.resolve(void sleeps.push(ms)),
+      random: () => 0.5,
+    });
     const inventory = await new KubernetesClusterSource(reader, 'c').readInventory();
     expect(inventory.pods).toHaveLength(1);
     expect(sleeps).toEqual([50, 2000]);
@@ -219,14 +278,24 @@ describe('KubernetesReader retries', () => {
   });
 
   it('gives up after the bounded number of attempts and makes the kind unavailable', async () => {
-    const transport = emptyCluster().on('/api/v1/nodes', () => ({ status: 500, body: { kind: 'Status', message: 'etcdserver: request timed out' } }));
+    const transport = emptyCluster().on('/api/v1/nodes', () => ({
+      status: 500,
+      body: { kind: 'Status', message: 'etcdserver: request timed out' },
+    }));
     const sleeps: number[] = [];
-    const reader = new KubernetesReader(transport, { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 300, sleep: (ms) => Promise.resolve(void sleeps.push(ms)), random: () => 0.999 });
+    const reader = new KubernetesReader(transport, {
+      maxAttempts: 4,
+      baseDelayMs: 100,
+      maxDelayMs: 300,
+      sleep: (ms) => Promise.resolve(void sleeps.push(ms)),
+      random: () => 0.999,
+    });
     const inventory = await new KubernetesClusterSource(reader, 'c').readInventory();
     expect(inventory.unavailableKinds).toEqual([
       {
         kind: 'Node',
-        reason: 'GET /api/v1/nodes?limit=500 gave up after 4 attempts; last error: HTTP 500: etcdserver: request timed out',
+        reason:
+          'GET /api/v1/nodes?limit=500 gave up after 4 attempts; last error: HTTP 500: etcdserver: request timed out',
         cause: 'failed',
       },
     ]);
@@ -237,11 +306,19 @@ describe('KubernetesReader retries', () => {
   it('retries a dropped connection but not a TLS failure', async () => {
     let resets = 1;
     const transport = emptyCluster()
-      .on('/api/v1/services', (path, query) => (resets-- > 0 ? new KubeTransportError('ECONNRESET: socket hang up', true) : pagedList('Service', 'v1', [])(path, query)))
+      .on('/api/v1/services', (path, query) =>
+        resets-- > 0
+          ? new KubeTransportError('ECONNRESET: socket hang up', true)
+          : pagedList('Service', 'v1', [])(path, query),
+      )
       .on('/api/v1/nodes', () => new KubeTransportError('CERT_HAS_EXPIRED: certificate has expired', false));
     const inventory = await new KubernetesClusterSource(new KubernetesReader(transport, noSleep), 'c').readInventory();
     expect(inventory.unavailableKinds).toEqual([
-      { kind: 'Node', reason: 'GET /api/v1/nodes?limit=500 failed: CERT_HAS_EXPIRED: certificate has expired', cause: 'failed' },
+      {
+        kind: 'Node',
+        reason: 'GET /api/v1/nodes?limit=500 failed: CERT_HAS_EXPIRED: certificate has expired',
+        cause: 'failed',
+      },
     ]);
     expect(transport.requests.filter((path) => path.startsWith('/api/v1/nodes'))).toHaveLength(1);
   });

@@ -23,13 +23,23 @@ describe('SnapshotWriter', () => {
   function cluster() {
     const pods = Array.from({ length: 5 }, (_, index) => ({
       ...(pod('shop', `web-${index}`, { app: 'web' }, `10.0.0.${index + 1}`) as object),
-      metadata: { name: `web-${index}`, namespace: 'shop', labels: { app: 'web' }, managedFields: [{ manager: 'kubelet' }] },
+      metadata: {
+        name: `web-${index}`,
+        namespace: 'shop',
+        labels: { app: 'web' },
+        managedFields: [{ manager: 'kubelet' }],
+      },
     }));
     return emptyCluster()
       .on('/api/v1/pods', pagedList('Pod', 'v1', pods))
       .on('/apis/apps/v1/namespaces/kube-system/daemonsets/aws-node', () => ({
         status: 200,
-        body: { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'aws-node', namespace: 'kube-system' }, spec: { template: { spec: { containers: [] } } } },
+        body: {
+          apiVersion: 'apps/v1',
+          kind: 'DaemonSet',
+          metadata: { name: 'aws-node', namespace: 'kube-system' },
+          spec: { template: { spec: { containers: [] } } },
+        },
       }));
   }
 
@@ -43,11 +53,23 @@ describe('SnapshotWriter', () => {
     await writer.finish(summary.unavailableKinds.map((entry) => entry.kind));
     // Assess
     expect((await readdir(k8s)).sort()).toEqual(
-      ['applicationnetworkpolicies', 'aws-node', 'clusternetworkpolicies', 'clusterpolicyendpoints', 'namespaces', 'networkpolicies', 'nodes', 'pods', 'policyendpoints', 'services'].map(
-        (name) => `${name}.json`,
-      ),
+      [
+        'applicationnetworkpolicies',
+        'aws-node',
+        'clusternetworkpolicies',
+        'clusterpolicyendpoints',
+        'namespaces',
+        'networkpolicies',
+        'nodes',
+        'pods',
+        'policyendpoints',
+        'services',
+      ].map((name) => `${name}.json`),
     );
-    const pods = JSON.parse(await readFile(join(k8s, 'pods.json'), 'utf8')) as { kind: string; items: { apiVersion: string; kind: string; metadata: object }[] };
+    const pods = JSON.parse(await readFile(join(k8s, 'pods.json'), 'utf8')) as {
+      kind: string;
+      items: { apiVersion: string; kind: string; metadata: object }[];
+    };
     expect(pods.kind).toBe('List');
     expect(pods.items).toHaveLength(5);
     expect(pods.items[0]).toMatchObject({ apiVersion: 'v1', kind: 'Pod' });
@@ -64,7 +86,9 @@ describe('SnapshotWriter', () => {
     await mkdir(k8s, { recursive: true });
     const writer = new SnapshotWriter(k8s);
     const paged = pagedList('Pod', 'v1', [pod('a', 'p0'), pod('a', 'p1'), pod('a', 'p2')]);
-    const transport = cluster().on('/api/v1/pods', (path, query) => (query.get('continue') === null ? paged(path, query) : forbidden('pods is forbidden')));
+    const transport = cluster().on('/api/v1/pods', (path, query) =>
+      query.get('continue') === null ? paged(path, query) : forbidden('pods is forbidden'),
+    );
     const summary = await new KubernetesReader(transport, { pageSize: 2, ...noSleep }).read(writer);
     await writer.finish(summary.unavailableKinds.map((entry) => entry.kind));
     expect(summary.unavailableKinds.map((entry) => entry.kind)).toEqual(['Pod']);

@@ -302,7 +302,11 @@ describe('diffPolicyEndpoints: pods', () => {
   });
 
   it.each([
-    ['Succeeded pod', pod('app', 'job-1', { labels: { app: 'web' }, phase: 'Succeeded' }), 'aws/amazon-network-policy-controller-k8s PR #190, PR #192'],
+    [
+      'Succeeded pod',
+      pod('app', 'job-1', { labels: { app: 'web' }, phase: 'Succeeded' }),
+      'aws/amazon-network-policy-controller-k8s PR #190, PR #192',
+    ],
     ['deleted pod', undefined, 'aws/aws-network-policy-agent#643'],
     ['deselected pod', pod('app', 'job-1', { labels: { app: 'other' } }), 'aws/aws-network-policy-agent#643'],
     ['pod that matches (no explanation)', pod('app', 'job-1', { labels: { app: 'web' } }), undefined],
@@ -339,7 +343,9 @@ describe('diffPolicyEndpoints: ingress and egress entries', () => {
     // Act
     const finding = one(diffWith([endpoint], [WEB], { networkPolicies: [named] }), 'CP-PE-INGRESS-MISSING');
     // Assess
-    expect(finding.upstreamIssue).toBe('aws/amazon-network-policy-controller-k8s#71, aws/amazon-network-policy-controller-k8s#81');
+    expect(finding.upstreamIssue).toBe(
+      'aws/amazon-network-policy-controller-k8s#71, aws/amazon-network-policy-controller-k8s#81',
+    );
   });
 
   it('reports an extra ingress entry', () => {
@@ -425,7 +431,9 @@ describe('diffPolicyEndpoints: ingress and egress entries', () => {
     const findings = diffWith([merged], [policy]);
     // Assess
     expect(ids(findings)).toEqual(['CP-PE-EGRESS-MISSING', 'CP-PE-PORTS-WIDER']);
-    expect(findings.every((finding) => finding.upstreamIssue === 'aws/amazon-network-policy-controller-k8s#121')).toBe(true);
+    expect(findings.every((finding) => finding.upstreamIssue === 'aws/amazon-network-policy-controller-k8s#121')).toBe(
+      true,
+    );
   });
 });
 

@@ -56,7 +56,9 @@ describe('upstream hints', () => {
       }),
     );
     // Act / Assess
-    expect(extraPodHint(podEndpoint('app', 'h', '1.1.1.1'), POLICY, indexes)?.upstreamIssue).toBe('aws/amazon-network-policy-controller-k8s#202');
+    expect(extraPodHint(podEndpoint('app', 'h', '1.1.1.1'), POLICY, indexes)?.upstreamIssue).toBe(
+      'aws/amazon-network-policy-controller-k8s#202',
+    );
     expect(extraPodHint(podEndpoint('app', 'f', '1.1.1.2'), POLICY, indexes)?.upstreamIssue).toBe(
       'aws/amazon-network-policy-controller-k8s PR #190, PR #192',
     );

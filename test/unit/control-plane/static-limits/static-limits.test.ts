@@ -141,7 +141,9 @@ describe('CP-LIMIT-SHARED-POD-IDENTIFIER', () => {
     // Assess
     expect(unknown).toHaveLength(1);
     expect(unknown[0]?.message).toMatch(/Agent version unknown/);
-    expect(unknown[0]?.upstreamIssue).toBe('aws/aws-network-policy-agent#616, aws/aws-network-policy-agent#676, aws/aws-network-policy-agent#576');
+    expect(unknown[0]?.upstreamIssue).toBe(
+      'aws/aws-network-policy-agent#616, aws/aws-network-policy-agent#676, aws/aws-network-policy-agent#576',
+    );
     expect(current).toEqual([]);
   });
 });

@@ -2,7 +2,11 @@ import { cidrContains } from '../../control-plane/resolver/ip-match';
 import type { Protocol } from '../../model/kubernetes';
 import { PROTOCOL, type CpEntry, type CpPolicySlot, type LpmEntry, type PolicySlot } from '../../node/model';
 
-export const PROTOCOL_NUMBER: Readonly<Record<Protocol, number>> = { TCP: PROTOCOL.TCP, UDP: PROTOCOL.UDP, SCTP: PROTOCOL.SCTP };
+export const PROTOCOL_NUMBER: Readonly<Record<Protocol, number>> = {
+  TCP: PROTOCOL.TCP,
+  UDP: PROTOCOL.UDP,
+  SCTP: PROTOCOL.SCTP,
+};
 
 /** Kernel LPM lookup with key `ip/32` (`/128`): the entry with the longest prefix containing the IP. */
 export function longestMatch<T extends LpmEntry | CpEntry>(entries: readonly T[], ip: string): T | undefined {
@@ -42,13 +46,19 @@ export function slotLoop(slots: readonly PolicySlot[], packet: Packet, anyChecks
       if (!anyChecksPort) return { verdict: 'allow', slot, why: 'any-without-port-check' };
       continue;
     }
-    if (slot.protocol === packet.protocol && portMatches(slot, packet.port)) return { verdict: 'allow', slot, why: 'match' };
+    if (slot.protocol === packet.protocol && portMatches(slot, packet.port))
+      return { verdict: 'allow', slot, why: 'match' };
   }
   return { verdict: 'deny', why: 'no-slot-matched' };
 }
 
 export function describeSlot(slot: PolicySlot): string {
-  const range = slot.startPort === 0 ? 'any port' : slot.endPort === 0 ? `port ${slot.startPort}` : `ports ${slot.startPort}-${slot.endPort}`;
+  const range =
+    slot.startPort === 0
+      ? 'any port'
+      : slot.endPort === 0
+        ? `port ${slot.startPort}`
+        : `ports ${slot.startPort}-${slot.endPort}`;
   return `slot ${slot.slot} {${slot.protocolLabel}, ${range}}`;
 }
 
@@ -65,7 +75,8 @@ function better(a: CpPolicySlot, b: CpPolicySlot): boolean {
 /** Admin: the best matching slot overall, enforced only when it is an Admin slot (priority/10 ≤ 1000). */
 export function adminSlot(entry: CpEntry, packet: Packet): CpPolicySlot | undefined {
   let best: CpPolicySlot | undefined;
-  for (const slot of entry.values) if (cpSlotMatches(slot, packet) && (best === undefined || better(slot, best))) best = slot;
+  for (const slot of entry.values)
+    if (cpSlotMatches(slot, packet) && (best === undefined || better(slot, best))) best = slot;
   return best?.tier === 'admin' ? best : undefined;
 }
 
@@ -73,7 +84,8 @@ export function adminSlot(entry: CpEntry, packet: Packet): CpPolicySlot | undefi
 export function baselineSlot(entry: CpEntry, packet: Packet): CpPolicySlot | undefined {
   let best: CpPolicySlot | undefined;
   for (const slot of entry.values) {
-    if (slot.tier === 'baseline' && cpSlotMatches(slot, packet) && (best === undefined || better(slot, best))) best = slot;
+    if (slot.tier === 'baseline' && cpSlotMatches(slot, packet) && (best === undefined || better(slot, best)))
+      best = slot;
   }
   return best;
 }

@@ -7,9 +7,25 @@ import type { ParsedNodeBundle } from '../../node/bundle';
 import { agentBehaviour, type AgentBehaviour } from '../../node/expected/agent-behaviour';
 import { podIdentifierCandidates } from '../../node/expected/pod-identifier';
 import { hostVethName } from '../../node/expected/veth-name';
-import { POD_STATE, type CpEntry, type CpPolicySlot, type LoadedProgram, type LpmEntry, type PodStateEntry, type TcHook } from '../../node/model';
+import {
+  POD_STATE,
+  type CpEntry,
+  type CpPolicySlot,
+  type LoadedProgram,
+  type LpmEntry,
+  type PodStateEntry,
+  type TcHook,
+} from '../../node/model';
 import { podLabel, type DecidedBy, type SideQuestion, type SideVerdict, type Verdict } from '../model';
-import { adminSlot, baselineSlot, describeSlot, longestMatch, PROTOCOL_NUMBER, slotLoop, type Packet } from './datapath';
+import {
+  adminSlot,
+  baselineSlot,
+  describeSlot,
+  longestMatch,
+  PROTOCOL_NUMBER,
+  slotLoop,
+  type Packet,
+} from './datapath';
 import { readMap, type MapRead } from './map-reads';
 
 export interface KernelContext {
@@ -39,7 +55,8 @@ function nodeOf(pod: Pod, inventory: ClusterInventory): string | undefined {
   if (pod.spec.nodeName !== undefined && pod.spec.nodeName !== '') return pod.spec.nodeName;
   const hostIp = pod.status.hostIP;
   if (hostIp === undefined || hostIp === '') return undefined;
-  return inventory.nodes.find((node) => (node.status.addresses ?? []).some((address) => address.address === hostIp))?.metadata.name;
+  return inventory.nodes.find((node) => (node.status.addresses ?? []).some((address) => address.address === hostIp))
+    ?.metadata.name;
 }
 
 function mapDecider(site: ProgramSite, read: MapRead<unknown>, key?: string, slot?: number, line?: number): DecidedBy {
@@ -74,9 +91,13 @@ function lpmTier(site: ProgramSite, side: SideQuestion['side'], missIsPass: bool
   if (!read.ok) return unknown(read.reason);
   const entry: LpmEntry | undefined = longestMatch(read.entries, site.peerIp);
   if (entry === undefined) {
-    const keys = read.entries.length === 0 ? 'it is empty' : `its keys are ${read.entries.map((e) => e.cidr).join(', ')}`;
+    const keys =
+      read.entries.length === 0 ? 'it is empty' : `its keys are ${read.entries.map((e) => e.cidr).join(', ')}`;
     if (missIsPass) {
-      return { verdict: 'pass', reason: `${site.peerIp} is not in ${mapLabel(site, read)} (${keys}): NetworkPolicy tier passes` };
+      return {
+        verdict: 'pass',
+        reason: `${site.peerIp} is not in ${mapLabel(site, read)} (${keys}): NetworkPolicy tier passes`,
+      };
     }
     return {
       verdict: 'deny',
@@ -109,7 +130,9 @@ function lpmTier(site: ProgramSite, side: SideQuestion['side'], missIsPass: bool
 }
 
 function portText(site: ProgramSite): string {
-  const name = Object.entries(PROTOCOL_NUMBER).find(([, number]) => number === site.packet.protocol)?.[0] ?? String(site.packet.protocol);
+  const name =
+    Object.entries(PROTOCOL_NUMBER).find(([, number]) => number === site.packet.protocol)?.[0] ??
+    String(site.packet.protocol);
   return `${name}/${site.packet.port}`;
 }
 
@@ -127,9 +150,11 @@ function stateName(entry: PodStateEntry | undefined): string {
 function cpTier(site: ProgramSite, read: MapRead<CpEntry>, tier: 'admin' | 'baseline'): Outcome | undefined {
   const entry = longestMatch(read.entries, site.peerIp);
   if (entry === undefined) return undefined;
-  const slot: CpPolicySlot | undefined = tier === 'admin' ? adminSlot(entry, site.packet) : baselineSlot(entry, site.packet);
+  const slot: CpPolicySlot | undefined =
+    tier === 'admin' ? adminSlot(entry, site.packet) : baselineSlot(entry, site.packet);
   if (slot === undefined || slot.action === 'pass' || slot.action === 'unknown') return undefined;
-  const priority = slot.policyPriority === null ? `stored priority ${slot.priority}` : `CNP priority ${slot.policyPriority}`;
+  const priority =
+    slot.policyPriority === null ? `stored priority ${slot.priority}` : `CNP priority ${slot.policyPriority}`;
   return {
     verdict: slot.action === 'accept' ? 'allow' : 'deny',
     reason:
@@ -150,13 +175,25 @@ function evaluateV12(site: ProgramSite, side: SideQuestion['side']): Outcome {
   const state = states.entries.find((entry) => entry.key === 0);
   const stateText = `${side}_pod_state_map (map ${states.mapId}) key 0 = ${stateName(state)}`;
   if (state === undefined) {
-    return { verdict: 'deny', reason: `${stateText}: the program drops everything`, decidedBy: stateDecider(site, states, 0) };
+    return {
+      verdict: 'deny',
+      reason: `${stateText}: the program drops everything`,
+      decidedBy: stateDecider(site, states, 0),
+    };
   }
   if (state.state === POD_STATE.DEFAULT_DENY) {
-    return { verdict: 'deny', reason: `${stateText} (strict mode, no policy yet) → DROP`, decidedBy: stateDecider(site, states, 0) };
+    return {
+      verdict: 'deny',
+      reason: `${stateText} (strict mode, no policy yet) → DROP`,
+      decidedBy: stateDecider(site, states, 0),
+    };
   }
   if (state.state === POD_STATE.DEFAULT_ALLOW) {
-    return { verdict: 'allow', reason: `${stateText} → OK without a map lookup`, decidedBy: stateDecider(site, states, 0) };
+    return {
+      verdict: 'allow',
+      reason: `${stateText} → OK without a map lookup`,
+      decidedBy: stateDecider(site, states, 0),
+    };
   }
   if (state.state !== POD_STATE.POLICIES_APPLIED) return unknown(`${stateText}: not a documented state`);
   const lpm = lpmTier(site, side, false);
@@ -171,7 +208,11 @@ function evaluateV13(site: ProgramSite, side: SideQuestion['side']): Outcome {
   const cpState = states.entries.find((entry) => entry.key === 1);
   const stateText = `${side}_pod_state_map (map ${states.mapId}) key 0 = ${stateName(npState)}, key 1 = ${stateName(cpState)}`;
   if (npState === undefined || cpState === undefined) {
-    return { verdict: 'deny', reason: `${stateText}: a state key is missing → DROP (tier ERROR)`, decidedBy: stateDecider(site, states, npState === undefined ? 0 : 1) };
+    return {
+      verdict: 'deny',
+      reason: `${stateText}: a state key is missing → DROP (tier ERROR)`,
+      decidedBy: stateDecider(site, states, npState === undefined ? 0 : 1),
+    };
   }
   const cp = readMap(site.bundle, site.program, `cp_${side}_map`, 'cp');
   const cpRead: MapRead<CpEntry> | undefined = cp.ok ? cp : undefined;
@@ -186,10 +227,18 @@ function evaluateV13(site: ProgramSite, side: SideQuestion['side']): Outcome {
   const baseline = cpRead === undefined ? undefined : cpTier(site, cpRead, 'baseline');
   if (baseline !== undefined) return { ...baseline, reason: `${stateText}; ${lpm.reason}; ${baseline.reason}` };
   if (npState.state === POD_STATE.DEFAULT_ALLOW) {
-    return { verdict: 'allow', reason: `${stateText}; ${lpm.reason}; pod default DEFAULT_ALLOW → OK${cpNote}`, decidedBy: stateDecider(site, states, 0) };
+    return {
+      verdict: 'allow',
+      reason: `${stateText}; ${lpm.reason}; pod default DEFAULT_ALLOW → OK${cpNote}`,
+      decidedBy: stateDecider(site, states, 0),
+    };
   }
   if (npState.state === POD_STATE.DEFAULT_DENY) {
-    return { verdict: 'deny', reason: `${stateText}; ${lpm.reason}; pod default DEFAULT_DENY (strict mode) → DROP${cpNote}`, decidedBy: stateDecider(site, states, 0) };
+    return {
+      verdict: 'deny',
+      reason: `${stateText}; ${lpm.reason}; pod default DEFAULT_DENY (strict mode) → DROP${cpNote}`,
+      decidedBy: stateDecider(site, states, 0),
+    };
   }
   return unknown(`${stateText}: not a documented state`);
 }
@@ -210,11 +259,19 @@ interface Attachment {
 }
 
 /** tc `egress` carries handle_ingress, tc `ingress` carries handle_egress (agent.md §3.1). */
-function attachment(pod: Pod, side: SideQuestion['side'], bundle: ParsedNodeBundle, context: KernelContext, behaviour: AgentBehaviour): Attachment | undefined {
+function attachment(
+  pod: Pod,
+  side: SideQuestion['side'],
+  bundle: ParsedNodeBundle,
+  context: KernelContext,
+  behaviour: AgentBehaviour,
+): Attachment | undefined {
   const sha1Hex = context.sha1Hex;
   if (sha1Hex === undefined) return undefined;
   const hook: TcHook = side === 'ingress' ? 'egress' : 'ingress';
-  const veths = behaviour.vethPrefixes.map((prefix) => hostVethName(pod.metadata.namespace, pod.metadata.name, sha1Hex, prefix));
+  const veths = behaviour.vethPrefixes.map((prefix) =>
+    hostVethName(pod.metadata.namespace, pod.metadata.name, sha1Hex, prefix),
+  );
   for (const veth of veths) {
     const file = bundle.tcFilters(veth, hook);
     if (file !== undefined) {
@@ -246,9 +303,11 @@ export function kernelSide(question: SideQuestion, context: KernelContext): Side
   const nodeName = nodeOf(subject, context.inventory);
   if (nodeName === undefined) return result(unknown(`${pod} has no node (spec.nodeName and status.hostIP are empty)`));
   const bundle = context.bundles.get(nodeName);
-  if (bundle === undefined) return result(unknown(`no node outputs for node ${nodeName}, which hosts ${pod} (nodes/${nodeName}/ is missing)`));
+  if (bundle === undefined)
+    return result(unknown(`no node outputs for node ${nodeName}, which hosts ${pod} (nodes/${nodeName}/ is missing)`));
   if (bundle.loadedEbpfData === null) {
-    const why = bundle.loadedEbpfDataFailure?.message ?? bundle.collectionErrors.map((error) => error.message).join('; ');
+    const why =
+      bundle.loadedEbpfDataFailure?.message ?? bundle.collectionErrors.map((error) => error.message).join('; ');
     return result(unknown(`loaded-ebpfdata of node ${nodeName} is not available${why === '' ? '' : ` (${why})`}`));
   }
 
@@ -269,10 +328,17 @@ export function kernelSide(question: SideQuestion, context: KernelContext): Side
   if (program === undefined) {
     if (tc?.programIds !== undefined && tc.programIds.length > 0) {
       return result(
-        unknown(`${tcText} has a bpf filter (prog ${tc.programIds.join(', ')}) but node ${nodeName} pins no handle_${question.side} program for ${identifiers.join(' / ')}`),
+        unknown(
+          `${tcText} has a bpf filter (prog ${tc.programIds.join(', ')}) but node ${nodeName} pins no handle_${question.side} program for ${identifiers.join(' / ')}`,
+        ),
       );
     }
-    const tcNote = tc === undefined ? '' : tc.programIds === undefined ? ` (no tc output for ${tcText})` : ` and ${tcText} has no filter`;
+    const tcNote =
+      tc === undefined
+        ? ''
+        : tc.programIds === undefined
+          ? ` (no tc output for ${tcText})`
+          : ` and ${tcText} has no filter`;
     return result({
       verdict: 'allow',
       reason: `node ${nodeName} pins no handle_${question.side} program for ${identifiers.join(' / ')}${tcNote}: the pod's ${question.side} is not inspected (unenforced)`,
@@ -290,7 +356,9 @@ export function kernelSide(question: SideQuestion, context: KernelContext): Side
     const running = tc.programIds.filter((id): id is number => id !== null);
     if (program.programId !== null && running.length > 0 && !running.includes(program.programId)) {
       return result(
-        unknown(`${tcText} runs prog ${running.join(', ')}, not the pinned ${program.pinPath} (prog ${program.programId}): its maps are unknown`),
+        unknown(
+          `${tcText} runs prog ${running.join(', ')}, not the pinned ${program.pinPath} (prog ${program.programId}): its maps are unknown`,
+        ),
       );
     }
   }

@@ -51,7 +51,11 @@ export function readMap<K extends keyof Wanted>(
     case 'pod-state-map': {
       const expected = kind === 'lpm' ? 'lpm-map' : kind === 'cp' ? 'cp-map' : 'pod-state-map';
       if (outcome.kind !== expected) {
-        return { ok: false, unreferenced: false, reason: `${parsed.file} holds a ${outcome.kind} dump, not the ${role}` };
+        return {
+          ok: false,
+          unreferenced: false,
+          reason: `${parsed.file} holds a ${outcome.kind} dump, not the ${role}`,
+        };
       }
       return { ok: true, mapId: id, file: parsed.file, role, entries: outcome.entries as readonly Wanted[K][] };
     }
@@ -61,6 +65,10 @@ export function readMap<K extends keyof Wanted>(
     case 'cli-usage-error':
       return { ok: false, unreferenced: false, reason: `dump of ${role} (map ${id}) failed: ${outcome.message}` };
     case 'header-only':
-      return { ok: false, unreferenced: false, reason: `the CLI printed only a header for ${role} (map ${id}): contents unknown` };
+      return {
+        ok: false,
+        unreferenced: false,
+        reason: `the CLI printed only a header for ${role} (map ${id}): contents unknown`,
+      };
   }
 }
