@@ -10,7 +10,7 @@ function cell(text: string): string {
 function resourceLabel(finding: Finding): string {
   const { kind, namespace, name, node } = finding.resource;
   const base = `${kind} ${namespace === undefined ? '' : `${namespace}/`}${name}`;
-  return node === undefined ? base : `${base} on ${node}`;
+  return node === undefined || (kind === 'Node' && name === node) ? base : `${base} on ${node}`;
 }
 
 function compact(value: unknown): string {
