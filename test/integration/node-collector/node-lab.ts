@@ -49,6 +49,31 @@ export interface LoadedIdentifier {
   readonly globalMapIds: Readonly<Record<(typeof GLOBAL_MAPS)[number], number>>;
 }
 
+export interface NodeLabOptions {
+  /**
+   * Network namespace (created and removed by the lab) that plays the node's root namespace: the host veths, the
+   * tc filters and every command run through `inMountNs` live there, so the node sees only this lab's veths
+   * (another suite's veths in the real root namespace, created or deleted meanwhile, never reach the collector).
+   * Without it the host veths are created in the current network namespace.
+   */
+  readonly nodeNetns?: string;
+  /**
+   * Path of the compiled test/fixtures/node-collector/tc-attach.c: filters are then attached over netlink exactly
+   * as the agent's SDK does (filter name `handle_ingress` / `handle_egress`, §3.1). Without it `tc … object-pinned`
+   * is used, which names the filter after the pin file (`<pin>:[*fsobj]`).
+   */
+  readonly tcAttacher?: string;
+}
+
+/** A second instance of the program pair, pinned outside the agent's pin root (a stale program, agent#514). */
+export interface StrayPrograms {
+  readonly pins: { readonly handle_ingress: string; readonly handle_egress: string };
+  readonly ids: { readonly handle_ingress: number; readonly handle_egress: number };
+}
+
+/** The agent's program on each tc hook of the host veth (§3.1). */
+const PROGRAM_ON_HOOK = { egress: 'handle_ingress', ingress: 'handle_egress' } as const;
+
 const progShow = z.object({ id: z.number().int(), map_ids: z.array(z.number().int()).optional() });
 const mapShow = z.object({ id: z.number().int(), type: z.string(), bytes_key: z.number(), bytes_value: z.number() });
 
@@ -62,13 +87,27 @@ export class NodeLab {
     private readonly holder: ChildProcess,
     readonly holderPid: number,
     private readonly objectFile: string,
+    private readonly nodeNetns: string | undefined,
+    private readonly tcAttacher: string | undefined,
   ) {}
 
-  static async start(objectFile: string): Promise<NodeLab> {
-    const holder = spawnHolder('unshare', ['--mount', '--propagation', 'private', 'sleep', '1800']);
+  static async start(objectFile: string, options: NodeLabOptions = {}): Promise<NodeLab> {
+    const { nodeNetns, tcAttacher } = options;
+    if (nodeNetns !== undefined) {
+      await run('ip', ['netns', 'add', nodeNetns]);
+      await run('ip', ['-n', nodeNetns, 'link', 'set', 'lo', 'up']);
+    }
+    const holderArgs = ['--mount', '--propagation', 'private', 'sleep', '1800'];
+    const holder =
+      nodeNetns === undefined
+        ? spawnHolder('unshare', holderArgs)
+        : spawnHolder('nsenter', [`--net=/run/netns/${nodeNetns}`, '--', 'unshare', ...holderArgs]);
     const pid = holder.pid;
-    if (pid === undefined) throw new Error('could not start the mount-namespace holder (unshare)');
-    const lab = new NodeLab(holder, pid, objectFile);
+    if (pid === undefined) {
+      if (nodeNetns !== undefined) await run('ip', ['netns', 'del', nodeNetns], { allowFailure: true });
+      throw new Error('could not start the mount-namespace holder (unshare)');
+    }
+    const lab = new NodeLab(holder, pid, objectFile, nodeNetns, tcAttacher);
     try {
       await lab.waitForOwnMountNamespace();
       await lab.inMountNs('mount', ['-t', 'bpf', 'bpf', BPFFS]);
@@ -94,7 +133,8 @@ export class NodeLab {
   }
 
   inMountNs(command: string, args: readonly string[], env?: NodeJS.ProcessEnv, timeoutMs?: number): Promise<RunResult> {
-    return run('nsenter', ['-t', String(this.holderPid), '-m', '--', command, ...args], {
+    const namespaces = this.nodeNetns === undefined ? ['-m'] : ['-m', '-n'];
+    return run('nsenter', ['-t', String(this.holderPid), ...namespaces, '--', command, ...args], {
       ...(env === undefined ? {} : { env }),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
@@ -104,9 +144,21 @@ export class NodeLab {
   async addPod(netns: string, hostVeth: string, podIp: string): Promise<void> {
     await run('ip', ['netns', 'add', netns]);
     this.netnsNames.push(netns);
-    await run('ip', ['link', 'add', hostVeth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
+    await run('ip', [
+      ...this.nodeIp(),
+      'link',
+      'add',
+      hostVeth,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'eth0',
+      'netns',
+      netns,
+    ]);
     this.veths.push(hostVeth);
-    await run('ip', ['link', 'set', hostVeth, 'up']);
+    await run('ip', [...this.nodeIp(), 'link', 'set', hostVeth, 'up']);
     await run('ip', ['-n', netns, 'addr', 'add', `${podIp}/32`, 'dev', 'eth0']);
     await run('ip', ['-n', netns, 'link', 'set', 'eth0', 'up']);
     await run('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
@@ -200,32 +252,121 @@ export class NodeLab {
     }
   }
 
+  /** `-n <node netns>` for ip and tc when the lab has a node namespace. */
+  private nodeIp(): string[] {
+    return this.nodeNetns === undefined ? [] : ['-n', this.nodeNetns];
+  }
+
+  /** The pin of an identifier's map (agent naming, §2.1). */
+  mapPin(identifier: string, map: IdentifierMap): string {
+    return `${PIN_ROOT}/maps/${identifier}_${map}`;
+  }
+
+  /** Writes (adds or overwrites) one key of an identifier's ingress_map / egress_map. */
+  async writeLpm(identifier: string, map: 'ingress_map' | 'egress_map', rule: LpmRule): Promise<void> {
+    await this.update(this.mapPin(identifier, map), lpmKey(rule.cidr), lpmValue(rule.slots));
+  }
+
+  /** Deletes one key of an identifier's LPM map (ingress_map, egress_map, cp_*). */
+  async deleteLpm(identifier: string, map: IdentifierMap, cidr: string): Promise<void> {
+    await this.inMountNs('bpftool', [
+      'map',
+      'delete',
+      'pinned',
+      this.mapPin(identifier, map),
+      'key',
+      'hex',
+      ...lpmKey(cidr),
+    ]);
+  }
+
+  /** Writes key 0 (NetworkPolicy) or key 1 (ClusterNetworkPolicy) of a pod-state map (§2.4). */
+  async writePodState(
+    identifier: string,
+    map: 'ingress_pod_state_map' | 'egress_pod_state_map',
+    key: 0 | 1,
+    state: number,
+  ): Promise<void> {
+    await this.update(this.mapPin(identifier, map), u32le(key), [state.toString(16).padStart(2, '0')]);
+  }
+
+  /**
+   * Loads the object once more (reusing the global maps, with fresh identifier maps) and pins the programs outside
+   * the agent's pin root: what a filter still runs after the agent re-pinned its programs (agent#514).
+   */
+  async loadStrayPrograms(): Promise<StrayPrograms> {
+    const stage = `${STAGE}/stray-${String(this.loadCount)}`;
+    this.loadCount += 1;
+    await this.inMountNs('mkdir', ['-p', stage]);
+    const reuse = GLOBAL_MAPS.flatMap((m) => ['map', 'name', m, 'pinned', `${PIN_ROOT}/maps/global_${m}`]);
+    await this.inMountNs('bpftool', [
+      'prog',
+      'loadall',
+      this.objectFile,
+      `${stage}/progs`,
+      'type',
+      'classifier',
+      ...reuse,
+      'pinmaps',
+      `${stage}/maps`,
+    ]);
+    const pins = { handle_ingress: `${stage}/progs/handle_ingress`, handle_egress: `${stage}/progs/handle_egress` };
+    const ids = {
+      handle_ingress: await this.programId(pins.handle_ingress),
+      handle_egress: await this.programId(pins.handle_egress),
+    };
+    this.programIds.push(ids.handle_ingress, ids.handle_egress);
+    return { pins, ids };
+  }
+
+  /** Unpins a stray program pair; the programs go away once no filter holds them any more. */
+  async removeStrayPrograms(stray: StrayPrograms): Promise<void> {
+    const stage = stray.pins.handle_ingress.replace(/\/progs\/handle_ingress$/, '');
+    await this.inMountNs('rm', ['-rf', stage]);
+  }
+
+  /** Replaces the agent's filter on one hook (same pref and handle) with the program pinned at `programPin`. */
+  async replaceFilter(hostVeth: string, hook: 'ingress' | 'egress', programPin: string): Promise<void> {
+    await this.addFilter(hostVeth, hook, programPin, 'replace');
+  }
+
   /** clsact + the agent's filters: handle_ingress on tc EGRESS, handle_egress on tc INGRESS (§3.1). */
   async attach(hostVeth: string, identifier: string): Promise<void> {
-    await run('tc', ['qdisc', 'add', 'dev', hostVeth, 'clsact']);
-    const hooks = [
-      ['egress', 'handle_ingress'],
-      ['ingress', 'handle_egress'],
-    ] as const;
-    for (const [hook, program] of hooks) {
-      await this.inMountNs('tc', [
-        'filter',
-        'add',
-        'dev',
-        hostVeth,
-        hook,
-        'protocol',
-        'all',
-        'pref',
-        '1',
-        'handle',
-        '1',
-        'bpf',
-        'direct-action',
-        'object-pinned',
-        `${PIN_ROOT}/programs/${identifier}_${program}`,
-      ]);
+    await run('tc', [...this.nodeIp(), 'qdisc', 'add', 'dev', hostVeth, 'clsact']);
+    for (const hook of ['egress', 'ingress'] as const) {
+      await this.addFilter(hostVeth, hook, `${PIN_ROOT}/programs/${identifier}_${PROGRAM_ON_HOOK[hook]}`, 'add');
     }
+  }
+
+  /** protocol all, pref 1, handle 1, bpf, direct-action (§3.1), through the agent-like attacher when there is one. */
+  private async addFilter(
+    hostVeth: string,
+    hook: 'ingress' | 'egress',
+    programPin: string,
+    mode: 'add' | 'replace',
+  ): Promise<void> {
+    if (this.tcAttacher !== undefined) {
+      const name = PROGRAM_ON_HOOK[hook];
+      await this.inMountNs(this.tcAttacher, [hostVeth, hook, programPin, name, ...(mode === 'replace' ? [mode] : [])]);
+      return;
+    }
+    await this.inMountNs('tc', [
+      'filter',
+      mode,
+      'dev',
+      hostVeth,
+      hook,
+      'protocol',
+      'all',
+      'pref',
+      '1',
+      'handle',
+      '1',
+      'bpf',
+      'direct-action',
+      'object-pinned',
+      programPin,
+    ]);
   }
 
   /**
@@ -235,7 +376,7 @@ export class NodeLab {
   async cleanup(): Promise<string[]> {
     const problems: string[] = [];
     for (const veth of this.veths.splice(0)) {
-      const r = await run('ip', ['link', 'del', veth], { allowFailure: true });
+      const r = await run('ip', [...this.nodeIp(), 'link', 'del', veth], { allowFailure: true });
       if (r.code !== 0 && !/Cannot find device/.test(r.stderr))
         problems.push(`ip link del ${veth}: ${r.stderr.trim()}`);
     }
@@ -267,6 +408,11 @@ export class NodeLab {
         if (!gone) await sleep(100);
       }
       if (!gone) problems.push(`BPF program ${String(id)} still loaded after cleanup`);
+    }
+    if (this.nodeNetns !== undefined) {
+      const r = await run('ip', ['netns', 'del', this.nodeNetns], { allowFailure: true });
+      if (r.code !== 0 && !/No such file/.test(r.stderr))
+        problems.push(`ip netns del ${this.nodeNetns}: ${r.stderr.trim()}`);
     }
     return problems;
   }
