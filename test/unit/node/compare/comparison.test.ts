@@ -84,13 +84,30 @@ describe('tc filters', () => {
     expect(withCheck(clean, 'NODE-FILTER-PROGRAM-MISMATCH')).toEqual([]);
   });
 
-  it('flags swapped hooks (handle_egress on tc egress)', async () => {
+  it('flags swapped hooks (the handle_egress program on tc egress)', async () => {
     // Act
     const outcome = await seedWith((files) => {
       replaceIn(files, `tc/${NGINX_VETH}.egress.txt`, 'handle_ingress', 'handle_egress');
+      replaceIn(files, `tc/${NGINX_VETH}.egress.txt`, ' id 432 ', ' id 433 ');
     });
     // Assess
-    expect(withCheck(outcome, 'NODE-FILTER-PROGRAM-MISMATCH')[0]?.message).toMatch(/swapped/);
+    const found = withCheck(outcome, 'NODE-FILTER-PROGRAM-MISMATCH');
+    expect(found).toHaveLength(1);
+    expect(found[0]?.message).toMatch(/swapped/);
+  });
+
+  it('trusts the program id over the filter label (a hand re-attach with tc object-pinned)', async () => {
+    // Act
+    const relabelled = await seedWith((files) => {
+      replaceIn(
+        files,
+        `tc/${NGINX_VETH}.egress.txt`,
+        'handle_ingress',
+        '/sys/fs/bpf/globals/aws/programs/nginx-f8d9c6576-default_handle_ingress:[*fsobj]',
+      );
+    });
+    // Assess
+    expect(withCheck(relabelled, 'NODE-FILTER-PROGRAM-MISMATCH')).toEqual([]);
   });
 
   it('reads tc -j JSON files as well', async () => {

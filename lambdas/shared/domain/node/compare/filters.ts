@@ -107,13 +107,22 @@ function comparePodHook(
     return;
   }
   const program: LoadedProgram | undefined = context.bundle.program(state.podIdentifier, direction);
-  if (filter.name !== null && filter.name !== handle) {
+  const oppositeDirection = direction === 'ingress' ? 'egress' : 'ingress';
+  const opposite = context.bundle.program(state.podIdentifier, oppositeDirection);
+  // The program id decides what runs; the filter name is only a label set at attach time (a hand re-attach with
+  // `tc ... object-pinned` names it differently). Swapped means the other direction's program, or its label when
+  // the ids cannot be compared.
+  const runsOpposite =
+    filter.programId !== null && opposite?.programId !== null && opposite?.programId === filter.programId;
+  const labelledOpposite =
+    filter.name === `handle_${oppositeDirection}` && (filter.programId === null || program?.programId == null);
+  if (runsOpposite || labelledOpposite) {
     context.filterFindings.add(key);
     context.findings.push(
       findingOf(
         NODE_FILTER_PROGRAM_MISMATCH,
         resource,
-        `tc ${hook} of ${veth} (${parsed.file}:${filter.line}) runs ${filter.name} (program ${filter.programId ?? '?'}), expected ${handle}: the hooks of pod ${pod.namespace}/${pod.name} are swapped`,
+        `tc ${hook} of ${veth} (${parsed.file}:${filter.line}) runs ${filter.name ?? 'a filter'} (program ${filter.programId ?? '?'}), expected ${handle}: the hooks of pod ${pod.namespace}/${pod.name} are swapped`,
         {
           expected: { hook, name: handle, programId: program?.programId ?? null },
           actual: { name: filter.name, programId: filter.programId },
