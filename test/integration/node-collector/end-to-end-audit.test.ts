@@ -11,8 +11,8 @@
  * from the script's base64 stdout fallback (UploadUrl none), the path SSM output takes without a bucket.
  */
 import { createHash } from 'node:crypto';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SnapshotDirectory } from '../../../lambdas/shared/adapters/snapshot/snapshot-directory';
 import { runAudit } from '../../../lambdas/shared/domain/audit';
@@ -42,50 +42,19 @@ import {
 import type { LpmRule } from './bpf-encoding';
 import { runCollector, sha256, unpack, type CollectorSummary } from './collector-run';
 import { NodeLab, PIN_ROOT } from './node-lab';
-import { run, which } from './process';
+import { BPF_SOURCE, missingPrerequisites, realNaCliPath, REPO } from './prerequisites';
+import { run } from './process';
 
 jest.setTimeout(120_000);
 
-const REPO = join(__dirname, '../../..');
-const BPF_SOURCE = join(REPO, 'test/fixtures/node-collector/tc-policy.bpf.c');
 const TC_ATTACH_SOURCE = join(REPO, 'test/fixtures/node-collector/tc-attach.c');
-const REAL_NA_CLI =
-  process.env.NPC_REAL_NA_CLI ??
-  join(
-    process.env.NETPOL_AUDIT_CACHE ?? join(homedir(), '.cache/eks-netpol-audit'),
-    `bin/aws-eks-na-cli-${AGENT_VERSION}`,
-  );
-const REQUIRED_TOOLS = [
-  'clang',
-  'bpftool',
-  'tc',
-  'ip',
-  'unshare',
-  'nsenter',
-  'mount',
-  'curl',
-  'tar',
-  'base64',
-  'sha256sum',
-  'timeout',
-];
+const REAL_NA_CLI = realNaCliPath(AGENT_VERSION);
 const FALLBACK_PREFIX = 'netpol-audit-bundle-base64:';
 const NETNS_PREFIX = `npe-${String(process.pid)}-`;
 const NOW = new Date('2026-11-26T12:00:00Z');
 
 const sha1Hex = (input: string): string => createHash('sha1').update(input).digest('hex');
 const PODS: readonly LabPod[] = labPods(sha1Hex);
-
-function missingPrerequisites(): string[] {
-  const missing = REQUIRED_TOOLS.filter((tool) => which(tool) === undefined).map((tool) => `${tool} (not on PATH)`);
-  if (process.getuid?.() !== 0) missing.push('root (the test creates network namespaces and loads BPF programs)');
-  try {
-    accessSync(REAL_NA_CLI, constants.X_OK);
-  } catch {
-    missing.push(`aws-eks-na-cli ${AGENT_VERSION} at ${REAL_NA_CLI} (build it: scripts/install-node-test-deps.sh)`);
-  }
-  return missing;
-}
 
 function podOf(name: string): LabPod {
   const pod = PODS.find((p) => p.name === name);
@@ -135,7 +104,7 @@ describe('audit of a real kernel programmed as agent v1.4.1 would for the Policy
   let collections = 0;
 
   beforeAll(async () => {
-    const missing = missingPrerequisites();
+    const missing = missingPrerequisites(AGENT_VERSION);
     if (missing.length > 0) {
       throw new Error(
         `end-to-end audit test cannot run; missing: ${missing.join('; ')}. ` +

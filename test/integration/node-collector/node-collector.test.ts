@@ -5,17 +5,8 @@
  * document's script with the REAL aws-eks-na-cli v1.4.1 built from its Go module, and checks the uploaded bundle.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  accessSync,
-  constants,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostVethName } from '../../../lambdas/shared/domain/node/expected/veth-name';
 import { podIdentifier } from '../../../lambdas/shared/domain/node/expected/pod-identifier';
@@ -33,35 +24,15 @@ import {
   type UploadServer,
 } from './collector-run';
 import { NodeLab, type IdentifierSpec, type LoadedIdentifier } from './node-lab';
-import { run, which } from './process';
+import { BPF_SOURCE, missingPrerequisites, realNaCliPath, REPO } from './prerequisites';
+import { run } from './process';
 import { readLoadedEbpfData, readTcFilters } from './text-outputs';
 
 jest.setTimeout(180_000);
 
-const REPO = join(__dirname, '../../..');
-const BPF_SOURCE = join(REPO, 'test/fixtures/node-collector/tc-policy.bpf.c');
 const AGENT_LOG = join(REPO, 'test/fixtures/node-collector/network-policy-agent.log');
 const NA_CLI_VERSION = 'v1.4.1';
-const REAL_NA_CLI =
-  process.env.NPC_REAL_NA_CLI ??
-  join(
-    process.env.NETPOL_AUDIT_CACHE ?? join(homedir(), '.cache/eks-netpol-audit'),
-    `bin/aws-eks-na-cli-${NA_CLI_VERSION}`,
-  );
-const REQUIRED_TOOLS = [
-  'clang',
-  'bpftool',
-  'tc',
-  'ip',
-  'unshare',
-  'nsenter',
-  'mount',
-  'curl',
-  'tar',
-  'base64',
-  'sha256sum',
-  'timeout',
-];
+const REAL_NA_CLI = realNaCliPath(NA_CLI_VERSION);
 const NODE_NAME = 'ip-10-0-1-25.ec2.internal';
 const NODE_IP = '10.0.1.25';
 const TCP = 6;
@@ -144,17 +115,6 @@ const API: IdentifierSpec = {
   unpin: ['cp_ingress_map'],
 };
 
-function missingPrerequisites(): string[] {
-  const missing = REQUIRED_TOOLS.filter((tool) => which(tool) === undefined).map((tool) => `${tool} (not on PATH)`);
-  if (process.getuid?.() !== 0) missing.push('root (the test creates network namespaces and loads BPF programs)');
-  try {
-    accessSync(REAL_NA_CLI, constants.X_OK);
-  } catch {
-    missing.push(`aws-eks-na-cli ${NA_CLI_VERSION} at ${REAL_NA_CLI} (build it: scripts/install-node-test-deps.sh)`);
-  }
-  return missing;
-}
-
 function slotKey(s: { protocol: number | null; startPort: number; endPort: number; priority?: number }): string {
   return `${String(s.protocol)}/${String(s.startPort)}/${String(s.endPort)}/${String(s.priority ?? '')}`;
 }
@@ -170,7 +130,7 @@ describe('collect-node-policy-state on a real kernel with the real aws-eks-na-cl
   const loaded = new Map<string, LoadedIdentifier>();
 
   beforeAll(async () => {
-    const missing = missingPrerequisites();
+    const missing = missingPrerequisites(NA_CLI_VERSION);
     if (missing.length > 0) {
       throw new Error(
         `node-collector integration test cannot run; missing: ${missing.join('; ')}. ` +
