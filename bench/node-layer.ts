@@ -5,21 +5,21 @@
  */
 import { createHash } from 'node:crypto';
 import { median, timed } from './measure';
-import type { EffectiveConfiguration } from '../lambdas/shared/domain/model/assessment';
-import { emptyInventory, type ClusterInventory } from '../lambdas/shared/domain/model/cluster';
-import type { Node, Pod, PolicyEndpoint } from '../lambdas/shared/domain/model/kubernetes';
-import type { RawNodeOutput } from '../lambdas/shared/domain/model/node-output';
-import { parseNodeBundle } from '../lambdas/shared/domain/node/bundle';
-import { compareNodeState } from '../lambdas/shared/domain/node/compare/audit-node-layer';
-import { IpOwners } from '../lambdas/shared/domain/node/compare/context';
-import { CidrParser } from '../lambdas/shared/domain/node/expected/cidr';
+import type { EffectiveConfiguration } from '#engine/model/assessment';
+import { emptyInventory, type ClusterInventory } from '#engine/model/cluster';
+import type { Node, Pod, PolicyEndpoint } from '#engine/model/kubernetes';
+import type { RawNodeOutput } from '#engine/model/node-output';
+import { parseNodeBundle } from '#engine/node/bundle';
+import { compareNodeState } from '#engine/node/compare/audit-node-layer';
+import { IpOwners } from '#engine/node/compare/context';
+import { CidrParser } from '#engine/node/expected/cidr';
 import {
   computeExpectedNodeState,
   nodeInternalIPs,
   POD_STATE_VALUE,
   type ExpectedNodeState,
-} from '../lambdas/shared/domain/node/expected/expected-node-state';
-import type { PortSlot } from '../lambdas/shared/domain/node/expected/slots';
+} from '#engine/node/expected/expected-node-state';
+import type { PortSlot } from '#engine/node/expected/slots';
 
 // ---------------------------------------------------------------- CLI text renderers (agent.md §1.3, §3.1)
 

@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import { median, timed } from './measure';
-import { runAudit } from '../lambdas/shared/domain/audit';
-import { diffPolicyEndpoints } from '../lambdas/shared/domain/control-plane/diff';
-import { resolveNetworkPolicies } from '../lambdas/shared/domain/control-plane/resolver';
+import { runAudit } from '#engine/audit';
+import { diffPolicyEndpoints } from '#engine/control-plane/diff/index';
+import { resolveNetworkPolicies } from '#engine/control-plane/resolver/index';
 import { benchNodeLayer } from './node-layer';
 import {
   buildSyntheticCluster,

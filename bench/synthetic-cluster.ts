@@ -1,4 +1,4 @@
-import { emptyInventory, type ClusterInventory } from '../lambdas/shared/domain/model/cluster';
+import { emptyInventory, type ClusterInventory } from '#engine/model/cluster';
 import type {
   EndpointInfo,
   Namespace,
@@ -9,8 +9,8 @@ import type {
   Pod,
   PolicyEndpoint,
   Service,
-} from '../lambdas/shared/domain/model/kubernetes';
-import type { ResolvedPolicy } from '../lambdas/shared/domain/model/resolved-policy';
+} from '#engine/model/kubernetes';
+import type { ResolvedPolicy } from '#engine/model/resolved-policy';
 
 export interface SyntheticClusterSize {
   readonly nodes: number;

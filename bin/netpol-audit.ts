@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json';
-import { InputError } from '../lambdas/shared/domain/errors';
+import { InputError } from '#engine/errors';
 import { auditCommand } from './commands/audit';
 import { EXIT_CLEAN, EXIT_INTERNAL, EXIT_USAGE } from './commands/exit-codes';
 import { explainCommand } from './commands/explain';

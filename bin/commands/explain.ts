@@ -1,15 +1,15 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { SnapshotDirectory } from '../../lambdas/shared/adapters/snapshot/snapshot-directory';
-import { assessConfiguration } from '../../lambdas/shared/domain/config';
+import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
+import { assessConfiguration } from '#engine/config/index';
 import {
   explainFlow,
   parseFlowEndpoint,
   UnknownEndpointError,
   type FlowExplanation,
   type LayerName,
-} from '../../lambdas/shared/domain/explain';
-import { Protocol } from '../../lambdas/shared/domain/model/kubernetes';
-import { parseNodeBundle } from '../../lambdas/shared/domain/node/bundle';
+} from '#engine/explain/index';
+import { Protocol } from '#engine/model/kubernetes';
+import { parseNodeBundle } from '#engine/node/bundle';
 import { sha1Hex } from './audit';
 import { EXIT_CLEAN, EXIT_USAGE, type ExitCodeSink } from './exit-codes';
 

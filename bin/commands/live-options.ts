@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { openLiveCluster, type LiveCluster } from '../../lambdas/shared/adapters/kubernetes/live-cluster';
-import { InputError } from '../../lambdas/shared/domain/errors';
+import { openLiveCluster, type LiveCluster } from '#adapters/kubernetes/live-cluster';
+import { InputError } from '#engine/errors';
 
 export interface LiveFlags {
   kubeconfig?: string;

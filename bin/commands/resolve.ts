@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { SnapshotDirectory } from '../../lambdas/shared/adapters/snapshot/snapshot-directory';
-import { resolveNetworkPolicies } from '../../lambdas/shared/domain/control-plane/resolver';
+import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
+import { resolveNetworkPolicies } from '#engine/control-plane/resolver/index';
 import { EXIT_CLEAN, type ExitCodeSink } from './exit-codes';
 
 async function resolvePolicies(flags: { snapshot: string }): Promise<number> {

@@ -2,9 +2,9 @@ import { Command } from 'commander';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import packageJson from '../../package.json';
-import type { ReadSummary } from '../../lambdas/shared/adapters/kubernetes/kubernetes-reader';
-import { SnapshotWriter } from '../../lambdas/shared/adapters/kubernetes/snapshot-writer';
-import { InputError } from '../../lambdas/shared/domain/errors';
+import type { ReadSummary } from '#adapters/kubernetes/kubernetes-reader';
+import { SnapshotWriter } from '#adapters/kubernetes/snapshot-writer';
+import { InputError } from '#engine/errors';
 import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
 import { liveOptions, openLive, type LiveFlags } from './live-options';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { openLiveCluster } from '../../../lambdas/shared/adapters/kubernetes/live-cluster';
-import { READ_RESOURCES } from '../../../lambdas/shared/adapters/kubernetes/resources';
+import { openLiveCluster } from '#adapters/kubernetes/live-cluster';
+import { READ_RESOURCES } from '#adapters/kubernetes/resources';
 import { audit, cli, controlPlane, exampleInApiOrder, findingDiff, removeTempDirs, tempDir } from './support/audit-run';
 import { applyRbac, installStandInCrds } from './support/fixtures';
 import { KubeClient, type KubeObject } from './support/kube-admin';

@@ -1,4 +1,4 @@
-import { READ_RESOURCES } from '../../../lambdas/shared/adapters/kubernetes/resources';
+import { READ_RESOURCES } from '#adapters/kubernetes/resources';
 import { KubeClient } from './support/kube-admin';
 import { sharedCluster, type ClusterEnv } from './support/test-cluster';
 

@@ -1,11 +1,8 @@
-import {
-  loadKubeConfig,
-  transportFromKubeConfig,
-} from '../../../lambdas/shared/adapters/kubernetes/client-node-transport';
-import { KubernetesClusterSource } from '../../../lambdas/shared/adapters/kubernetes/kubernetes-cluster-source';
-import { KubernetesReader, type ListPage } from '../../../lambdas/shared/adapters/kubernetes/kubernetes-reader';
-import { openLiveCluster } from '../../../lambdas/shared/adapters/kubernetes/live-cluster';
-import { runAudit } from '../../../lambdas/shared/domain/audit';
+import { loadKubeConfig, transportFromKubeConfig } from '#adapters/kubernetes/client-node-transport';
+import { KubernetesClusterSource } from '#adapters/kubernetes/kubernetes-cluster-source';
+import { KubernetesReader, type ListPage } from '#adapters/kubernetes/kubernetes-reader';
+import { openLiveCluster } from '#adapters/kubernetes/live-cluster';
+import { runAudit } from '#engine/audit';
 import { apply, KubeClient, type KubeObject } from './support/kube-admin';
 import { sharedCluster, type ClusterEnv } from './support/test-cluster';
 

@@ -14,19 +14,15 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SnapshotDirectory } from '../../../lambdas/shared/adapters/snapshot/snapshot-directory';
-import { runAudit } from '../../../lambdas/shared/domain/audit';
-import { buildInventory } from '../../../lambdas/shared/domain/inventory/build-inventory';
-import type { ClusterInventory } from '../../../lambdas/shared/domain/model/cluster';
-import type { Finding } from '../../../lambdas/shared/domain/model/finding';
-import type { RawNodeOutput } from '../../../lambdas/shared/domain/model/node-output';
-import { parseNodeBundle, type ParsedNodeBundle } from '../../../lambdas/shared/domain/node/bundle';
-import {
-  computeExpectedNodeState,
-  nodeInternalIPs,
-  type ExpectedLpmEntry,
-} from '../../../lambdas/shared/domain/node/expected';
-import type { AuditReport } from '../../../lambdas/shared/domain/report/report';
+import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
+import { runAudit } from '#engine/audit';
+import { buildInventory } from '#engine/inventory/build-inventory';
+import type { ClusterInventory } from '#engine/model/cluster';
+import type { Finding } from '#engine/model/finding';
+import type { RawNodeOutput } from '#engine/model/node-output';
+import { parseNodeBundle, type ParsedNodeBundle } from '#engine/node/bundle';
+import { computeExpectedNodeState, nodeInternalIPs, type ExpectedLpmEntry } from '#engine/node/expected/index';
+import type { AuditReport } from '#engine/report/report';
 import {
   AGENT_VERSION,
   API,

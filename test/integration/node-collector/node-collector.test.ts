@@ -8,11 +8,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostVethName } from '../../../lambdas/shared/domain/node/expected/veth-name';
-import { podIdentifier } from '../../../lambdas/shared/domain/node/expected/pod-identifier';
-import { parseCpMapDump } from '../../../lambdas/shared/domain/node/parsers/cp-map';
-import { parseLpmMapDump } from '../../../lambdas/shared/domain/node/parsers/lpm-map';
-import { parsePodStateMapDump } from '../../../lambdas/shared/domain/node/parsers/pod-state-map';
+import { hostVethName } from '#engine/node/expected/veth-name';
+import { podIdentifier } from '#engine/node/expected/pod-identifier';
+import { parseCpMapDump } from '#engine/node/parsers/cp-map';
+import { parseLpmMapDump } from '#engine/node/parsers/lpm-map';
+import { parsePodStateMapDump } from '#engine/node/parsers/pod-state-map';
 import type { CpRule, LpmRule } from './bpf-encoding';
 import {
   nodeJsonSchema,

@@ -2,7 +2,7 @@
  * Reads the collector's text outputs with the project's own node parsers, so this test also checks them against
  * what the real `aws-eks-na-cli` and iproute2 print.
  */
-import { parseLoadedEbpfData, parseTcFilterText } from '../../../lambdas/shared/domain/node/parsers';
+import { parseLoadedEbpfData, parseTcFilterText } from '#engine/node/parsers/index';
 
 export interface LoadedBlock {
   readonly pinPath: string;

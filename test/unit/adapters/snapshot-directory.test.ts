@@ -1,8 +1,8 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SnapshotDirectory } from '../../../lambdas/shared/adapters/snapshot/snapshot-directory';
-import { InputError } from '../../../lambdas/shared/domain/errors';
+import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
+import { InputError } from '#engine/errors';
 
 describe('SnapshotDirectory', () => {
   let directory: string;

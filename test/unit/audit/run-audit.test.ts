@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { SnapshotDirectory } from '../../../lambdas/shared/adapters/snapshot/snapshot-directory';
-import { runAudit } from '../../../lambdas/shared/domain/audit';
-import type { ClusterInventory } from '../../../lambdas/shared/domain/model/cluster';
-import { AuditReport } from '../../../lambdas/shared/domain/report/report';
+import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
+import { runAudit } from '#engine/audit';
+import type { ClusterInventory } from '#engine/model/cluster';
+import { AuditReport } from '#engine/report/report';
 
 const sha1Hex = (text: string): string => createHash('sha1').update(text).digest('hex');
 const NOW = new Date('2026-11-26T12:00:00Z');

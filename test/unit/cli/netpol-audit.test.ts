@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli as run } from '../../support/run-cli';
-import { AuditReport } from '../../../lambdas/shared/domain/report/report';
+import { AuditReport } from '#engine/report/report';
 
 async function readReport(directory: string): Promise<AuditReport> {
   return AuditReport.parse(JSON.parse(await readFile(join(directory, 'report.json'), 'utf8')));

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseConfigurationValues } from '../../../lambdas/shared/domain/config/addon-values';
+import { parseConfigurationValues } from '#engine/config/addon-values';
 
 function intentOf(raw: string | null | undefined) {
   const result = parseConfigurationValues(raw);

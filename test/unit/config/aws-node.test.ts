@@ -1,5 +1,5 @@
-import { boolFlag, envValue, flagValue } from '../../../lambdas/shared/domain/config/aws-node';
-import type { Container } from '../../../lambdas/shared/domain/model/kubernetes';
+import { boolFlag, envValue, flagValue } from '#engine/config/aws-node';
+import type { Container } from '#engine/model/kubernetes';
 
 const agent = (args: string[], command?: string[]): Container => ({ name: 'aws-eks-nodeagent', args, command });
 

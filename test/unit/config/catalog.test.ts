@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { CONFIG_CHECKS } from '../../../lambdas/shared/domain/config/checks';
-import { Finding } from '../../../lambdas/shared/domain/model/finding';
+import { CONFIG_CHECKS } from '#engine/config/checks';
+import { Finding } from '#engine/model/finding';
 import {
   assess,
   awsNodeDaemonSet,

@@ -1,14 +1,9 @@
-import { assessConfiguration, type ConfigOptions } from '../../../lambdas/shared/domain/config/assess-configuration';
-import type { ConfigAssessment } from '../../../lambdas/shared/domain/model/assessment';
-import { EksAddon, EksCluster } from '../../../lambdas/shared/domain/model/aws';
-import { emptyInventory, type ClusterInventory } from '../../../lambdas/shared/domain/model/cluster';
-import type { Finding } from '../../../lambdas/shared/domain/model/finding';
-import {
-  ClusterNetworkPolicy,
-  ConfigMap,
-  DaemonSet,
-  NetworkPolicy,
-} from '../../../lambdas/shared/domain/model/kubernetes';
+import { assessConfiguration, type ConfigOptions } from '#engine/config/assess-configuration';
+import type { ConfigAssessment } from '#engine/model/assessment';
+import { EksAddon, EksCluster } from '#engine/model/aws';
+import { emptyInventory, type ClusterInventory } from '#engine/model/cluster';
+import type { Finding } from '#engine/model/finding';
+import { ClusterNetworkPolicy, ConfigMap, DaemonSet, NetworkPolicy } from '#engine/model/kubernetes';
 
 const REGISTRY = '602401143452.dkr.ecr.us-west-2.amazonaws.com';
 

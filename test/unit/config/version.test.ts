@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { requiredAgentFor, shippedAgentFor } from '../../../lambdas/shared/domain/config/agent-compatibility';
-import { imageTag, parseVersion } from '../../../lambdas/shared/domain/config/version';
+import { requiredAgentFor, shippedAgentFor } from '#engine/config/agent-compatibility';
+import { imageTag, parseVersion } from '#engine/config/version';
 
 describe('parseVersion', () => {
   it.each([

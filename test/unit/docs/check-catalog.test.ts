@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { CHECK_CATALOG } from '../../../lambdas/shared/domain/checks-catalog';
-import { renderCheckCatalog } from '../../../lambdas/shared/domain/report/render-check-catalog';
+import { CHECK_CATALOG } from '#engine/checks-catalog';
+import { renderCheckCatalog } from '#engine/report/render-check-catalog';
 
 describe('check catalog', () => {
   it('has unique ids with a layer prefix', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { longestMatch, slotLoop } from '../../../lambdas/shared/domain/explain/kernel/datapath';
-import type { LpmEntry, PolicySlot } from '../../../lambdas/shared/domain/node/model';
+import { longestMatch, slotLoop } from '#engine/explain/kernel/datapath';
+import type { LpmEntry, PolicySlot } from '#engine/node/model';
 
 const slotArbitrary = fc.record({
   protocol: fc.constantFrom(0, 6, 17, 132, 254, 255),

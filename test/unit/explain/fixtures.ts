@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { EffectiveConfiguration } from '../../../lambdas/shared/domain/model/assessment';
-import { emptyInventory, type ClusterInventory } from '../../../lambdas/shared/domain/model/cluster';
+import type { EffectiveConfiguration } from '#engine/model/assessment';
+import { emptyInventory, type ClusterInventory } from '#engine/model/cluster';
 import type {
   ContainerPort,
   EndpointInfo,
@@ -9,8 +9,8 @@ import type {
   Pod,
   PolicyEndpoint,
   PolicyType,
-} from '../../../lambdas/shared/domain/model/kubernetes';
-import { parseNodeBundle, type ParsedNodeBundle } from '../../../lambdas/shared/domain/node/bundle';
+} from '#engine/model/kubernetes';
+import { parseNodeBundle, type ParsedNodeBundle } from '#engine/node/bundle';
 
 export const NODE = 'node-a';
 export const NODE_IP = '10.0.0.10';

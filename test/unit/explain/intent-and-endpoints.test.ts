@@ -1,6 +1,6 @@
-import { explainFlow, UnknownEndpointError, type ExplainInput } from '../../../lambdas/shared/domain/explain';
-import type { ClusterInventory } from '../../../lambdas/shared/domain/model/cluster';
-import type { ClusterNetworkPolicy } from '../../../lambdas/shared/domain/model/kubernetes';
+import { explainFlow, UnknownEndpointError, type ExplainInput } from '#engine/explain/index';
+import type { ClusterInventory } from '#engine/model/cluster';
+import type { ClusterNetworkPolicy } from '#engine/model/kubernetes';
 import { configuration, inventory, namespace, networkPolicy, pod, policyEndpoint } from './fixtures';
 
 const api = pod('app', 'api-7d9f-abcde', '10.1.0.7', { app: 'api' }, [

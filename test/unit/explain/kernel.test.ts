@@ -1,6 +1,6 @@
-import { explainFlow, type FlowExplanation } from '../../../lambdas/shared/domain/explain';
-import type { ClusterInventory } from '../../../lambdas/shared/domain/model/cluster';
-import type { ParsedNodeBundle } from '../../../lambdas/shared/domain/node/bundle';
+import { explainFlow, type FlowExplanation } from '#engine/explain/index';
+import type { ClusterInventory } from '#engine/model/cluster';
+import type { ParsedNodeBundle } from '#engine/node/bundle';
 import {
   configuration,
   cpDump,

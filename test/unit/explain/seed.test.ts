@@ -1,8 +1,8 @@
-import { SnapshotDirectory } from '../../../lambdas/shared/adapters/snapshot/snapshot-directory';
-import { assessConfiguration } from '../../../lambdas/shared/domain/config';
-import { explainFlow } from '../../../lambdas/shared/domain/explain';
-import type { ClusterInventory } from '../../../lambdas/shared/domain/model/cluster';
-import { parseNodeBundle, type ParsedNodeBundle } from '../../../lambdas/shared/domain/node/bundle';
+import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
+import { assessConfiguration } from '#engine/config/index';
+import { explainFlow } from '#engine/explain/index';
+import type { ClusterInventory } from '#engine/model/cluster';
+import { parseNodeBundle, type ParsedNodeBundle } from '#engine/node/bundle';
 import { sha1Hex } from './fixtures';
 
 const NGINX = { namespace: 'default', pod: 'nginx-f8d9c6576-8b4vf' };

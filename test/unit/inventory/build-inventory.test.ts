@@ -1,4 +1,4 @@
-import { buildInventory } from '../../../lambdas/shared/domain/inventory/build-inventory';
+import { buildInventory } from '#engine/inventory/build-inventory';
 
 const pod = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   apiVersion: 'v1',

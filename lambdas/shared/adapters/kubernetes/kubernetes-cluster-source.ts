@@ -1,5 +1,5 @@
-import { InventoryAccumulator } from '../../domain/inventory/build-inventory';
-import type { ClusterInventory, ClusterSource } from '../../domain/model/cluster';
+import { InventoryAccumulator } from '#engine/inventory/build-inventory';
+import type { ClusterInventory, ClusterSource } from '#engine/model/cluster';
 import type { KubernetesReader, ReadSummary } from './kubernetes-reader';
 
 /**

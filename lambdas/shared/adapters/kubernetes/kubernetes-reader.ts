@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { InputError } from '../../domain/errors';
-import type { UnavailableKind } from '../../domain/model/cluster';
+import { InputError } from '#engine/errors';
+import type { UnavailableKind } from '#engine/model/cluster';
 import { KubeTransportError, type KubeResponse, type KubeTransport } from './kube-transport';
 import { READ_RESOURCES, type ListedResource, type NamedResource, type ReadResource } from './resources';
 

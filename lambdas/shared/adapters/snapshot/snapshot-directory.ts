@@ -1,10 +1,10 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { basename, join, relative } from 'node:path';
-import { buildInventory, type KubernetesDocument } from '../../domain/inventory/build-inventory';
-import { InputError } from '../../domain/errors';
-import type { ClusterInventory, ClusterSource } from '../../domain/model/cluster';
-import type { NodeOutputSource, RawNodeOutput } from '../../domain/model/node-output';
+import { buildInventory, type KubernetesDocument } from '#engine/inventory/build-inventory';
+import { InputError } from '#engine/errors';
+import type { ClusterInventory, ClusterSource } from '#engine/model/cluster';
+import type { NodeOutputSource, RawNodeOutput } from '#engine/model/node-output';
 
 async function isDirectory(path: string): Promise<boolean> {
   try {

@@ -1,8 +1,8 @@
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Finding } from '../../../../lambdas/shared/domain/model/finding';
-import { AuditReport } from '../../../../lambdas/shared/domain/report/report';
+import type { Finding } from '#engine/model/finding';
+import { AuditReport } from '#engine/report/report';
 
 import { runCli as cli, type CliRun } from '../../../support/run-cli';
 

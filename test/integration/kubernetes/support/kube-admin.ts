@@ -2,7 +2,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { request, type RequestOptions } from 'node:https';
 import { parseAllDocuments } from 'yaml';
 import { readFile } from 'node:fs/promises';
-import { loadKubeConfig } from '../../../../lambdas/shared/adapters/kubernetes/client-node-transport';
+import { loadKubeConfig } from '#adapters/kubernetes/client-node-transport';
 
 export interface Reply {
   readonly status: number;

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { createEksToken, EksTokenProvider } from '../../../../lambdas/shared/adapters/eks-token/eks-token';
+import { createEksToken, EksTokenProvider } from '#adapters/eks-token/eks-token';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const NOW = new Date('2026-01-02T03:04:05Z');

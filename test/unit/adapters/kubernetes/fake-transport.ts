@@ -1,8 +1,4 @@
-import {
-  KubeTransportError,
-  type KubeResponse,
-  type KubeTransport,
-} from '../../../../lambdas/shared/adapters/kubernetes/kube-transport';
+import { KubeTransportError, type KubeResponse, type KubeTransport } from '#adapters/kubernetes/kube-transport';
 
 export type Handler = (path: string, query: URLSearchParams) => KubeResponse | Error;
 

@@ -1,14 +1,10 @@
 import fc from 'fast-check';
-import { KubernetesClusterSource } from '../../../../lambdas/shared/adapters/kubernetes/kubernetes-cluster-source';
-import {
-  KubernetesReader,
-  type ListPage,
-  type PageSink,
-} from '../../../../lambdas/shared/adapters/kubernetes/kubernetes-reader';
-import { KubeTransportError } from '../../../../lambdas/shared/adapters/kubernetes/kube-transport';
-import { READ_RESOURCES } from '../../../../lambdas/shared/adapters/kubernetes/resources';
-import { InputError } from '../../../../lambdas/shared/domain/errors';
-import { buildInventory } from '../../../../lambdas/shared/domain/inventory/build-inventory';
+import { KubernetesClusterSource } from '#adapters/kubernetes/kubernetes-cluster-source';
+import { KubernetesReader, type ListPage, type PageSink } from '#adapters/kubernetes/kubernetes-reader';
+import { KubeTransportError } from '#adapters/kubernetes/kube-transport';
+import { READ_RESOURCES } from '#adapters/kubernetes/resources';
+import { InputError } from '#engine/errors';
+import { buildInventory } from '#engine/inventory/build-inventory';
 import { connectionRefused, emptyCluster, forbidden, notFound, pagedList, pod } from './fake-transport';
 
 const noSleep = { sleep: () => Promise.resolve(), random: () => 0.5 };

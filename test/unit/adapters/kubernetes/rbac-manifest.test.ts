@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
-import { READ_RESOURCES } from '../../../../lambdas/shared/adapters/kubernetes/resources';
+import { READ_RESOURCES } from '#adapters/kubernetes/resources';
 
 const Rule = z.object({
   apiGroups: z.array(z.string()),

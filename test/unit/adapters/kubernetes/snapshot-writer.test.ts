@@ -1,10 +1,10 @@
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KubernetesClusterSource } from '../../../../lambdas/shared/adapters/kubernetes/kubernetes-cluster-source';
-import { KubernetesReader } from '../../../../lambdas/shared/adapters/kubernetes/kubernetes-reader';
-import { SnapshotWriter } from '../../../../lambdas/shared/adapters/kubernetes/snapshot-writer';
-import { SnapshotDirectory } from '../../../../lambdas/shared/adapters/snapshot/snapshot-directory';
+import { KubernetesClusterSource } from '#adapters/kubernetes/kubernetes-cluster-source';
+import { KubernetesReader } from '#adapters/kubernetes/kubernetes-reader';
+import { SnapshotWriter } from '#adapters/kubernetes/snapshot-writer';
+import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
 import { emptyCluster, forbidden, pagedList, pod } from './fake-transport';
 
 const noSleep = { sleep: () => Promise.resolve() };

@@ -5,7 +5,7 @@ import {
   normaliseProtocol,
   viewOf,
   type EndpointLike,
-} from '../../../../lambdas/shared/domain/control-plane/diff/canonical';
+} from '#engine/control-plane/diff/canonical';
 
 function only(entries: EndpointLike[], withAction = false) {
   const groups = [...canonicalGroups(entries, withAction).values()];

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { canonicalGroups } from '../../../../lambdas/shared/domain/control-plane/diff/canonical';
-import { diffPolicyEndpoints } from '../../../../lambdas/shared/domain/control-plane/diff/diff-policy-endpoints';
-import type { EndpointInfo, EndpointPort, PodEndpoint } from '../../../../lambdas/shared/domain/model/kubernetes';
-import type { ResolvedPolicy } from '../../../../lambdas/shared/domain/model/resolved-policy';
+import { canonicalGroups } from '#engine/control-plane/diff/canonical';
+import { diffPolicyEndpoints } from '#engine/control-plane/diff/diff-policy-endpoints';
+import type { EndpointInfo, EndpointPort, PodEndpoint } from '#engine/model/kubernetes';
+import type { ResolvedPolicy } from '#engine/model/resolved-policy';
 import { chunkedEndpoints, inventory, networkPolicy, resolved } from './support';
 
 const port: fc.Arbitrary<EndpointPort> = fc.record(

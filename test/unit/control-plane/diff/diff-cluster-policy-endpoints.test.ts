@@ -1,9 +1,9 @@
 import {
   diffClusterPolicyEndpoints,
   type ExpectedClusterPolicy,
-} from '../../../../lambdas/shared/domain/control-plane/diff/diff-cluster-policy-endpoints';
-import type { Finding } from '../../../../lambdas/shared/domain/model/finding';
-import type { ClusterEndpointInfo, ClusterPolicyEndpoint } from '../../../../lambdas/shared/domain/model/kubernetes';
+} from '#engine/control-plane/diff/diff-cluster-policy-endpoints';
+import type { Finding } from '#engine/model/finding';
+import type { ClusterEndpointInfo, ClusterPolicyEndpoint } from '#engine/model/kubernetes';
 import { clusterPolicy, clusterPolicyEndpoint, inventory, podEndpoint } from './support';
 
 const PODS = [podEndpoint('db', 'pg-0', '10.1.0.5'), podEndpoint('db', 'pg-1', '10.1.0.6')];

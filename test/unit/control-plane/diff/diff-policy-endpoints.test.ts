@@ -1,7 +1,7 @@
-import { diffPolicyEndpoints } from '../../../../lambdas/shared/domain/control-plane/diff/diff-policy-endpoints';
-import type { Finding } from '../../../../lambdas/shared/domain/model/finding';
-import type { PolicyEndpoint } from '../../../../lambdas/shared/domain/model/kubernetes';
-import type { ResolvedPolicy } from '../../../../lambdas/shared/domain/model/resolved-policy';
+import { diffPolicyEndpoints } from '#engine/control-plane/diff/diff-policy-endpoints';
+import type { Finding } from '#engine/model/finding';
+import type { PolicyEndpoint } from '#engine/model/kubernetes';
+import type { ResolvedPolicy } from '#engine/model/resolved-policy';
 import {
   chunkedEndpoints,
   inventory,

@@ -5,7 +5,7 @@ import {
   sameCanonicalContent,
   type CanonicalGroup,
   type EndpointLike,
-} from '../../../../lambdas/shared/domain/control-plane/diff/canonical';
+} from '#engine/control-plane/diff/canonical';
 import {
   podNameKey,
   podsByName,
@@ -13,13 +13,10 @@ import {
   podView,
   samePods,
   type PodEndpointLike,
-} from '../../../../lambdas/shared/domain/control-plane/diff/pod-endpoints';
-import { canonicalEntries, compareEntries, entryKey } from '../../../../lambdas/shared/domain/control-plane/resolver';
-import {
-  canonicalPodEndpoints,
-  comparePodEndpoints,
-} from '../../../../lambdas/shared/domain/control-plane/resolver/pods';
-import type { EndpointInfo, EndpointPort, PodEndpoint } from '../../../../lambdas/shared/domain/model/kubernetes';
+} from '#engine/control-plane/diff/pod-endpoints';
+import { canonicalEntries, compareEntries, entryKey } from '#engine/control-plane/resolver/index';
+import { canonicalPodEndpoints, comparePodEndpoints } from '#engine/control-plane/resolver/pods';
+import type { EndpointInfo, EndpointPort, PodEndpoint } from '#engine/model/kubernetes';
 
 /** Loosely typed ports, as hand-made snapshots carry them. */
 const looseEntry: fc.Arbitrary<EndpointLike> = fc.record(

@@ -1,4 +1,4 @@
-import { emptyInventory, type ClusterInventory } from '../../../../lambdas/shared/domain/model/cluster';
+import { emptyInventory, type ClusterInventory } from '#engine/model/cluster';
 import type {
   ClusterNetworkPolicy,
   ClusterPolicyEndpoint,
@@ -9,8 +9,8 @@ import type {
   PodEndpoint,
   PolicyEndpoint,
   Service,
-} from '../../../../lambdas/shared/domain/model/kubernetes';
-import type { ResolvedPolicy } from '../../../../lambdas/shared/domain/model/resolved-policy';
+} from '#engine/model/kubernetes';
+import type { ResolvedPolicy } from '#engine/model/resolved-policy';
 
 export function inventory(parts: Partial<ClusterInventory> = {}): ClusterInventory {
   return { ...emptyInventory('test'), ...parts };

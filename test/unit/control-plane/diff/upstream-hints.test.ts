@@ -1,11 +1,11 @@
-import { canonicalGroups, type EndpointLike } from '../../../../lambdas/shared/domain/control-plane/diff/canonical';
+import { canonicalGroups, type EndpointLike } from '#engine/control-plane/diff/canonical';
 import {
   buildHintIndexes,
   extraPodHint,
   isAllowAllCompanion,
   missingPolicyEndpointsHint,
   ruleHintsFor,
-} from '../../../../lambdas/shared/domain/control-plane/diff/upstream-hints';
+} from '#engine/control-plane/diff/upstream-hints';
 import { inventory, networkPolicy, pod, podEndpoint, resolved, service } from './support';
 
 function groups(entries: EndpointLike[]) {

@@ -1,4 +1,4 @@
-import { resolveNetworkPolicies } from '../../../../lambdas/shared/domain/control-plane/resolver';
+import { resolveNetworkPolicies } from '#engine/control-plane/resolver/index';
 import { applicationNetworkPolicy, inventory, namespace, networkPolicy, pod, service } from './builders';
 
 function resolveAnp(spec: unknown) {

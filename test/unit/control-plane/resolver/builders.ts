@@ -1,4 +1,4 @@
-import { emptyInventory, type ClusterInventory } from '../../../../lambdas/shared/domain/model/cluster';
+import { emptyInventory, type ClusterInventory } from '#engine/model/cluster';
 import {
   ApplicationNetworkPolicy,
   ClusterNetworkPolicy,
@@ -6,7 +6,7 @@ import {
   NetworkPolicy,
   Pod,
   Service,
-} from '../../../../lambdas/shared/domain/model/kubernetes';
+} from '#engine/model/kubernetes';
 
 export function namespace(name: string, labels: Record<string, string> = {}): Namespace {
   return Namespace.parse({

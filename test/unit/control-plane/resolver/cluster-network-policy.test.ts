@@ -1,4 +1,4 @@
-import { resolveClusterNetworkPolicies } from '../../../../lambdas/shared/domain/control-plane/resolver';
+import { resolveClusterNetworkPolicies } from '#engine/control-plane/resolver/index';
 import { clusterNetworkPolicy, inventory, namespace, pod, service } from './builders';
 
 const prodSelector = { matchLabels: { env: 'prod' } };

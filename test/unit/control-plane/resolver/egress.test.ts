@@ -1,5 +1,5 @@
-import { resolveNetworkPolicies } from '../../../../lambdas/shared/domain/control-plane/resolver';
-import type { Pod, Service } from '../../../../lambdas/shared/domain/model/kubernetes';
+import { resolveNetworkPolicies } from '#engine/control-plane/resolver/index';
+import type { Pod, Service } from '#engine/model/kubernetes';
 import { inventory, namespace, networkPolicy, pod, service } from './builders';
 
 function egressOf(egress: unknown[], pods: Pod[] = [], services: Service[] = []) {

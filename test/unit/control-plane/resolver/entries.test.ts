@@ -1,5 +1,5 @@
-import { canonicalEntries, compareEntries, entryKey } from '../../../../lambdas/shared/domain/control-plane/resolver';
-import type { EndpointInfo } from '../../../../lambdas/shared/domain/model/kubernetes';
+import { canonicalEntries, compareEntries, entryKey } from '#engine/control-plane/resolver/index';
+import type { EndpointInfo } from '#engine/model/kubernetes';
 
 describe('§1.5 step 1 identity and stable order', () => {
   it('collapses identical entries only (except order and port order are part of the identity)', () => {

@@ -1,5 +1,5 @@
-import { resolveNetworkPolicies } from '../../../../lambdas/shared/domain/control-plane/resolver';
-import type { Pod } from '../../../../lambdas/shared/domain/model/kubernetes';
+import { resolveNetworkPolicies } from '#engine/control-plane/resolver/index';
+import type { Pod } from '#engine/model/kubernetes';
 import { inventory, namespace, networkPolicy, pod } from './builders';
 
 const httpPort = [{ name: 'http', containerPort: 8080, protocol: 'TCP' as const }];

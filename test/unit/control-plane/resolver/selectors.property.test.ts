@@ -1,13 +1,8 @@
 import fc from 'fast-check';
-import {
-  ClusterIndex,
-  compareEntries,
-  entryKey,
-  resolveNetworkPolicies,
-} from '../../../../lambdas/shared/domain/control-plane/resolver';
-import { LabelIndex } from '../../../../lambdas/shared/domain/label-index';
-import type { LabelSelector, LabelSelectorRequirement } from '../../../../lambdas/shared/domain/model/kubernetes';
-import { selectorMatches } from '../../../../lambdas/shared/domain/selectors';
+import { ClusterIndex, compareEntries, entryKey, resolveNetworkPolicies } from '#engine/control-plane/resolver/index';
+import { LabelIndex } from '#engine/label-index';
+import type { LabelSelector, LabelSelectorRequirement } from '#engine/model/kubernetes';
+import { selectorMatches } from '#engine/selectors';
 import { inventory, namespace, networkPolicy, pod } from './builders';
 
 const keyArb = fc.constantFrom('app', 'tier', 'env', 'constructor', 'toString', 'a.b/c');

@@ -1,8 +1,5 @@
-import {
-  resolveNetworkPolicies,
-  serviceClusterIpPorts,
-} from '../../../../lambdas/shared/domain/control-plane/resolver';
-import type { Pod, Service } from '../../../../lambdas/shared/domain/model/kubernetes';
+import { resolveNetworkPolicies, serviceClusterIpPorts } from '#engine/control-plane/resolver/index';
+import type { Pod, Service } from '#engine/model/kubernetes';
 import { inventory, namespace, networkPolicy, pod, service } from './builders';
 
 function egressOf(to: unknown[], ports: unknown[] | undefined, services: Service[], pods: Pod[] = []) {

@@ -1,5 +1,5 @@
-import { checkServicePortMapping, RESOLVER_CHECKS } from '../../../../lambdas/shared/domain/control-plane/resolver';
-import type { NetworkPolicy, Pod, Service } from '../../../../lambdas/shared/domain/model/kubernetes';
+import { checkServicePortMapping, RESOLVER_CHECKS } from '#engine/control-plane/resolver/index';
+import type { NetworkPolicy, Pod, Service } from '#engine/model/kubernetes';
 import { inventory, namespace, networkPolicy, pod, service } from './builders';
 
 const backendLabels = { app: 'api', tier: 'backend' };

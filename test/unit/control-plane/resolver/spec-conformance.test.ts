@@ -10,9 +10,9 @@ import {
   resolveNetworkPolicies,
   type ResolvedClusterPolicy,
   type ResolvedNetworkPolicy,
-} from '../../../../lambdas/shared/domain/control-plane/resolver';
-import type { ClusterInventory } from '../../../../lambdas/shared/domain/model/cluster';
-import { Pod, type EndpointInfo, type EndpointPort } from '../../../../lambdas/shared/domain/model/kubernetes';
+} from '#engine/control-plane/resolver/index';
+import type { ClusterInventory } from '#engine/model/cluster';
+import { Pod, type EndpointInfo, type EndpointPort } from '#engine/model/kubernetes';
 import {
   applicationNetworkPolicy,
   clusterNetworkPolicy,

@@ -1,4 +1,4 @@
-import { resolveNetworkPolicies } from '../../../../lambdas/shared/domain/control-plane/resolver';
+import { resolveNetworkPolicies } from '#engine/control-plane/resolver/index';
 import { inventory, namespace, networkPolicy, pod, service } from './builders';
 
 describe('controller.md §2.11 worked examples (v1.1.7)', () => {

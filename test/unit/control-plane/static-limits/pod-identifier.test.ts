@@ -1,7 +1,4 @@
-import {
-  identifierFormFor,
-  podIdentifier,
-} from '../../../../lambdas/shared/domain/control-plane/static-limits/pod-identifier';
+import { identifierFormFor, podIdentifier } from '#engine/control-plane/static-limits/pod-identifier';
 
 describe('agent pod identifier (agent.md §2.1)', () => {
   it.each([

@@ -1,5 +1,5 @@
-import type { EndpointLike } from '../../../../lambdas/shared/domain/control-plane/diff/canonical';
-import { CidrParser, slotsPerCidr } from '../../../../lambdas/shared/domain/control-plane/static-limits/port-slots';
+import type { EndpointLike } from '#engine/control-plane/diff/canonical';
+import { CidrParser, slotsPerCidr } from '#engine/control-plane/static-limits/port-slots';
 
 function ports(count: number, start = 1000, protocol = 'TCP') {
   return Array.from({ length: count }, (_, index) => ({ protocol, port: start + index }));

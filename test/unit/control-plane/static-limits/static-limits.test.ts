@@ -1,8 +1,8 @@
-import { checkStaticLimits } from '../../../../lambdas/shared/domain/control-plane/static-limits/static-limits';
-import type { EffectiveConfiguration } from '../../../../lambdas/shared/domain/model/assessment';
-import type { Finding } from '../../../../lambdas/shared/domain/model/finding';
-import type { EndpointInfo } from '../../../../lambdas/shared/domain/model/kubernetes';
-import type { ResolvedPolicy } from '../../../../lambdas/shared/domain/model/resolved-policy';
+import { checkStaticLimits } from '#engine/control-plane/static-limits/static-limits';
+import type { EffectiveConfiguration } from '#engine/model/assessment';
+import type { Finding } from '#engine/model/finding';
+import type { EndpointInfo } from '#engine/model/kubernetes';
+import type { ResolvedPolicy } from '#engine/model/resolved-policy';
 import { inventory, networkPolicy, pod, podEndpoint, resolved } from '../diff/support';
 
 const STANDARD: EffectiveConfiguration = {

@@ -1,5 +1,5 @@
-import { parseNodeBundle } from '../../../../lambdas/shared/domain/node/bundle';
-import { NODE_CHECKS } from '../../../../lambdas/shared/domain/node/compare';
+import { parseNodeBundle } from '#engine/node/bundle';
+import { NODE_CHECKS } from '#engine/node/compare/index';
 import {
   audit,
   DRIFT_NODE,

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { SnapshotDirectory } from '../../../../lambdas/shared/adapters/snapshot/snapshot-directory';
-import { assessConfiguration } from '../../../../lambdas/shared/domain/config';
-import type { EffectiveConfiguration, LayerOutcome } from '../../../../lambdas/shared/domain/model/assessment';
-import type { ClusterInventory } from '../../../../lambdas/shared/domain/model/cluster';
-import type { Finding } from '../../../../lambdas/shared/domain/model/finding';
-import type { RawNodeOutput } from '../../../../lambdas/shared/domain/model/node-output';
-import { auditNodeLayer } from '../../../../lambdas/shared/domain/node/compare';
+import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
+import { assessConfiguration } from '#engine/config/index';
+import type { EffectiveConfiguration, LayerOutcome } from '#engine/model/assessment';
+import type { ClusterInventory } from '#engine/model/cluster';
+import type { Finding } from '#engine/model/finding';
+import type { RawNodeOutput } from '#engine/model/node-output';
+import { auditNodeLayer } from '#engine/node/compare/index';
 
 export const sha1Hex = (text: string): string => createHash('sha1').update(text).digest('hex');
 

@@ -1,4 +1,4 @@
-import { agentBehaviour } from '../../../../lambdas/shared/domain/node/expected/agent-behaviour';
+import { agentBehaviour } from '#engine/node/expected/agent-behaviour';
 
 describe('agentBehaviour', () => {
   it.each([

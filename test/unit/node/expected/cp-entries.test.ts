@@ -1,9 +1,5 @@
-import type { ClusterEndpointInfo } from '../../../../lambdas/shared/domain/model/kubernetes';
-import {
-  computeCpEntries,
-  cpSlotPriority,
-  type CpRuleSource,
-} from '../../../../lambdas/shared/domain/node/expected/cp-entries';
+import type { ClusterEndpointInfo } from '#engine/model/kubernetes';
+import { computeCpEntries, cpSlotPriority, type CpRuleSource } from '#engine/node/expected/cp-entries';
 import { asSets, lpmContext, SAMPLE } from './fixtures';
 
 /** Sample CNPs: Admin priority 10 Deny of TCP 22 to 10.0.0.0/8; Baseline priority 50 Accept of everything. */

@@ -1,14 +1,6 @@
-import type { EnforcementMode } from '../../../../lambdas/shared/domain/model/assessment';
-import type {
-  ClusterPolicyEndpoint,
-  Node,
-  Pod,
-  PolicyEndpoint,
-} from '../../../../lambdas/shared/domain/model/kubernetes';
-import {
-  computeExpectedNodeState,
-  nodeInternalIPs,
-} from '../../../../lambdas/shared/domain/node/expected/expected-node-state';
+import type { EnforcementMode } from '#engine/model/assessment';
+import type { ClusterPolicyEndpoint, Node, Pod, PolicyEndpoint } from '#engine/model/kubernetes';
+import { computeExpectedNodeState, nodeInternalIPs } from '#engine/node/expected/expected-node-state';
 import {
   asSets,
   clusterPolicyEndpoint,

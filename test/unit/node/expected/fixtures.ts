@@ -7,18 +7,15 @@ import type {
   PodEndpoint,
   PolicyEndpoint,
   PolicyType,
-} from '../../../../lambdas/shared/domain/model/kubernetes';
-import { agentBehaviour, type AgentBehaviour } from '../../../../lambdas/shared/domain/node/expected/agent-behaviour';
-import { CidrParser, type IpFamily } from '../../../../lambdas/shared/domain/node/expected/cidr';
-import type { CpContext } from '../../../../lambdas/shared/domain/node/expected/cp-entries';
-import type {
-  ExpectedNodeState,
-  ExpectedNodeStateInput,
-} from '../../../../lambdas/shared/domain/node/expected/expected-node-state';
-import { computeExpectedNodeState } from '../../../../lambdas/shared/domain/node/expected/expected-node-state';
-import type { LpmContext } from '../../../../lambdas/shared/domain/node/expected/lpm-entries';
-import type { ExpectedMapEntry } from '../../../../lambdas/shared/domain/node/expected/map-entry';
-import type { PortSlot } from '../../../../lambdas/shared/domain/node/expected/slots';
+} from '#engine/model/kubernetes';
+import { agentBehaviour, type AgentBehaviour } from '#engine/node/expected/agent-behaviour';
+import { CidrParser, type IpFamily } from '#engine/node/expected/cidr';
+import type { CpContext } from '#engine/node/expected/cp-entries';
+import type { ExpectedNodeState, ExpectedNodeStateInput } from '#engine/node/expected/expected-node-state';
+import { computeExpectedNodeState } from '#engine/node/expected/expected-node-state';
+import type { LpmContext } from '#engine/node/expected/lpm-entries';
+import type { ExpectedMapEntry } from '#engine/node/expected/map-entry';
+import type { PortSlot } from '#engine/node/expected/slots';
 
 export const sha1Hex = (input: string): string => createHash('sha1').update(input).digest('hex');
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import type { EndpointInfo } from '../../../../lambdas/shared/domain/model/kubernetes';
-import { parseCidr } from '../../../../lambdas/shared/domain/node/expected/cidr';
-import { computeLpmEntries, expectedDirection } from '../../../../lambdas/shared/domain/node/expected/lpm-entries';
+import type { EndpointInfo } from '#engine/model/kubernetes';
+import { parseCidr } from '#engine/node/expected/cidr';
+import { computeLpmEntries, expectedDirection } from '#engine/node/expected/lpm-entries';
 import { asSets, lpmContext, SAMPLE } from './fixtures';
 
 const ANY = '254:0:0';

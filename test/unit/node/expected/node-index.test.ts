@@ -1,16 +1,7 @@
-import type {
-  ClusterPolicyEndpoint,
-  Pod,
-  PodEndpoint,
-  PolicyEndpoint,
-} from '../../../../lambdas/shared/domain/model/kubernetes';
-import type { ExpectedNodeStateInput } from '../../../../lambdas/shared/domain/node/expected/expected-node-state';
-import { NodeTargetIndex, scanEndpoints } from '../../../../lambdas/shared/domain/node/expected/node-index';
-import {
-  indexClusterPolicyEndpoints,
-  indexPolicyEndpoints,
-  IpMatcher,
-} from '../../../../lambdas/shared/domain/node/expected/targets';
+import type { ClusterPolicyEndpoint, Pod, PodEndpoint, PolicyEndpoint } from '#engine/model/kubernetes';
+import type { ExpectedNodeStateInput } from '#engine/node/expected/expected-node-state';
+import { NodeTargetIndex, scanEndpoints } from '#engine/node/expected/node-index';
+import { indexClusterPolicyEndpoints, indexPolicyEndpoints, IpMatcher } from '#engine/node/expected/targets';
 import { clusterPolicyEndpoint, computeOk, pod, policyEndpoint, sha1Hex, target } from './fixtures';
 
 const NODES = ['ip-10-0-0-1', 'ip-10-0-0-2', 'ip-10-0-0-3'] as const;

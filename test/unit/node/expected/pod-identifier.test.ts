@@ -1,5 +1,5 @@
-import { podIdentifier, podIdentifierCandidates } from '../../../../lambdas/shared/domain/node/expected/pod-identifier';
-import { agentBehaviour } from '../../../../lambdas/shared/domain/node/expected/agent-behaviour';
+import { podIdentifier, podIdentifierCandidates } from '#engine/node/expected/pod-identifier';
+import { agentBehaviour } from '#engine/node/expected/agent-behaviour';
 
 describe('podIdentifier (agent.md §2.1)', () => {
   it.each([

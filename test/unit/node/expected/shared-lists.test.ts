@@ -1,4 +1,4 @@
-import type { EndpointInfo, Pod, PolicyEndpoint } from '../../../../lambdas/shared/domain/model/kubernetes';
+import type { EndpointInfo, Pod, PolicyEndpoint } from '#engine/model/kubernetes';
 import { computeOk, identifierState, pod, policyEndpoint, sha1Hex, target } from './fixtures';
 
 const NODE = 'ip-10-0-0-10';

@@ -1,4 +1,4 @@
-import { hostVethName, interfacePodName } from '../../../../lambdas/shared/domain/node/expected/veth-name';
+import { hostVethName, interfacePodName } from '#engine/node/expected/veth-name';
 import { sha1Hex } from './fixtures';
 
 describe('hostVethName (agent.md §3.2)', () => {

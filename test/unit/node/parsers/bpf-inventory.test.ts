@@ -1,4 +1,4 @@
-import { parseBpfMapList, parseBpfProgramList } from '../../../../lambdas/shared/domain/node/parsers/bpf-inventory';
+import { parseBpfMapList, parseBpfProgramList } from '#engine/node/parsers/bpf-inventory';
 import { expectOk, expectParseError, ofKind, sample } from './support/fixtures';
 
 describe('ebpf progs and ebpf maps', () => {

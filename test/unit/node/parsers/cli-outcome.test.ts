@@ -1,5 +1,5 @@
-import { parseCliMessageOutput } from '../../../../lambdas/shared/domain/node/parsers/cli-outcome';
-import { parseLpmMapDump } from '../../../../lambdas/shared/domain/node/parsers/lpm-map';
+import { parseCliMessageOutput } from '#engine/node/parsers/cli-outcome';
+import { parseLpmMapDump } from '#engine/node/parsers/lpm-map';
 import { annotatedBlocks, expectOk, expectParseError, sample } from './support/fixtures';
 
 describe('aws-eks-na-cli errors and empty maps (§1.3.8)', () => {

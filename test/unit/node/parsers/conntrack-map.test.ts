@@ -1,7 +1,7 @@
-import { conntrackAgentVersions } from '../../../../lambdas/shared/domain/node/parsers/agent-version';
-import { parseConntrackDump } from '../../../../lambdas/shared/domain/node/parsers/conntrack-map';
-import { parseGoDuration } from '../../../../lambdas/shared/domain/node/parsers/go-duration';
-import type { ConntrackDump } from '../../../../lambdas/shared/domain/node/model';
+import { conntrackAgentVersions } from '#engine/node/parsers/agent-version';
+import { parseConntrackDump } from '#engine/node/parsers/conntrack-map';
+import { parseGoDuration } from '#engine/node/parsers/go-duration';
+import type { ConntrackDump } from '#engine/node/model';
 import { expectOk, expectParseError, ofKind, sample } from './support/fixtures';
 
 function parse(text: string): ConntrackDump {

@@ -1,6 +1,6 @@
-import { cpDumpAgentVersions } from '../../../../lambdas/shared/domain/node/parsers/agent-version';
-import { decodeCpPriority, parseCpMapDump } from '../../../../lambdas/shared/domain/node/parsers/cp-map';
-import type { CpMapDump } from '../../../../lambdas/shared/domain/node/model';
+import { cpDumpAgentVersions } from '#engine/node/parsers/agent-version';
+import { decodeCpPriority, parseCpMapDump } from '#engine/node/parsers/cp-map';
+import type { CpMapDump } from '#engine/node/model';
 import { expectOk, expectParseError, ofKind, sample } from './support/fixtures';
 
 function parse(text: string): CpMapDump {

@@ -1,16 +1,16 @@
 import fc from 'fast-check';
-import { NodeOutputParseError, type Result } from '../../../../lambdas/shared/domain/errors';
-import { parseBpfMapList, parseBpfProgramList } from '../../../../lambdas/shared/domain/node/parsers/bpf-inventory';
-import { parseCliMessageOutput } from '../../../../lambdas/shared/domain/node/parsers/cli-outcome';
-import { parseConntrackDump } from '../../../../lambdas/shared/domain/node/parsers/conntrack-map';
-import { parseCpMapDump } from '../../../../lambdas/shared/domain/node/parsers/cp-map';
-import { parseLoadedEbpfData } from '../../../../lambdas/shared/domain/node/parsers/loaded-ebpfdata';
-import { parseLpmMapDump } from '../../../../lambdas/shared/domain/node/parsers/lpm-map';
-import { parseNodeOutput } from '../../../../lambdas/shared/domain/node/parsers/node-output';
-import { parsePodStateMapDump } from '../../../../lambdas/shared/domain/node/parsers/pod-state-map';
-import { parseTcFilterJson } from '../../../../lambdas/shared/domain/node/parsers/tc-filter-json';
-import { parseTcFilterText } from '../../../../lambdas/shared/domain/node/parsers/tc-filter-text';
-import { parseTcQdiscText } from '../../../../lambdas/shared/domain/node/parsers/tc-qdisc';
+import { NodeOutputParseError, type Result } from '#engine/errors';
+import { parseBpfMapList, parseBpfProgramList } from '#engine/node/parsers/bpf-inventory';
+import { parseCliMessageOutput } from '#engine/node/parsers/cli-outcome';
+import { parseConntrackDump } from '#engine/node/parsers/conntrack-map';
+import { parseCpMapDump } from '#engine/node/parsers/cp-map';
+import { parseLoadedEbpfData } from '#engine/node/parsers/loaded-ebpfdata';
+import { parseLpmMapDump } from '#engine/node/parsers/lpm-map';
+import { parseNodeOutput } from '#engine/node/parsers/node-output';
+import { parsePodStateMapDump } from '#engine/node/parsers/pod-state-map';
+import { parseTcFilterJson } from '#engine/node/parsers/tc-filter-json';
+import { parseTcFilterText } from '#engine/node/parsers/tc-filter-text';
+import { parseTcQdiscText } from '#engine/node/parsers/tc-qdisc';
 import { annotatedBlocks, sample, seed } from './support/fixtures';
 
 type Parser = (text: string, file: string) => Result<unknown, NodeOutputParseError>;

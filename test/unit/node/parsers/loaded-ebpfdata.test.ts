@@ -1,10 +1,6 @@
-import { loadedEbpfDataAgentVersions } from '../../../../lambdas/shared/domain/node/parsers/agent-version';
-import {
-  mapRole,
-  parseLoadedEbpfData,
-  toPodIdentifier,
-} from '../../../../lambdas/shared/domain/node/parsers/loaded-ebpfdata';
-import type { LoadedEbpfDataOutput } from '../../../../lambdas/shared/domain/node/model';
+import { loadedEbpfDataAgentVersions } from '#engine/node/parsers/agent-version';
+import { mapRole, parseLoadedEbpfData, toPodIdentifier } from '#engine/node/parsers/loaded-ebpfdata';
+import type { LoadedEbpfDataOutput } from '#engine/node/model';
 import { expectOk, expectParseError, ofKind, sample, seed } from './support/fixtures';
 
 function parse(text: string, file = 'ebpf-data.txt'): LoadedEbpfDataOutput {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { LineCursor, runParser } from '../../../../lambdas/shared/domain/node/parsers/line-cursor';
-import { readLpmDumpFast } from '../../../../lambdas/shared/domain/node/parsers/lpm-fast-path';
-import { parseLpmMapDump, readLpmMapDump } from '../../../../lambdas/shared/domain/node/parsers/lpm-map';
+import { LineCursor, runParser } from '#engine/node/parsers/line-cursor';
+import { readLpmDumpFast } from '#engine/node/parsers/lpm-fast-path';
+import { parseLpmMapDump, readLpmMapDump } from '#engine/node/parsers/lpm-map';
 import { sample, seed } from './support/fixtures';
 
 /** The line-based reader alone (what `parseLpmMapDump` falls back to). */

@@ -1,6 +1,6 @@
-import { lpmDumpAgentVersions } from '../../../../lambdas/shared/domain/node/parsers/agent-version';
-import { parseLpmMapDump } from '../../../../lambdas/shared/domain/node/parsers/lpm-map';
-import { isAnyProtocol, isReservedProtocol, type LpmMapDump } from '../../../../lambdas/shared/domain/node/model';
+import { lpmDumpAgentVersions } from '#engine/node/parsers/agent-version';
+import { parseLpmMapDump } from '#engine/node/parsers/lpm-map';
+import { isAnyProtocol, isReservedProtocol, type LpmMapDump } from '#engine/node/model';
 import { expectOk, expectParseError, ofKind, sample, seed } from './support/fixtures';
 
 function parse(text: string, file = 'dump.txt'): LpmMapDump {

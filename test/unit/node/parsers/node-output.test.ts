@@ -1,4 +1,4 @@
-import { detectNodeOutputFormat, parseNodeOutput } from '../../../../lambdas/shared/domain/node/parsers/node-output';
+import { detectNodeOutputFormat, parseNodeOutput } from '#engine/node/parsers/node-output';
 import { annotatedBlocks, expectOk, expectParseError, sample, seed } from './support/fixtures';
 
 describe('node output format detection and dispatch', () => {

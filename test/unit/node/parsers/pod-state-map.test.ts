@@ -1,5 +1,5 @@
-import { podStateAgentVersions } from '../../../../lambdas/shared/domain/node/parsers/agent-version';
-import { parsePodStateMapDump } from '../../../../lambdas/shared/domain/node/parsers/pod-state-map';
+import { podStateAgentVersions } from '#engine/node/parsers/agent-version';
+import { parsePodStateMapDump } from '#engine/node/parsers/pod-state-map';
 import { expectOk, expectParseError, ofKind, sample } from './support/fixtures';
 
 describe('ebpf dump-maps on a pod-state map', () => {

@@ -1,6 +1,6 @@
-import { parseTcFilterJson } from '../../../../lambdas/shared/domain/node/parsers/tc-filter-json';
-import { parseTcFilterText } from '../../../../lambdas/shared/domain/node/parsers/tc-filter-text';
-import { parseTcQdiscText } from '../../../../lambdas/shared/domain/node/parsers/tc-qdisc';
+import { parseTcFilterJson } from '#engine/node/parsers/tc-filter-json';
+import { parseTcFilterText } from '#engine/node/parsers/tc-filter-text';
+import { parseTcQdiscText } from '#engine/node/parsers/tc-qdisc';
 import { annotatedBlocks, expectOk, expectParseError, sample, seed } from './support/fixtures';
 
 describe('tc filter show (text)', () => {

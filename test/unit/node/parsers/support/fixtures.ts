@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NodeOutputParseError, type Result } from '../../../../../lambdas/shared/domain/errors';
+import { NodeOutputParseError, type Result } from '#engine/errors';
 
 const FIXTURES = join(__dirname, '../../../../fixtures/node');
 
