@@ -1,51 +1,6 @@
-import { Command, CommanderError } from 'commander';
-import packageJson from '../package.json';
-import { InputError } from '#engine/errors';
-import { auditCommand } from './commands/audit';
-import { EXIT_CLEAN, EXIT_INTERNAL, EXIT_USAGE } from './commands/exit-codes';
-import { explainCommand } from './commands/explain';
-import { resolveCommand } from './commands/resolve';
-import { snapshotCommand } from './commands/snapshot';
+import { main } from '../lambdas/shared/cli/program';
 
-function buildProgram(setExitCode: (code: number) => void): Command {
-  const program = new Command('netpol-audit')
-    .description('Audit Amazon EKS network policies: configuration, PolicyEndpoints and the eBPF state on each node')
-    .version(packageJson.version)
-    .exitOverride()
-    .showHelpAfterError();
-  for (const command of [
-    auditCommand(setExitCode),
-    snapshotCommand(setExitCode),
-    resolveCommand(setExitCode),
-    explainCommand(setExitCode),
-  ]) {
-    program.addCommand(command.exitOverride().showHelpAfterError());
-  }
-  return program;
-}
-
-export async function main(argv: readonly string[]): Promise<number> {
-  let exitCode = EXIT_CLEAN;
-  const program = buildProgram((code) => {
-    exitCode = code;
-  });
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return exitCode;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT_CLEAN : EXIT_USAGE;
-    }
-    if (error instanceof InputError) {
-      process.stderr.write(`netpol-audit: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    process.stderr.write(
-      `netpol-audit: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    return EXIT_INTERNAL;
-  }
-}
+export { main };
 
 if (require.main === module) {
   void main(process.argv.slice(2)).then((code) => {

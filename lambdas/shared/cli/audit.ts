@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import packageJson from '../../package.json';
+import packageJson from '../../../package.json';
 import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
 import { runAudit } from '#engine/audit';
 import { InputError } from '#engine/errors';

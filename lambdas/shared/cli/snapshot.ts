@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import packageJson from '../../package.json';
+import packageJson from '../../../package.json';
 import type { ReadSummary } from '#adapters/kubernetes/kubernetes-reader';
 import { SnapshotWriter } from '#adapters/kubernetes/snapshot-writer';
 import { InputError } from '#engine/errors';
