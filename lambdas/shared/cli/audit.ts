@@ -1,22 +1,20 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import packageJson from '../../../package.json';
 import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
-import { runAudit } from '#engine/audit';
-import { InputError } from '#engine/errors';
-import type { ClusterInventory } from '#engine/model/cluster';
-import type { RawNodeOutput } from '#engine/model/node-output';
-import type { EnforcementMode } from '#engine/model/assessment';
-import { atLeast, Severity } from '#engine/model/finding';
-import { renderMarkdown, renderSummary } from '#engine/report/render-markdown';
+import {
+  atLeast,
+  audit as runAudit,
+  InputError,
+  renderMarkdown,
+  renderSummary,
+  Severity,
+  type AuditInputs,
+  type EnforcementMode,
+} from '#engine';
 import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
 import { liveOptions, openLive, requireKubeconfigFor, type LiveFlags } from './live-options';
-
-export function sha1Hex(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
-}
 
 function parseSeverity(value: string): Severity {
   const parsed = Severity.safeParse(value);
@@ -32,9 +30,7 @@ interface AuditFlags extends LiveFlags {
 }
 
 interface AuditInput {
-  readonly inventory: ClusterInventory;
-  readonly nodeOutputs: RawNodeOutput[] | undefined;
-  readonly source: { kind: 'snapshot' | 'live'; location: string };
+  readonly inputs: AuditInputs;
   readonly defaultOut: string;
 }
 
@@ -46,9 +42,7 @@ async function readInput(flags: AuditFlags): Promise<AuditInput> {
   if (flags.kubeconfig !== undefined) {
     const live = await openLive({ ...flags, kubeconfig: flags.kubeconfig });
     return {
-      inventory: await live.source.readInventory(),
-      nodeOutputs: undefined,
-      source: { kind: 'live', location: live.location },
+      inputs: { inventory: await live.source.readInventory(), source: { kind: 'live', location: live.location } },
       defaultOut: join('out', live.clusterName),
     };
   }
@@ -57,22 +51,21 @@ async function readInput(flags: AuditFlags): Promise<AuditInput> {
   const inventory = await source.readInventory();
   const nodeOutputs = (await source.hasNodeOutputs()) ? await source.readNodeOutputs() : undefined;
   return {
-    inventory,
-    nodeOutputs,
-    source: { kind: 'snapshot', location: snapshot },
+    inputs: {
+      inventory,
+      ...(nodeOutputs === undefined ? {} : { nodeOutputs }),
+      source: { kind: 'snapshot', location: snapshot },
+    },
     defaultOut: join('out', basename(resolve(snapshot))),
   };
 }
 
 async function audit(flags: AuditFlags): Promise<number> {
-  const { inventory, nodeOutputs, source, defaultOut } = await readInput(flags);
-  const report = runAudit({
-    inventory,
-    ...(nodeOutputs === undefined ? {} : { nodeOutputs }),
-    options: { now: new Date(), ...(flags.desiredMode === undefined ? {} : { desiredMode: flags.desiredMode }) },
-    source,
+  const { inputs, defaultOut } = await readInput(flags);
+  const report = runAudit(inputs, {
+    now: new Date(),
     engineVersion: packageJson.version,
-    sha1Hex,
+    ...(flags.desiredMode === undefined ? {} : { desiredMode: flags.desiredMode }),
   });
   const outDirectory = flags.out ?? defaultOut;
   await mkdir(outDirectory, { recursive: true });

@@ -1,16 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
-import { assessConfiguration } from '#engine/config/index';
-import {
-  explainFlow,
-  parseFlowEndpoint,
-  UnknownEndpointError,
-  type FlowExplanation,
-  type LayerName,
-} from '#engine/explain/index';
-import { Protocol } from '#engine/model/kubernetes';
-import { parseNodeBundle } from '#engine/node/bundle';
-import { sha1Hex } from './audit';
+import { explain as explainFlow, Protocol, UnknownEndpointError, type FlowExplanation, type LayerName } from '#engine';
 import { EXIT_CLEAN, EXIT_USAGE, type ExitCodeSink } from './exit-codes';
 
 interface ExplainFlags {
@@ -52,32 +42,19 @@ function renderText(explanation: FlowExplanation): string {
 }
 
 async function explain(flags: ExplainFlags): Promise<number> {
-  let from;
-  let to;
-  try {
-    from = parseFlowEndpoint(flags.from);
-    to = parseFlowEndpoint(flags.to);
-  } catch (error) {
-    if (error instanceof UnknownEndpointError) {
-      process.stderr.write(`netpol-audit explain: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
-  }
   const source = new SnapshotDirectory(flags.snapshot);
   const inventory = await source.readInventory();
-  const nodeBundles = (await source.hasNodeOutputs())
-    ? (await source.readNodeOutputs()).map(parseNodeBundle)
-    : undefined;
+  const nodeOutputs = (await source.hasNodeOutputs()) ? await source.readNodeOutputs() : undefined;
   let explanation: FlowExplanation;
   try {
-    explanation = explainFlow({
-      inventory,
-      ...(nodeBundles === undefined ? {} : { nodeBundles }),
-      configuration: assessConfiguration(inventory).effective,
-      flow: { from, to, port: flags.port, protocol: flags.protocol },
-      sha1Hex,
-    });
+    explanation = explainFlow(
+      {
+        inventory,
+        ...(nodeOutputs === undefined ? {} : { nodeOutputs }),
+        source: { kind: 'snapshot', location: flags.snapshot },
+      },
+      { from: flags.from, to: flags.to, port: flags.port, protocol: flags.protocol },
+    );
   } catch (error) {
     if (error instanceof UnknownEndpointError) {
       process.stderr.write(`netpol-audit explain: ${error.message}\n`);

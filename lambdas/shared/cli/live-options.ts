@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { openLiveCluster, type LiveCluster } from '#adapters/kubernetes/live-cluster';
-import { InputError } from '#engine/errors';
+import { InputError } from '#engine';
 
 export interface LiveFlags {
   kubeconfig?: string;

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../../package.json';
-import { InputError } from '#engine/errors';
+import { InputError } from '#engine';
 import { auditCommand } from './audit';
 import { EXIT_CLEAN, EXIT_INTERNAL, EXIT_USAGE } from './exit-codes';
 import { explainCommand } from './explain';

@@ -1,20 +1,20 @@
 import { Command } from 'commander';
 import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
-import { resolveNetworkPolicies } from '#engine/control-plane/resolver/index';
+import { resolve } from '#engine';
 import { EXIT_CLEAN, type ExitCodeSink } from './exit-codes';
 
 async function resolvePolicies(flags: { snapshot: string }): Promise<number> {
   const inventory = await new SnapshotDirectory(flags.snapshot).readInventory();
-  const output = resolveNetworkPolicies(inventory)
-    .filter((policy) => policy.kind === 'NetworkPolicy')
-    .map(({ policyRef, podIsolation, podSelector, podSelectorEndpoints, ingress, egress }) => ({
+  const output = resolve({ inventory }).map(
+    ({ policyRef, podIsolation, podSelector, podSelectorEndpoints, ingress, egress }) => ({
       policyRef,
       podIsolation,
       podSelector,
       podSelectorEndpoints,
       ingress,
       egress,
-    }));
+    }),
+  );
   process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
   return EXIT_CLEAN;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import packageJson from '../../../package.json';
 import type { ReadSummary } from '#adapters/kubernetes/kubernetes-reader';
 import { SnapshotWriter } from '#adapters/kubernetes/snapshot-writer';
-import { InputError } from '#engine/errors';
+import { InputError, SNAPSHOT_PATHS, type SnapshotManifest } from '#engine';
 import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
 import { liveOptions, openLive, type LiveFlags } from './live-options';
 
@@ -22,7 +22,7 @@ async function isNonEmptyDirectory(path: string): Promise<boolean> {
 
 async function snapshot(flags: SnapshotFlags): Promise<number> {
   if (flags.kubeconfig === undefined) throw new InputError('snapshot needs --kubeconfig <file>');
-  const k8sDirectory = join(flags.out, 'k8s');
+  const k8sDirectory = join(flags.out, SNAPSHOT_PATHS.kubernetesDirectory);
   if (await isNonEmptyDirectory(k8sDirectory))
     throw new InputError('already holds a snapshot (k8s/ is not empty); choose an empty --out', flags.out);
   const live = await openLive({ ...flags, kubeconfig: flags.kubeconfig });
@@ -37,21 +37,15 @@ async function snapshot(flags: SnapshotFlags): Promise<number> {
     throw error;
   }
   await writer.finish(summary.unavailableKinds.map((entry) => entry.kind));
-  await writeFile(
-    join(flags.out, 'snapshot.json'),
-    `${JSON.stringify(
-      {
-        clusterName: live.clusterName,
-        source: live.location,
-        takenAt,
-        tool: { name: 'eks-netpol-audit', version: packageJson.version },
-        objects: summary.objects,
-        unavailableKinds: summary.unavailableKinds,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  const manifest: SnapshotManifest = {
+    clusterName: live.clusterName,
+    source: live.location,
+    takenAt,
+    tool: { name: 'eks-netpol-audit', version: packageJson.version },
+    objects: summary.objects,
+    unavailableKinds: [...summary.unavailableKinds],
+  };
+  await writeFile(join(flags.out, SNAPSHOT_PATHS.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
   process.stdout.write(
     `snapshot of ${live.location}: ${summary.objects} objects in ${summary.requests} requests, wrote ${flags.out}\n`,
   );

@@ -13,6 +13,7 @@ import type { ClusterInventory } from './model/cluster';
 import type { Finding } from './model/finding';
 import type { RawNodeOutput } from './model/node-output';
 import type { ResolvedPolicy } from './model/resolved-policy';
+import { withFingerprints } from './report/fingerprint';
 import {
   compareFindings,
   REPORT_SCHEMA_VERSION,
@@ -121,9 +122,12 @@ export function runAudit(request: AuditRequest): AuditReport {
     notChecked.push(...node.notChecked);
   }
 
-  const findings = [...inventory.inputFindings, ...config.findings, ...controlPlane, ...nodeFindings].sort(
-    compareFindings,
-  );
+  const findings = withFingerprints(inventory.clusterName, [
+    ...inventory.inputFindings,
+    ...config.findings,
+    ...controlPlane,
+    ...nodeFindings,
+  ]).sort(compareFindings);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     cluster: { name: inventory.clusterName, source: request.source.kind, location: request.source.location },

@@ -1,5 +1,5 @@
 import { InventoryAccumulator } from '#engine/inventory/build-inventory';
-import type { ClusterInventory, ClusterSource } from '#engine/model/cluster';
+import type { ClusterInventory, ClusterSource } from '#engine';
 import type { KubernetesReader, ReadSummary } from './kubernetes-reader';
 
 /**

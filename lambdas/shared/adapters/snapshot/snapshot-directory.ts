@@ -1,10 +1,16 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { z } from 'zod';
 import { basename, join, relative } from 'node:path';
-import { buildInventory, type KubernetesDocument } from '#engine/inventory/build-inventory';
-import { InputError } from '#engine/errors';
-import type { ClusterInventory, ClusterSource } from '#engine/model/cluster';
-import type { NodeOutputSource, RawNodeOutput } from '#engine/model/node-output';
+import {
+  buildInventory,
+  InputError,
+  SNAPSHOT_PATHS,
+  SnapshotManifest,
+  type ClusterInventory,
+  type ClusterSource,
+  type KubernetesDocument,
+  type NodeOutputSource,
+  type RawNodeOutput,
+} from '#engine';
 
 async function isDirectory(path: string): Promise<boolean> {
   try {
@@ -48,20 +54,7 @@ async function listFilesRecursively(directory: string): Promise<string[]> {
   return files;
 }
 
-/** `snapshot.json`, written by `netpol-audit snapshot`: kinds that could not be read when it was taken. */
-const SnapshotManifest = z.object({
-  unavailableKinds: z
-    .array(
-      z.object({
-        kind: z.string(),
-        reason: z.string(),
-        cause: z.enum(['not-installed', 'forbidden', 'failed']).optional(),
-      }),
-    )
-    .default([]),
-});
-
-async function readManifest(path: string): Promise<z.infer<typeof SnapshotManifest> | undefined> {
+async function readManifest(path: string): Promise<SnapshotManifest | undefined> {
   const document = await optionalDocument(path);
   if (document === undefined) return undefined;
   const parsed = SnapshotManifest.safeParse(document.content);
@@ -79,7 +72,7 @@ export class SnapshotDirectory implements ClusterSource, NodeOutputSource {
 
   async readInventory(): Promise<ClusterInventory> {
     if (!(await isDirectory(this.directory))) throw new InputError('snapshot directory does not exist', this.directory);
-    const k8sDirectory = join(this.directory, 'k8s');
+    const k8sDirectory = join(this.directory, SNAPSHOT_PATHS.kubernetesDirectory);
     if (!(await isDirectory(k8sDirectory))) {
       throw new InputError('snapshot has no k8s/ directory with kubectl JSON output', this.directory);
     }
@@ -90,9 +83,9 @@ export class SnapshotDirectory implements ClusterSource, NodeOutputSource {
       const path = join(k8sDirectory, file);
       documents.push({ source: relative(process.cwd(), path) || path, content: await readJson(path) });
     }
-    const eksCluster = await optionalDocument(join(this.directory, 'eks', 'cluster.json'));
-    const vpcCniAddon = await optionalDocument(join(this.directory, 'eks', 'addon-vpc-cni.json'));
-    const manifest = await readManifest(join(this.directory, 'snapshot.json'));
+    const eksCluster = await optionalDocument(join(this.directory, SNAPSHOT_PATHS.eksCluster));
+    const vpcCniAddon = await optionalDocument(join(this.directory, SNAPSHOT_PATHS.vpcCniAddon));
+    const manifest = await readManifest(join(this.directory, SNAPSHOT_PATHS.manifest));
     return buildInventory({
       clusterName: basename(this.directory.replace(/\/+$/, '')),
       documents,
@@ -103,11 +96,11 @@ export class SnapshotDirectory implements ClusterSource, NodeOutputSource {
   }
 
   async hasNodeOutputs(): Promise<boolean> {
-    return isDirectory(join(this.directory, 'nodes'));
+    return isDirectory(join(this.directory, SNAPSHOT_PATHS.nodesDirectory));
   }
 
   async readNodeOutputs(): Promise<RawNodeOutput[]> {
-    const nodesDirectory = join(this.directory, 'nodes');
+    const nodesDirectory = join(this.directory, SNAPSHOT_PATHS.nodesDirectory);
     if (!(await isDirectory(nodesDirectory))) return [];
     const outputs: RawNodeOutput[] = [];
     for (const nodeName of (await readdir(nodesDirectory)).sort()) {

@@ -1,19 +1,11 @@
 import ipaddr from 'ipaddr.js';
 import { isHostNetwork, isNetworkReady, podIp } from '../control-plane/resolver/pods';
+import { UnknownEndpointError } from '../errors';
 import type { ClusterInventory } from '../model/cluster';
+
+export { UnknownEndpointError };
 import type { Pod } from '../model/kubernetes';
 import { podLabel, type FlowEndpoint, type LocatedEndpoint } from './model';
-
-/** A flow endpoint that names a pod the inventory does not have, a pod without IP, or an invalid IP. */
-export class UnknownEndpointError extends Error {
-  constructor(
-    readonly endpoint: string,
-    reason: string,
-  ) {
-    super(`${endpoint}: ${reason}`);
-    this.name = 'UnknownEndpointError';
-  }
-}
 
 function sameIp(a: string, b: string): boolean {
   if (!ipaddr.isValid(a) || !ipaddr.isValid(b)) return false;

@@ -48,11 +48,6 @@ export interface UnavailableKind {
   readonly cause?: 'not-installed' | 'forbidden' | 'failed';
 }
 
-/** The port through which the engine obtains a cluster: a snapshot directory or the live API. */
-export interface ClusterSource {
-  readInventory(): Promise<ClusterInventory>;
-}
-
 export function emptyInventory(clusterName: string): ClusterInventory {
   return {
     clusterName,

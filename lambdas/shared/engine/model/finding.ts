@@ -29,6 +29,13 @@ export const Finding = z.object({
   expected: z.unknown().optional(),
   actual: z.unknown().optional(),
   upstreamIssue: z.string().optional(),
+  /**
+   * What makes this drift this drift (the missing entry, the wrong program), independent of counts, order, chunk
+   * names and time. Part of the fingerprint; empty when the check and resource say it all.
+   */
+  identity: z.string().optional(),
+  /** Stable across runs for the same drift: check, cluster, resource, node and identity (report/fingerprint.ts). */
+  fingerprint: z.string().optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 
@@ -48,7 +55,13 @@ export function findingOf(
   check: CheckDefinition,
   resource: ResourceRef,
   message: string,
-  details: { expected?: unknown; actual?: unknown; severity?: Severity; upstreamIssue?: string } = {},
+  details: {
+    expected?: unknown;
+    actual?: unknown;
+    severity?: Severity;
+    upstreamIssue?: string;
+    identity?: string;
+  } = {},
 ): Finding {
   const finding: Finding = {
     checkId: check.id,
@@ -61,5 +74,6 @@ export function findingOf(
   if (details.actual !== undefined) finding.actual = details.actual;
   const upstreamIssue = details.upstreamIssue ?? check.upstreamIssue;
   if (upstreamIssue !== undefined) finding.upstreamIssue = upstreamIssue;
+  if (details.identity !== undefined) finding.identity = details.identity;
   return finding;
 }

@@ -7,8 +7,3 @@ export interface RawNodeOutput {
   readonly sourceDirectory: string;
   readonly files: ReadonlyMap<string, string>;
 }
-
-export interface NodeOutputSource {
-  hasNodeOutputs(): Promise<boolean>;
-  readNodeOutputs(): Promise<RawNodeOutput[]>;
-}
