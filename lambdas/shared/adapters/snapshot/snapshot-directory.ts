@@ -87,7 +87,7 @@ export class SnapshotDirectory implements ClusterSource, NodeOutputSource {
     const vpcCniAddon = await optionalDocument(join(this.directory, SNAPSHOT_PATHS.vpcCniAddon));
     const manifest = await readManifest(join(this.directory, SNAPSHOT_PATHS.manifest));
     return buildInventory({
-      clusterName: basename(this.directory.replace(/\/+$/, '')),
+      clusterName: manifest?.clusterName ?? basename(this.directory.replace(/\/+$/, '')),
       documents,
       ...(eksCluster === undefined ? {} : { eksCluster }),
       ...(vpcCniAddon === undefined ? {} : { vpcCniAddon }),

@@ -33,8 +33,17 @@ export async function audit(sourceArgs: readonly string[]): Promise<{ run: CliRu
   return { run, report: await readReport(out) };
 }
 
-export function controlPlane(report: AuditReport): Finding[] {
-  return report.findings.filter((finding) => finding.layer === 'control-plane');
+/**
+ * The control-plane findings without their fingerprints: a live cluster and an example directory carry different
+ * cluster names, and the cluster name is part of every fingerprint.
+ */
+export function controlPlane(report: AuditReport): Omit<Finding, 'fingerprint'>[] {
+  return report.findings
+    .filter((finding) => finding.layer === 'control-plane')
+    .map((finding) => {
+      const { fingerprint, ...rest } = finding;
+      return fingerprint === undefined ? finding : rest;
+    });
 }
 
 export function findingKey(finding: Finding): string {
