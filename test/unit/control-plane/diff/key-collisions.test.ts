@@ -24,8 +24,12 @@ describe('controllerKeyText (getEndpointInfoKey of controller v1.1.7)', () => {
   });
 
   it('writes 1-234 and 12-34 as the same text, and excepts without separators', () => {
-    const wide = { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'], ports: [{ protocol: 'TCP', port: 1, endPort: 234 }] };
-    const narrow = { ...wide, ports: [{ protocol: 'TCP', port: 12, endPort: 34 }] };
+    const wide: EndpointInfo = {
+      cidr: '10.0.0.0/8',
+      except: ['10.1.0.0/16'],
+      ports: [{ protocol: 'TCP', port: 1, endPort: 234 }],
+    };
+    const narrow: EndpointInfo = { ...wide, ports: [{ protocol: 'TCP', port: 12, endPort: 34 }] };
     expect(controllerKeyText(wide)).toBe('10.0.0.0/810.1.0.0/16TCP1234');
     expect(controllerKeyText(narrow)).toBe(controllerKeyText(wide));
   });
