@@ -1,8 +1,10 @@
+import { parse } from 'yaml';
 import { sharedCluster } from '../kubernetes/support/test-cluster';
 import type { ScenarioOutcome } from './support/differential';
 import { randomScenario } from './support/generator';
 import { HANDWRITTEN } from './support/handwritten';
 import { runDifferential } from './support/run';
+import type { Scenario } from './support/scenario';
 import { Placements } from './support/shrink';
 
 /** Seeds per CI run (`npm run differential -- --seeds N --from S` runs more). */
@@ -41,6 +43,28 @@ describe('differential: the real controller v1.1.7 against resolve + the diff (c
       collisions.map((finding) => (finding.actual as { controllerKeyText: string }).controllerKeyText).sort(),
     ).toEqual([expect.stringMatching(/^10\.1\.\d+\.\d+TCP1234$/) as unknown as string, '10.250.0.0/16TCP8081']);
     expect(report.outcomes.map((outcome) => outcome.scenario.name)).toHaveLength(HANDWRITTEN.length);
+  });
+
+  it('shrinks a disagreement to a minimal reproduction and prints it', async () => {
+    // Prepare: a scenario whose expectation leaves out its collision, so that it disagrees with the controller
+    const cluster = await sharedCluster();
+    const collision = HANDWRITTEN.find((scenario) => scenario.name.startsWith('1.5 entry-key collision: 80-81'));
+    if (collision === undefined) throw new Error('no handwritten collision scenario');
+    const wrong = { ...collision, name: 'collision left out of the expectation', plantedCollisions: [] };
+    // Act
+    const report = await runDifferential(cluster.adminKubeconfig, [wrong], new Placements('x'));
+    // Assess: only the colliding policy with both rules is left, and the reproduction says what differed
+    expect(report.reproductions).toHaveLength(1);
+    const [reproduction] = report.reproductions;
+    const shrunk = parse((reproduction ?? '').replace(/^#.*\n/, '')) as {
+      scenario: Scenario;
+      actualDifferences: string[];
+    };
+    expect(shrunk.scenario.pods).toEqual([]);
+    expect(shrunk.scenario.policies.map((policy) => [policy.name, (policy.spec.ingress as unknown[]).length])).toEqual([
+      ['collide', 2],
+    ]);
+    expect(shrunk.actualDifferences).toEqual(['CP-PE-ENTRY-KEY-COLLISION a/collide ingress']);
   });
 
   it(`agrees on ${String(SEEDS)} seeded random clusters run side by side`, async () => {
