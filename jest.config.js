@@ -10,27 +10,39 @@ const project = (displayName, roots, extra = {}) => ({
   ...extra,
 });
 
+// client-node is ESM-only: ts-jest transforms it.
+const clientNodeTransform = {
+  transform: {
+    '^.+\\.[tj]sx?$': [
+      'ts-jest',
+      {
+        tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node', isolatedModules: true },
+        diagnostics: false,
+      },
+    ],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(@kubernetes/client-node|openid-client|oauth4webapi|jose)/)'],
+};
+
 module.exports = {
   projects: [
     project('unit', ['<rootDir>/test/unit']),
     // Real kernel: network namespaces, veths, tc and pinned BPF maps, the real aws-eks-na-cli. Needs root and
     // scripts/install-node-test-deps.sh.
     project('integration-node', ['<rootDir>/test/integration/node-collector']),
-    // Real kube-apiserver + etcd (scripts/test-cluster.sh; the AWS controller cannot be built here, see README).
-    // Needs scripts/build-test-components.sh etcd kube-apiserver. client-node is ESM-only: ts-jest transforms it.
+    // Real kube-apiserver + etcd (scripts/test-cluster.sh, without the controller: the tests write PolicyEndpoints).
+    // Needs scripts/build-test-components.sh etcd kube-apiserver.
     project('integration-kubernetes', ['<rootDir>/test/integration/kubernetes'], {
-      transform: {
-        '^.+\\.[tj]sx?$': [
-          'ts-jest',
-          {
-            tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node', isolatedModules: true },
-            diagnostics: false,
-          },
-        ],
-      },
-      transformIgnorePatterns: ['/node_modules/(?!(@kubernetes/client-node|openid-client|oauth4webapi|jose)/)'],
+      ...clientNodeTransform,
       globalSetup: '<rootDir>/test/integration/kubernetes/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/kubernetes/global-teardown.ts',
+    }),
+    // The real network policy controller v1.1.7 (built from ../shared/upstream) on the same kube-apiserver + etcd:
+    // the differential test and the end-to-end control-plane audit. Needs scripts/build-test-components.sh.
+    project('integration-controller', ['<rootDir>/test/integration/controller'], {
+      ...clientNodeTransform,
+      globalSetup: '<rootDir>/test/integration/controller/global-setup.ts',
+      globalTeardown: '<rootDir>/test/integration/controller/global-teardown.ts',
     }),
   ],
 };

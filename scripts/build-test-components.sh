@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Builds the real-component test binaries (etcd, kube-apiserver, AWS network policy controller) from the
-# Go module proxy through the wrapper modules in test/integration/infra/go/<component>/, into
+# Builds the real-component test binaries into
 #   ${NETPOL_AUDIT_CACHE:-$HOME/.cache/eks-netpol-audit}/bin/<component>-<version>
+# etcd and kube-apiserver from the Go module proxy through the wrapper modules in test/integration/infra/go/<component>/;
+# the AWS network policy controller (np-controller) from its read-only upstream copy
+# ../shared/upstream/amazon-network-policy-controller-k8s-<tag>/ (the proxy refuses that module), keyed by the tag.
 # A binary that already exists is not rebuilt.
 #
 # Usage: scripts/build-test-components.sh [component ...]   (default: etcd kube-apiserver np-controller)
 # Env:   NETPOL_AUDIT_CACHE    cache root (outside the repository)
+#        NETPOL_AUDIT_UPSTREAM_DIR  upstream sources (default ../shared/upstream next to the repository)
 #        NETPOL_AUDIT_GO_P     go build -p value (default 2; the machines have 2 cores)
 #        NETPOL_AUDIT_NICE     nice level for go (default 19)
 # Exit:  0 when every requested binary exists afterwards, 1 otherwise (each failure is named).
@@ -18,7 +21,6 @@ GO_P="${NETPOL_AUDIT_GO_P:-2}"
 NICE="${NETPOL_AUDIT_NICE:-19}"
 BUILD_ROOT="${NETPOL_AUDIT_CACHE}/build"
 LOG_DIR="${NETPOL_AUDIT_CACHE}/logs"
-CRD_DIR="${NETPOL_AUDIT_CACHE}/crds"
 
 log() { printf '[build-test-components] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -30,7 +32,7 @@ go_minor="$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')"
 components=("$@")
 [[ ${#components[@]} -gt 0 ]] || read -r -a components <<<"$NETPOL_AUDIT_ALL_COMPONENTS"
 
-mkdir -p "$NETPOL_AUDIT_BIN_DIR" "$BUILD_ROOT" "$LOG_DIR" "$CRD_DIR"
+mkdir -p "$NETPOL_AUDIT_BIN_DIR" "$BUILD_ROOT" "$LOG_DIR"
 
 ldflags_for() {
   local component="$1" version="$2"
@@ -44,18 +46,22 @@ ldflags_for() {
   esac
 }
 
-# The controller embeds its CRDs (pkg/crd/crds.yaml) and creates them at start-up; keep a copy for tests.
-export_controller_crds() {
-  local work="$1" version="$2" module dir
-  module="$(component_module np-controller | cut -d' ' -f1)"
-  dir="$(go -C "$work" list -mod=readonly -m -f '{{.Dir}}' "$module")"
-  if [[ -f "$dir/pkg/crd/crds.yaml" ]]; then
-    cp "$dir/pkg/crd/crds.yaml" "$CRD_DIR/np-controller-${version}.yaml"
-    chmod 0644 "$CRD_DIR/np-controller-${version}.yaml"
-    log "np-controller CRDs copied to $CRD_DIR/np-controller-${version}.yaml"
-  else
-    log "WARNING: $dir/pkg/crd/crds.yaml not found; CRDs are only created by the running controller"
-  fi
+# The controller from its upstream source tree: `go build ./cmd/` inside it, the binary written to the cache.
+build_controller_from_source() {
+  local version="$1" out="$2" logf="$3" src
+  src="$(controller_source_dir)"
+  [[ -f "$src/go.mod" && -f "$src/go.sum" && -d "$src/cmd" ]] || {
+    log "FAILED: np-controller ${version}: upstream source not found at $src (need go.mod, go.sum and cmd/; see ../shared/upstream/README.md)"
+    return 1
+  }
+  log "np-controller ${version}: building ./cmd/ in $src; log: $logf"
+  (cd "$src" && nice -n "$NICE" env CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -p=${GO_P} -mod=readonly" \
+    go build -trimpath -ldflags "-s -w" -o "${out}.partial" ./cmd/) >"$logf" 2>&1 || {
+    log "FAILED: np-controller ${version} (go build ./cmd/ in $src). Last log lines:"
+    tail -n 15 "$logf" | sed 's/^/    /' >&2
+    rm -f "${out}.partial"
+    return 1
+  }
 }
 
 build_one() {
@@ -65,6 +71,14 @@ build_one() {
   out="${NETPOL_AUDIT_BIN_DIR}/${component}-${version}"
   if [[ -x "$out" ]]; then
     log "${component} ${version}: already built ($out)"
+    return 0
+  fi
+  if [[ "$component" == np-controller ]]; then
+    started=$(date +%s)
+    build_controller_from_source "$version" "$out" "${LOG_DIR}/build-${component}-${version}.log" || return 1
+    mv "${out}.partial" "$out"
+    log "${component} ${version}: built in $(( $(date +%s) - started ))s -> $out ($(du -h "$out" | cut -f1))"
+    BUILT+=("${component}-${version} $(( $(date +%s) - started ))s")
     return 0
   fi
   work="${BUILD_ROOT}/${component}-${version}"
@@ -95,7 +109,6 @@ build_one() {
   }
   mv "${out}.partial" "$out"
   elapsed=$(( $(date +%s) - started ))
-  [[ "$component" == np-controller ]] && export_controller_crds "$work" "$version"
   log "${component} ${version}: built in ${elapsed}s -> $out ($(du -h "$out" | cut -f1))"
   BUILT+=("${component}-${version} ${elapsed}s")
 }

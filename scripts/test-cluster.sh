@@ -12,7 +12,7 @@
 # Env:
 #   NETPOL_AUDIT_CACHE             binary cache root (default ~/.cache/eks-netpol-audit)
 #   NETPOL_AUDIT_CONTROLLER        required (default) | auto (run it when built, else install the
-#                                  spec-derived PolicyEndpoint CRD) | off
+#                                  controller's own PolicyEndpoint CRD from its upstream config/crd/bases/) | off
 #   NETPOL_AUDIT_CONTROLLER_ARGS   extra controller flags, e.g. "--endpoint-chunk-size=3"
 #   NETPOL_AUDIT_START_TIMEOUT     seconds per wait step (default 90)
 #   NETPOL_AUDIT_SERVICE_CIDR_REQUEST  service CIDR (default 10.100.0.0/16), e.g. to load a snapshot whose
@@ -37,7 +37,8 @@ CONTROLLER_MODE="${NETPOL_AUDIT_CONTROLLER:-required}"
 SERVICE_CIDR="${NETPOL_AUDIT_SERVICE_CIDR_REQUEST:-10.100.0.0/16}"
 AUDITOR_GROUP="netpol-audit:auditors"
 PE_CRD="policyendpoints.networking.k8s.aws"
-FALLBACK_CRD="${NETPOL_AUDIT_REPO_ROOT}/test/integration/infra/crds/${PE_CRD}.yaml"
+# Without the running controller (which creates its embedded CRDs), its own CRD from the read-only upstream copy.
+FALLBACK_CRD="$(controller_source_dir)/config/crd/bases/networking.k8s.aws_policyendpoints.yaml"
 
 log() { printf '[test-cluster] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -168,7 +169,8 @@ crd_established() {
 
 install_fallback_crd() {
   local line
-  log "installing the spec-derived PolicyEndpoint CRD ($FALLBACK_CRD)"
+  [[ -f "$FALLBACK_CRD" ]] || die "the controller's PolicyEndpoint CRD is missing: $FALLBACK_CRD (see ../shared/upstream/README.md)"
+  log "installing the controller's PolicyEndpoint CRD ($FALLBACK_CRD)"
   while IFS= read -r line; do
     api POST /apis/apiextensions.k8s.io/v1/customresourcedefinitions "$line" >/dev/null
   done < <(yaml_to_json_lines "$FALLBACK_CRD")

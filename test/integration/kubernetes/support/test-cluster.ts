@@ -19,11 +19,14 @@ export interface ClusterEnv {
   readonly auditorGroup: string;
 }
 
-/** Fails loudly, naming the build script, when etcd or kube-apiserver has not been built on this machine. */
-export async function requireBinaries(): Promise<void> {
+/** Fails loudly, naming the build script, when a component has not been built on this machine. */
+export async function requireBinaries(components: readonly string[] = ['etcd', 'kube-apiserver']): Promise<void> {
   const { stdout } = await run(
     'bash',
-    ['-c', 'source scripts/lib/test-components.sh && component_bin etcd && component_bin kube-apiserver'],
+    [
+      '-c',
+      `source scripts/lib/test-components.sh && ${components.map((name) => `component_bin ${name}`).join(' && ')}`,
+    ],
     { cwd: REPO_ROOT },
   );
   const missing: string[] = [];
@@ -36,8 +39,8 @@ export async function requireBinaries(): Promise<void> {
   }
   if (missing.length > 0) {
     throw new Error(
-      `Kubernetes integration tests need a real etcd and kube-apiserver; missing: ${missing.join(', ')}. ` +
-        'Build them once with: scripts/build-test-components.sh etcd kube-apiserver',
+      `Kubernetes integration tests need a real ${components.join(', ')}; missing: ${missing.join(', ')}. ` +
+        `Build them once with: scripts/build-test-components.sh ${components.join(' ')}`,
     );
   }
 }
@@ -68,11 +71,22 @@ export function clusterEnvOf(vars: Record<string, string>): ClusterEnv {
   };
 }
 
-/** `scripts/test-cluster.sh start` without the controller (it cannot be built: the Go proxy refuses the module). */
-export async function startCluster(options: { serviceCidr?: string } = {}): Promise<ClusterEnv> {
-  await requireBinaries();
+export interface ClusterOptions {
+  readonly serviceCidr?: string;
+  /** `off` (default): the tests write PolicyEndpoints themselves; `required`: the real controller writes them. */
+  readonly controller?: 'off' | 'required';
+  /** Extra controller flags (NETPOL_AUDIT_CONTROLLER_ARGS), e.g. `--endpoint-chunk-size=3`. */
+  readonly controllerArgs?: string;
+}
+
+/** `scripts/test-cluster.sh start`, by default without the controller. */
+export async function startCluster(options: ClusterOptions = {}): Promise<ClusterEnv> {
+  await requireBinaries(
+    options.controller === 'required' ? ['etcd', 'kube-apiserver', 'np-controller'] : ['etcd', 'kube-apiserver'],
+  );
   const stateDir = await mkdtemp(join(tmpdir(), 'netpol-audit-k8s-it-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, NETPOL_AUDIT_CONTROLLER: 'auto' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NETPOL_AUDIT_CONTROLLER: options.controller ?? 'off' };
+  if (options.controllerArgs !== undefined) env.NETPOL_AUDIT_CONTROLLER_ARGS = options.controllerArgs;
   delete env.NETPOL_AUDIT_STATE_DIR;
   if (options.serviceCidr !== undefined) env.NETPOL_AUDIT_SERVICE_CIDR_REQUEST = options.serviceCidr;
   let stdout: string;
@@ -91,7 +105,7 @@ export async function stopCluster(stateDir: string): Promise<void> {
 }
 
 /** A cluster of the suite's own (started in beforeAll, stopped in afterAll); call inside `describe`. */
-export function clusterPerSuite(options: { serviceCidr?: string } = {}): () => ClusterEnv {
+export function clusterPerSuite(options: ClusterOptions = {}): () => ClusterEnv {
   let cluster: ClusterEnv | undefined;
   beforeAll(async () => {
     cluster = await startCluster(options);

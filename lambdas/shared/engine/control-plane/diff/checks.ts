@@ -93,6 +93,13 @@ export const PE_ISOLATION_MISMATCH = check(
   'PolicyEndpoint podIsolation differs from policyTypes',
   'Each PolicyEndpoint spec.podIsolation, as a set, against the policyTypes of its policy.',
 );
+export const ENTRY_KEY_COLLISION = check(
+  'CP-PE-ENTRY-KEY-COLLISION',
+  'medium',
+  'Entry lost to the controller v1.1.7 entry-key collision',
+  'For each expected entry missing from the PolicyEndpoints, whether another expected entry of the policy has the same getEndpointInfoKey text (CIDR, excepts, protocol/port/endPort without separators) and was kept instead.',
+  'aws/amazon-network-policy-controller-k8s PR #260, PR #261, PR #263',
+);
 
 export const CPE_MISSING = check(
   'CP-CPE-MISSING',
@@ -181,6 +188,7 @@ export const DIFF_CHECKS: readonly CheckDefinition[] = [
   PE_PORTS_NARROWER,
   PE_PORTS_WIDER,
   PE_ISOLATION_MISMATCH,
+  ENTRY_KEY_COLLISION,
   CPE_MISSING,
   CPE_ORPHAN,
   CPE_TIER_PRIORITY_MISMATCH,

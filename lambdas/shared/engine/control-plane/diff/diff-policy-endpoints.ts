@@ -7,6 +7,7 @@ import * as checks from './checks';
 import { sameCanonicalContent } from './canonical';
 import { comparePods, compareRules, type PodChecks, type RuleChecks } from './compare-content';
 import { controllerOwner, EndpointIndex } from './endpoint-index';
+import { keyCollisionFinding, keyCollisionLosses } from './key-collisions';
 import { samePods, selectorKey } from './pod-endpoints';
 import {
   buildHintIndexes,
@@ -129,7 +130,12 @@ function comparePolicy(policy: ResolvedPolicy, endpoints: readonly PolicyEndpoin
   for (const direction of ['ingress', 'egress'] as const) {
     const actual = endpoints.map((endpoint) => endpoint.spec[direction]);
     if (sameCanonicalContent([policy[direction]], actual)) continue;
-    findings.push(...compareRules(resource, direction, policy[direction], flatten(actual), RULE_CHECKS, ruleHints));
+    const actualEntries = flatten(actual);
+    const losses = keyCollisionLosses(policy[direction], actualEntries);
+    const lost = new Set(losses.map((loss) => loss.lost));
+    for (const loss of losses) findings.push(keyCollisionFinding(resource, direction, loss));
+    const rest = lost.size === 0 ? policy[direction] : policy[direction].filter((entry) => !lost.has(entry));
+    findings.push(...compareRules(resource, direction, rest, actualEntries, RULE_CHECKS, ruleHints));
   }
   return findings;
 }
