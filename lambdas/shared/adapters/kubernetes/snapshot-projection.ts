@@ -1,19 +1,7 @@
 import type { z } from 'zod';
 import { CONTROLLER_KEY } from '#engine/config/context';
 import { POD_IPS_ANNOTATION } from '#engine/control-plane/resolver/pods';
-import {
-  ApplicationNetworkPolicy,
-  ClusterNetworkPolicy,
-  ClusterPolicyEndpoint,
-  ConfigMap,
-  DaemonSet,
-  Namespace,
-  NetworkPolicy,
-  Node,
-  Pod,
-  PolicyEndpoint,
-  Service,
-} from '#engine/model/kubernetes';
+import * as model from '#engine/model/kubernetes';
 
 /**
  * What a snapshot keeps of an object: the engine's projection (its zod schema strips every field it does not
@@ -21,19 +9,20 @@ import {
  * or image (only the aws-node DaemonSet's containers are read for those), no annotation but the pod IPs one, no
  * ConfigMap key but enable-network-policy-controller (and its mis-cased spellings, which a check reports).
  */
-const PROJECTIONS = new Map<string, z.ZodType>([
-  ['Namespace', Namespace],
-  ['Pod', Pod],
-  ['Service', Service],
-  ['Node', Node],
-  ['NetworkPolicy', NetworkPolicy],
-  ['PolicyEndpoint', PolicyEndpoint],
-  ['ApplicationNetworkPolicy', ApplicationNetworkPolicy],
-  ['ClusterNetworkPolicy', ClusterNetworkPolicy],
-  ['ClusterPolicyEndpoint', ClusterPolicyEndpoint],
-  ['DaemonSet', DaemonSet],
-  ['ConfigMap', ConfigMap],
-]);
+const PROJECTED_KINDS = [
+  'Namespace',
+  'Pod',
+  'Service',
+  'Node',
+  'NetworkPolicy',
+  'PolicyEndpoint',
+  'ApplicationNetworkPolicy',
+  'ClusterNetworkPolicy',
+  'ClusterPolicyEndpoint',
+  'DaemonSet',
+  'ConfigMap',
+] as const;
+const PROJECTIONS = new Map<string, z.ZodType>(PROJECTED_KINDS.map((kind) => [kind, model[kind]]));
 
 const REDACTED = '<redacted>';
 /** Keys whose values may hold secrets, redacted in an object the engine cannot parse. */
