@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import packageJson from '../../../package.json';
 import type { ReadSummary } from '#adapters/kubernetes/kubernetes-reader';
-import { SnapshotWriter } from '#adapters/kubernetes/snapshot-writer';
+import { SNAPSHOT_DIRECTORY_MODE, SNAPSHOT_FILE_MODE, SnapshotWriter } from '#adapters/kubernetes/snapshot-writer';
 import { InputError, SNAPSHOT_PATHS, type SnapshotManifest } from '#engine';
 import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
 import { liveOptions, openLive, type LiveFlags } from './live-options';
@@ -26,7 +26,9 @@ async function snapshot(flags: SnapshotFlags): Promise<number> {
   if (await isNonEmptyDirectory(k8sDirectory))
     throw new InputError('already holds a snapshot (k8s/ is not empty); choose an empty --out', flags.out);
   const live = await openLive({ ...flags, kubeconfig: flags.kubeconfig });
-  await mkdir(k8sDirectory, { recursive: true });
+  await mkdir(k8sDirectory, { recursive: true, mode: SNAPSHOT_DIRECTORY_MODE });
+  await chmod(flags.out, SNAPSHOT_DIRECTORY_MODE);
+  await chmod(k8sDirectory, SNAPSHOT_DIRECTORY_MODE);
   const writer = new SnapshotWriter(k8sDirectory);
   const takenAt = new Date().toISOString();
   let summary: ReadSummary;
@@ -45,7 +47,9 @@ async function snapshot(flags: SnapshotFlags): Promise<number> {
     objects: summary.objects,
     unavailableKinds: [...summary.unavailableKinds],
   };
-  await writeFile(join(flags.out, SNAPSHOT_PATHS.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFile(join(flags.out, SNAPSHOT_PATHS.manifest), `${JSON.stringify(manifest, null, 2)}\n`, {
+    mode: SNAPSHOT_FILE_MODE,
+  });
   process.stdout.write(
     `snapshot of ${live.location}: ${summary.objects} objects in ${summary.requests} requests, wrote ${flags.out}\n`,
   );

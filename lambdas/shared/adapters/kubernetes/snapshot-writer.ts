@@ -1,25 +1,19 @@
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { projectForSnapshot } from './snapshot-projection';
 import type { ListPage, PageSink } from './kubernetes-reader';
 import type { ListedResource, NamedResource } from './resources';
 
 const PageItems = z.object({ items: z.array(z.unknown()).nullable() }).loose();
-const ObjectWithMetadata = z.object({ metadata: z.object({}).loose() }).loose();
-
-/** `kubectl get -o json` output carries managedFields too, but they are large and nothing reads them. */
-function cleaned(object: unknown, apiVersion: string, kind: string): unknown {
-  const parsed = ObjectWithMetadata.safeParse(object);
-  if (!parsed.success) return object;
-  const metadata = { ...parsed.data.metadata };
-  delete metadata.managedFields;
-  return { apiVersion, kind, ...parsed.data, metadata };
-}
+/** Snapshot files may describe a whole cluster: readable by their owner only (the directory is 0700). */
+export const SNAPSHOT_FILE_MODE = 0o600;
+export const SNAPSHOT_DIRECTORY_MODE = 0o700;
 
 /**
  * Writes what the reader fetches into a snapshot's `k8s/` directory (docs/snapshot.md) as it arrives: one
  * `List` file per listed kind, items appended page by page, and one file per named object. Only the current
- * page is in memory.
+ * page is in memory. Each object is reduced to what the engine reads (snapshot-projection.ts): no secrets kept.
  */
 export class SnapshotWriter implements PageSink {
   private current: { resource: ListedResource; handle: FileHandle; first: boolean } | undefined;
@@ -31,7 +25,7 @@ export class SnapshotWriter implements PageSink {
     if (this.current?.resource !== resource) {
       await this.closeCurrent();
       const path = join(this.k8sDirectory, resource.snapshotFile);
-      const handle = await open(path, 'w');
+      const handle = await open(path, 'w', SNAPSHOT_FILE_MODE);
       await handle.write('{"apiVersion":"v1","kind":"List","metadata":{"resourceVersion":""},"items":[');
       this.current = { resource, handle, first: true };
       this.written.set(resource.kind, path);
@@ -40,7 +34,7 @@ export class SnapshotWriter implements PageSink {
     const items = parsed.success ? (parsed.data.items ?? []) : [];
     if (items.length === 0) return;
     const chunk = items
-      .map((item) => `\n${JSON.stringify(cleaned(item, resource.apiVersion, resource.kind))}`)
+      .map((item) => `\n${JSON.stringify(projectForSnapshot(item, resource.apiVersion, resource.kind))}`)
       .join(',');
     await this.current.handle.write(this.current.first ? chunk : `,${chunk}`);
     this.current.first = false;
@@ -49,9 +43,11 @@ export class SnapshotWriter implements PageSink {
   async object(resource: NamedResource, _source: string, object: unknown): Promise<void> {
     await this.closeCurrent();
     const path = join(this.k8sDirectory, resource.snapshotFile);
-    const handle = await open(path, 'w');
+    const handle = await open(path, 'w', SNAPSHOT_FILE_MODE);
     try {
-      await handle.write(`${JSON.stringify(cleaned(object, resource.apiVersion, resource.kind), null, 2)}\n`);
+      await handle.write(
+        `${JSON.stringify(projectForSnapshot(object, resource.apiVersion, resource.kind), null, 2)}\n`,
+      );
     } finally {
       await handle.close();
     }

@@ -76,7 +76,11 @@ describe('SnapshotWriter', () => {
     expect(pods.items[0]?.metadata).not.toHaveProperty('managedFields');
     const live = await new KubernetesClusterSource(new KubernetesReader(cluster(), noSleep), 'c').readInventory();
     const offline = await new SnapshotDirectory(join(directory, 'snap')).readInventory();
-    expect(offline.pods).toEqual(live.pods);
+    const withoutContainerDetails = live.pods.map((p) => ({
+      ...p,
+      spec: { ...p.spec, containers: p.spec.containers.map((c) => ({ name: c.name })) },
+    }));
+    expect(offline.pods).toEqual(withoutContainerDetails);
     expect(offline.awsNodeDaemonSet).toEqual(live.awsNodeDaemonSet);
     expect(offline.inputFindings).toEqual([]);
   });
