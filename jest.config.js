@@ -1,6 +1,20 @@
 /** @type {import('jest').Config} */
 const tsJest = ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node', isolatedModules: true } }];
 
+// client-node is ESM-only: ts-jest transforms it for the projects that use the live reader.
+const withClientNode = {
+  transform: {
+    '^.+\\.[tj]sx?$': [
+      'ts-jest',
+      {
+        tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node', isolatedModules: true },
+        diagnostics: false,
+      },
+    ],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(@kubernetes/client-node|openid-client|oauth4webapi|jose)/)'],
+};
+
 const project = (displayName, roots, extra = {}) => ({
   displayName,
   testEnvironment: 'node',
@@ -19,18 +33,12 @@ module.exports = {
     // Real kube-apiserver + etcd (scripts/test-cluster.sh; the AWS controller cannot be built here, see README).
     // Needs scripts/build-test-components.sh etcd kube-apiserver. client-node is ESM-only: ts-jest transforms it.
     project('integration-kubernetes', ['<rootDir>/test/integration/kubernetes'], {
-      transform: {
-        '^.+\\.[tj]sx?$': [
-          'ts-jest',
-          {
-            tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node', isolatedModules: true },
-            diagnostics: false,
-          },
-        ],
-      },
-      transformIgnorePatterns: ['/node_modules/(?!(@kubernetes/client-node|openid-client|oauth4webapi|jose)/)'],
+      ...withClientNode,
       globalSetup: '<rootDir>/test/integration/kubernetes/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/kubernetes/global-teardown.ts',
     }),
+    // The real network policy agent v1.4.1 (scripts/build-agent.sh) as the node agent of a test node, with the
+    // real kube-apiserver (and the real controller when built), real packets between pod network namespaces.
+    project('integration-agent', ['<rootDir>/test/integration/agent'], withClientNode),
   ],
 };

@@ -9,6 +9,7 @@
 # Nothing is rebuilt when the directory already holds every file. The upstream source stays in Go's module cache.
 #
 # Usage: scripts/build-agent.sh            (as root: bpftool reads the kernel BTF)
+#        scripts/build-agent.sh --check    builds nothing: prints DIR=, AGENT=, STANDINS= lines, exit 1 if incomplete
 # Env:   NETPOL_AUDIT_CACHE     cache root (outside the repository)
 #        NPA_AGENT_VERSION      agent tag (default v1.4.1)
 #        NETPOL_AUDIT_GO_P      go build -p value (default 2)
@@ -31,6 +32,7 @@ STANDINS_BIN="$OUT/node-standins-${STANDINS_KEY}"
 
 build_standins() {
   [[ -x "$STANDINS_BIN" ]] && return 0
+  rm -f "$OUT"/node-standins-* # builds of earlier sources
   CGO_ENABLED=0 GOFLAGS="-mod=readonly -p=${GO_P}" nice -n 19 go -C "$STANDINS_SRC" build -trimpath -o "${STANDINS_BIN}.partial" . ||
     die "go build of $STANDINS_SRC failed"
   mv "${STANDINS_BIN}.partial" "$STANDINS_BIN"
@@ -43,6 +45,13 @@ complete() {
   local obj
   for obj in "${OBJECTS[@]}"; do [[ -s "$OUT/${obj}.bpf.o" ]] || return 1; done
 }
+
+if [[ "${1:-}" == --check ]]; then
+  printf 'DIR=%s\nAGENT=%s\nSTANDINS=%s\n' "$OUT" "$OUT/aws-network-policy-agent" "$STANDINS_BIN"
+  complete || die "agent ${VERSION} or the node stand-ins are not built in $OUT: run scripts/build-agent.sh (as root)"
+  exit 0
+fi
+[[ $# -eq 0 ]] || die "usage: $0 [--check]"
 
 mkdir -p "$OUT"
 command -v go >/dev/null 2>&1 || die "go is not on PATH (need Go >= 1.26)"

@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-// probe listen: echo servers on the given TCP and UDP ports (all addresses of the current network namespace).
+// probe listen: echo servers on the given TCP and UDP ports, in the current network namespace.
 // probe connect: one attempt per target (proto:ip:port), all at once; prints a JSON array of results. An attempt
 // succeeds when the payload comes back within the timeout: the request and the reply both passed the datapath.
 func probe(args []string) error {
@@ -49,6 +49,7 @@ func probeListen(args []string) error {
 	flags := flag.NewFlagSet("listen", flag.ContinueOnError)
 	tcpPorts := flags.String("tcp", "", "comma-separated TCP ports")
 	udpPorts := flags.String("udp", "", "comma-separated UDP ports")
+	addressList := flags.String("addresses", "", "comma-separated local addresses; UDP binds each so replies leave from the address asked")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -67,12 +68,15 @@ func probeListen(args []string) error {
 		}
 		go echoTCP(listener)
 	}
+	addresses := strings.Split(*addressList, ",")
 	for _, port := range udp {
-		conn, err := net.ListenPacket("udp", fmt.Sprintf(":%d", port))
-		if err != nil {
-			return fmt.Errorf("listening on UDP %d: %w", port, err)
+		for _, address := range addresses {
+			conn, err := net.ListenPacket("udp", net.JoinHostPort(address, strconv.Itoa(port)))
+			if err != nil {
+				return fmt.Errorf("listening on UDP %s:%d: %w", address, port, err)
+			}
+			go echoUDP(conn)
 		}
-		go echoUDP(conn)
 	}
 	fmt.Println("ready")
 	signals := make(chan os.Signal, 1)
