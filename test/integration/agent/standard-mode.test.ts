@@ -5,31 +5,14 @@
  * says; a policy change is reprogrammed by the agent and stays clean; tampering behind the agent's back (bpftool,
  * tc) gives exactly the expected finding while the packets keep following explain. Run as root.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { podIdentifier } from '#engine/node/expected/pod-identifier';
-import { missingPrerequisites, REPO } from '../node-collector/prerequisites';
-import { run } from '../node-collector/process';
-import { requireAgentBuild } from './agent-build';
-import { AgentNode } from './agent-node';
-import { AgentCluster } from './cluster';
-import {
-  auditWhenProgrammed,
-  collectAndAudit,
-  connected,
-  digest,
-  flowTable,
-  matches,
-  tryFlows,
-  type AuditedSnapshot,
-  type FlowResult,
-} from './node-audit';
-import { AGENT_VERSION, API_INGRESS_CHANGED, ARTICLE, flowsOf, NODE_IP, RICH, type ScenarioPod } from './scenarios';
+import type { AgentNode } from './agent-node';
+import { collectAndAudit, connected, digest, type AuditedSnapshot, type FlowResult } from './node-audit';
+import { AGENT_VERSION, API_INGRESS_CHANGED, ARTICLE, NODE_IP, RICH, type ScenarioPod } from './scenarios';
+import { agentTier } from './tier';
 
 jest.setTimeout(180_000);
 
-const RUN_ID = `npa${String(process.pid % 100000)}s`;
 const PIN_PROGRAMS = '/sys/fs/bpf/globals/aws/programs';
 const TCP = 6;
 const ANY = 254;
@@ -49,74 +32,10 @@ const API_ID = podIdentifier(API.name, API.namespace, AGENT_VERSION);
 const POSTGRES_ID = podIdentifier(POSTGRES.name, POSTGRES.namespace, AGENT_VERSION);
 
 describe('the real agent v1.4.1 on a test node, standard mode', () => {
-  let work = '';
-  let cluster: AgentCluster | undefined;
-  let node: AgentNode | undefined;
-  let tcAttacher = '';
-  let agentLogMark = 0;
-
-  beforeAll(async () => {
-    const missing = missingPrerequisites(AGENT_VERSION);
-    if (missing.length > 0) {
-      throw new Error(`agent tier cannot run; missing: ${missing.join('; ')} (scripts/install-node-test-deps.sh)`);
-    }
-    const build = await requireAgentBuild();
-    work = mkdtempSync(join(tmpdir(), 'npa-it-'));
-    tcAttacher = join(work, 'tc-attach');
-    await run('clang', ['-O2', '-Wall', '-o', tcAttacher, join(REPO, 'test/fixtures/node-collector/tc-attach.c')]);
-    cluster = await AgentCluster.start(work);
-    console.log(
-      `PolicyEndpoints written by: ${cluster.policyEndpointSource === 'controller' ? 'the real network policy controller' : "the engine's resolve (controller not built on this machine)"}`,
-    );
-    await cluster.load([ARTICLE, RICH], 'standard');
-    node = await AgentNode.start({
-      build,
-      runId: RUN_ID,
-      workDir: work,
-      nodeIp: NODE_IP,
-      mode: 'standard',
-      apiserverUrl: cluster.apiserverUrl,
-      adminKubeconfig: cluster.env.adminKubeconfig,
-      tcAttacher,
-    });
-    for (const pod of [...ARTICLE.pods, ...RICH.pods]) await node.addPod(pod);
-    // Before the CNI ADDs the agent reconciles PolicyEndpoints of pods whose veth is not there yet and logs
-    // "Link not found" (agent.md §5, #569): expected on a real node too. From here on the log must stay clean.
-    agentLogMark = node.agentLogLines().length;
-  });
-
-  afterAll(async () => {
-    const problems = node === undefined ? [] : await node.stop();
-    if (cluster !== undefined) await cluster.stop();
-    if (work !== '') rmSync(work, { recursive: true, force: true });
-    const leftovers = (await run('ip', ['netns', 'list'])).stdout.split('\n').filter((l) => l.startsWith(RUN_ID));
-    problems.push(...leftovers.map((ns) => `network namespace left behind: ${ns}`));
-    if (problems.length > 0) throw new Error(`cleanup incomplete: ${problems.join('; ')}`);
-  });
-
-  function ready(): { cluster: AgentCluster; node: AgentNode } {
-    if (cluster === undefined || node === undefined) throw new Error('the cluster or the agent node did not start');
-    return { cluster, node };
-  }
-
-  async function cleanAudit(): Promise<AuditedSnapshot> {
-    const { cluster: c, node: n } = ready();
-    const audited = await auditWhenProgrammed(c, n);
-    expect({ node: audited.nodeFindings.map(digest), agentErrors: n.agentErrors(agentLogMark) }).toEqual({
-      node: [],
-      agentErrors: [],
-    });
-    return audited;
-  }
-
-  async function packets(title: string, audited: AuditedSnapshot): Promise<FlowResult[]> {
-    const results = await tryFlows(ready().node, audited.inputs, [...flowsOf(ARTICLE), ...flowsOf(RICH)]);
-    console.log(flowTable(title, results));
-    expect(
-      results.filter((r) => !matches(r)).map((r) => `${r.flow.from.name} -> ${r.flow.to}:${String(r.flow.port)}`),
-    ).toEqual([]);
-    return results;
-  }
+  const tier = agentTier('standard', [ARTICLE, RICH]);
+  const ready = tier;
+  const cleanAudit = () => tier().cleanAudit();
+  const packets = (title: string, audited: AuditedSnapshot) => tier().packets(title, audited);
 
   test('the collector collects the agent-programmed node and the audit reports zero node findings', async () => {
     // Act
@@ -137,7 +56,7 @@ describe('the real agent v1.4.1 on a test node, standard mode', () => {
 
   test("real packets: explain's kernel verdict equals what happened to every flow", async () => {
     // Act
-    const results = await packets('standard mode, as programmed', await cleanAudit());
+    const results = await packets('as programmed', await cleanAudit());
 
     // Assess: enforcement is real (some flows are dropped, some connect) and follows the article
     expect(connected(results)).toContain('accesstrue -> default/nginx-f8d9c6576-8b4vf:80/TCP');
@@ -151,7 +70,7 @@ describe('the real agent v1.4.1 on a test node, standard mode', () => {
     // Act
     await ready().cluster.changePolicy(API_INGRESS_CHANGED);
     const audited = await cleanAudit();
-    const results = await packets('standard mode, after the api-ingress change', audited);
+    const results = await packets('after the api-ingress change', audited);
 
     // Assess: the ipBlock lost its except and gained the named port
     expect(connected(results)).toContain('debug -> shop/api-5c6d7f8b9-x1y2z:9090/TCP');
