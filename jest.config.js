@@ -44,5 +44,8 @@ module.exports = {
       globalSetup: '<rootDir>/test/integration/controller/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/controller/global-teardown.ts',
     }),
+    // The real network policy agent v1.4.1 (scripts/build-agent.sh) as the node agent of a test node, with the
+    // real kube-apiserver (and the real controller when built), real packets between pod network namespaces.
+    project('integration-agent', ['<rootDir>/test/integration/agent'], clientNodeTransform),
   ],
 };

@@ -223,6 +223,41 @@ describe('kernel layer', () => {
     expect(ingressSide(baseline)?.reason).toContain('Baseline tier');
   });
 
+  it("evaluates the maps of the pinned program a tc filter runs instead of the pod's own (agent#514, tampering)", () => {
+    // Prepare: the api veth's filter runs the web identifier's ingress program (600), whose map 21 denies web
+    const maps = (lpm: number, state: number) => ({ ingress_map: lpm, ingress_pod_state_map: state });
+    const node = nodeBundle({
+      'loaded-ebpfdata.txt': loadedEbpfData([
+        { identifier: 'api-7d9f-app', direction: 'ingress', programId: 500, maps: maps(11, 12) },
+        { identifier: 'web-app', direction: 'ingress', programId: 600, maps: maps(21, 22) },
+      ]),
+      'maps/11.txt': lpmDumpG2([{ cidr: '10.1.0.5/32', slots: [['TCP', 8080, 0]] }]),
+      'maps/12.txt': podStateDump([[0, 0]]),
+      'maps/21.txt': lpmDumpG2([{ cidr: '10.1.0.99/32', slots: [['TCP', 8080, 0]] }]),
+      'maps/22.txt': podStateDump([[0, 0]]),
+      [`tc/${vethOf(api)}.egress.txt`]: tcFilterText('handle_ingress', 600),
+    });
+    const unknownProgram = nodeBundle({
+      'loaded-ebpfdata.txt': loadedEbpfData([
+        { identifier: 'api-7d9f-app', direction: 'ingress', programId: 500, maps: maps(11, 12) },
+      ]),
+      'maps/11.txt': lpmDumpG2([{ cidr: '10.1.0.5/32', slots: [['TCP', 8080, 0]] }]),
+      'maps/12.txt': podStateDump([[0, 0]]),
+      [`tc/${vethOf(api)}.egress.txt`]: tcFilterText('handle_ingress', 700),
+    });
+
+    // Act
+    const substituted = explain([node], '1.2.7');
+    const stray = explain([unknownProgram], '1.2.7');
+
+    // Assess
+    expect(ingressSide(substituted)?.verdict).toBe('deny');
+    expect(ingressSide(substituted)?.reason).toContain('evaluated with the maps of the program that runs');
+    expect(ingressSide(substituted)?.reason).toContain('web-app_handle_ingress');
+    expect(ingressSide(stray)?.verdict).toBe('unknown');
+    expect(ingressSide(stray)?.reason).toContain('its maps are unknown');
+  });
+
   it('says the pod is unenforced when no program is pinned for its identifier and its veth has no filter', () => {
     // Prepare
     const node = nodeBundle({ 'loaded-ebpfdata.txt': '', [`tc/${vethOf(api)}.egress.txt`]: '' });

@@ -282,6 +282,18 @@ function attachment(
   return { veth: veths[0] ?? '', hook, programIds: undefined };
 }
 
+/** The one pinned program of this direction that a filter runs instead of the pod's own (agent#514, tampering). */
+function pinnedProgramRunning(
+  bundle: ParsedNodeBundle,
+  running: readonly number[],
+  direction: SideQuestion['side'],
+): LoadedProgram | undefined {
+  if (running.length !== 1) return undefined;
+  return bundle.loadedEbpfData?.programs.find(
+    (candidate) => candidate.programId === running[0] && candidate.direction === direction,
+  );
+}
+
 // ---------------------------------------------------------------- one side
 
 /**
@@ -355,11 +367,19 @@ export function kernelSide(question: SideQuestion, context: KernelContext): Side
     }
     const running = tc.programIds.filter((id): id is number => id !== null);
     if (program.programId !== null && running.length > 0 && !running.includes(program.programId)) {
-      return result(
-        unknown(
-          `${tcText} runs prog ${running.join(', ')}, not the pinned ${program.pinPath} (prog ${program.programId}): its maps are unknown`,
-        ),
+      const substitute = pinnedProgramRunning(bundle, running, question.side);
+      if (substitute === undefined) {
+        return result(
+          unknown(
+            `${tcText} runs prog ${running.join(', ')}, not the pinned ${program.pinPath} (prog ${program.programId}): its maps are unknown`,
+          ),
+        );
+      }
+      notes.push(
+        `${tcText} runs prog ${String(substitute.programId)} (${substitute.pinPath}), not ${program.pinPath} (prog ${program.programId}): evaluated with the maps of the program that runs`,
       );
+      program = substitute;
+      identifier = substitute.podIdentifier.raw;
     }
   }
 

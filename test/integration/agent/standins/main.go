@@ -1,0 +1,40 @@
+// Command node-standins plays, on one test machine, the parts of an EKS node the network policy agent talks to.
+//
+//	node-standins serve --netns PATH --imds-addr 127.0.0.1:P --node-ip IP --ipamd-socket PATH --mode standard|strict
+//	                    --apiserver-listen 127.0.0.1:P --apiserver-upstream 127.0.0.1:P
+//	node-standins cni add|del --socket PATH --pod NAME --namespace NS [--mode standard|strict]
+//	node-standins probe listen --tcp P,P --udp P      (echo servers, in a pod's network namespace)
+//	node-standins probe connect [--timeout D] tcp:IP:PORT udp:IP:PORT ...   (prints a JSON array)
+//
+// serve prints "ready" on stdout once every listener is open and runs until it is signalled.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fail("usage: node-standins serve|cni|probe ...")
+	}
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = serve(os.Args[2:])
+	case "cni":
+		err = cni(os.Args[2:])
+	case "probe":
+		err = probe(os.Args[2:])
+	default:
+		err = fmt.Errorf("unknown command %q (serve|cni|probe)", os.Args[1])
+	}
+	if err != nil {
+		fail(err.Error())
+	}
+}
+
+func fail(message string) {
+	fmt.Fprintln(os.Stderr, "node-standins:", message)
+	os.Exit(1)
+}
