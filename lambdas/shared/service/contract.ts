@@ -78,7 +78,10 @@ export type AuditClusterOutput = z.infer<typeof AuditClusterOutput>;
 /** At most 50 instance ids per SendCommand (aws.md A3.2). */
 export const MAX_BATCH_SIZE = 50;
 
-export const BatchInstance = z.object({ instanceId: z.string().regex(/^mi?-[0-9a-f]{8,17}$/), nodeName: z.string() });
+export const BatchInstance = z.object({
+  instanceId: z.string().regex(/^(i|mi)-[0-9a-f]{8,17}$/, 'not an EC2 instance or managed node id'),
+  nodeName: z.string(),
+});
 export type BatchInstance = z.infer<typeof BatchInstance>;
 
 /** `runs/<runId>/<cluster>/batches.json`: what audit-cluster picked, for collect-nodes and analyze-nodes. */

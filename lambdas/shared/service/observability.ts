@@ -45,7 +45,7 @@ export function instrumented<Schema extends z.ZodType, Output>(
       tracer.addErrorAsMetadata(error as Error);
       throw error;
     } finally {
-      metrics.publishStoredMetrics();
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
       logger.resetKeys();
       if (subsegment !== undefined && segment !== undefined) {
         subsegment.close();

@@ -19,14 +19,18 @@ export interface StoredObject {
  * A one-bucket in-memory S3 behind the real SDK client (aws-sdk-client-mock): Put, Get, ListObjectsV2, Copy.
  * The scenario tier runs the same code against moto in server mode.
  */
-export function memoryS3(bucket = 'audit-reports'): {
+export function memoryS3(
+  bucket = 'audit-reports',
+  everyClient = false,
+): {
   objects: S3Objects;
   store: Map<string, StoredObject>;
   client: S3Client;
+  restore: () => void;
 } {
   const store = new Map<string, StoredObject>();
   const client = new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
-  const mock = mockClient(client);
+  const mock = everyClient ? mockClient(S3Client) : mockClient(client);
   mock
     .on(PutObjectCommand)
     .callsFake((input: { Key: string; Body: string | Uint8Array; ContentType?: string; ContentEncoding?: string }) => {
@@ -53,5 +57,12 @@ export function memoryS3(bucket = 'audit-reports'): {
     store.set(input.Key, object);
     return {};
   });
-  return { objects: new S3Objects(client, bucket), store, client };
+  return {
+    objects: new S3Objects(client, bucket),
+    store,
+    client,
+    restore: () => {
+      mock.restore();
+    },
+  };
 }
