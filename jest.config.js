@@ -32,5 +32,8 @@ module.exports = {
       globalSetup: '<rootDir>/test/integration/kubernetes/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/kubernetes/global-teardown.ts',
     }),
+    // The service's handlers against moto in server mode (scripts/install-python-test-deps.sh), the collector
+    // script as the SSM agent's stand-in.
+    project('integration-service', ['<rootDir>/test/integration/service']),
   ],
 };
