@@ -47,5 +47,8 @@ module.exports = {
     // The real network policy agent v1.4.1 (scripts/build-agent.sh) as the node agent of a test node, with the
     // real kube-apiserver (and the real controller when built), real packets between pod network namespaces.
     project('integration-agent', ['<rootDir>/test/integration/agent'], clientNodeTransform),
+    // The service's handlers against moto in server mode (scripts/install-python-test-deps.sh), the collector
+    // script as the SSM agent's stand-in.
+    project('integration-service', ['<rootDir>/test/integration/service']),
   ],
 };
