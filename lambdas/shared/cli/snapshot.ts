@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import packageJson from '../../../package.json';
 import type { ReadSummary } from '#adapters/kubernetes/kubernetes-reader';
@@ -27,7 +27,7 @@ async function snapshot(flags: SnapshotFlags): Promise<number> {
     throw new InputError('already holds a snapshot (k8s/ is not empty); choose an empty --out', flags.out);
   const live = await openLive({ ...flags, kubeconfig: flags.kubeconfig });
   await mkdir(k8sDirectory, { recursive: true });
-  const writer = new SnapshotWriter(k8sDirectory);
+  const writer = new SnapshotWriter(flags.out);
   const takenAt = new Date().toISOString();
   let summary: ReadSummary;
   try {
@@ -45,7 +45,7 @@ async function snapshot(flags: SnapshotFlags): Promise<number> {
     objects: summary.objects,
     unavailableKinds: [...summary.unavailableKinds],
   };
-  await writeFile(join(flags.out, SNAPSHOT_PATHS.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writer.manifest(manifest);
   process.stdout.write(
     `snapshot of ${live.location}: ${summary.objects} objects in ${summary.requests} requests, wrote ${flags.out}\n`,
   );
