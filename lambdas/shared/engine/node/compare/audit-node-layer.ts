@@ -12,7 +12,12 @@ import type { RawNodeOutput } from '../../model/node-output';
 import { parseNodeBundle, type ParsedNodeBundle } from '../bundle';
 import { normaliseAgentVersion } from '../expected/agent-behaviour';
 import { CidrParser } from '../expected/cidr';
-import { computeExpectedNodeState, nodeInternalIPs, type ExpectedNodeState } from '../expected/expected-node-state';
+import {
+  computeExpectedNodeState,
+  nodeInternalIPs,
+  type ExpectedIdentifierState,
+  type ExpectedNodeState,
+} from '../expected/expected-node-state';
 import { NodeTargetIndex } from '../expected/node-index';
 import type { Sha1Hex } from '../expected/veth-name';
 import { NODE_AGENT_VERSION_MISMATCH } from './checks';
@@ -97,7 +102,7 @@ export function auditNodeBundle(bundle: ParsedNodeBundle, shared: NodeAuditShare
         NODE_AGENT_VERSION_MISMATCH,
         nodeResource(nodeName),
         `node ${nodeName} runs network policy agent v${onNode} (${bundle.nodeInfo?.agentVersionSource ?? 'node.json'}), the aws-node DaemonSet image is v${clusterVersion}: the node is compared with v${onNode} behaviour (rollout in progress or a pinned image)`,
-        { expected: clusterVersion, actual: onNode, severity: 'low' },
+        { expected: clusterVersion, actual: onNode, severity: 'low', identity: `v${onNode}` },
       ),
     );
   }
@@ -141,6 +146,23 @@ export function auditNodeBundle(bundle: ParsedNodeBundle, shared: NodeAuditShare
   return { findings, passed: [...passedOf(collectionChecked, findings), ...compared.passed], notChecked };
 }
 
+/** One comparison of an identifier's expected state with the node; steps are independent of each other. */
+export type IdentifierStep = (context: NodeCompareContext, state: ExpectedIdentifierState) => void;
+
+/** The map comparisons, for identifiers whose pods need filters and whose programs read named maps. */
+function compareMaps(context: NodeCompareContext, state: ExpectedIdentifierState): void {
+  if (!state.needsFilters) return;
+  for (const direction of ['ingress', 'egress'] as const) {
+    const program = context.bundle.program(state.podIdentifier, direction);
+    if (program === undefined || program.maps.some((map) => map.role === 'unnamed')) continue;
+    compareLpmMap(context, state, program, direction);
+    comparePodState(context, state, program, direction);
+    compareCpMap(context, state, program, direction);
+  }
+}
+
+export const IDENTIFIER_STEPS: readonly IdentifierStep[] = [compareFilters, comparePrograms, compareMaps];
+
 /**
  * Compares a parsed node with its expected state (filters, programs, maps, pins). Collection findings are not
  * included: pass the verdict of `assessCollection` (computed here when absent).
@@ -150,6 +172,7 @@ export function compareNodeState(
   expected: ExpectedNodeState,
   shared: Pick<NodeAuditShared, 'cidrs' | 'owners'>,
   collection: CollectionVerdict = assessCollection(bundle),
+  steps: readonly IdentifierStep[] = IDENTIFIER_STEPS,
 ): LayerOutcome {
   const nodeName = bundle.nodeName;
   const findings: Finding[] = [];
@@ -169,21 +192,11 @@ export function compareNodeState(
     cidrs: shared.cidrs,
     owners: shared.owners,
     findings,
-    filterFindings: new Set(),
     tcAvailable: collection.tcAvailable,
   };
   for (const state of expected.identifiers) {
     if (state.pods.length === 0) continue;
-    compareFilters(context, state);
-    comparePrograms(context, state);
-    if (!state.needsFilters) continue;
-    for (const direction of ['ingress', 'egress'] as const) {
-      const program = bundle.program(state.podIdentifier, direction);
-      if (program === undefined || program.maps.some((map) => map.role === 'unnamed')) continue;
-      compareLpmMap(context, state, program, direction);
-      comparePodState(context, state, program, direction);
-      compareCpMap(context, state, program, direction);
-    }
+    for (const step of steps) step(context, state);
   }
   if (!collection.failed) compareOrphanedPins(context);
   const evaluated = nodeEvaluations.compared(bundle, expected, collection);
