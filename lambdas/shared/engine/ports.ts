@@ -69,12 +69,7 @@ export interface AlertSink {
 
 /** The phases of one audit a `PhaseTimer` sees; node phases run once per node and add up. */
 export type AuditPhase =
-  | 'configuration'
-  | 'control-plane-resolve'
-  | 'control-plane-diff'
-  | 'node-parse'
-  | 'node-expected'
-  | 'node-compare';
+  'configuration' | 'control-plane-resolve' | 'control-plane-diff' | 'node-parse' | 'node-expected' | 'node-compare';
 
 /**
  * Observes how long each phase of an audit takes (bench, Lambda metrics). The engine keeps no clock: it hands each
