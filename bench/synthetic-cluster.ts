@@ -1,16 +1,17 @@
-import { emptyInventory, type ClusterInventory } from '#engine/model/cluster';
-import type {
-  EndpointInfo,
-  Namespace,
-  NetworkPolicy,
-  NetworkPolicyEgressRule,
-  NetworkPolicyIngressRule,
-  Node,
-  Pod,
-  PolicyEndpoint,
-  Service,
-} from '#engine/model/kubernetes';
-import type { ResolvedPolicy } from '#engine/model/resolved-policy';
+import {
+  emptyInventory,
+  type ClusterInventory,
+  type EndpointInfo,
+  type Namespace,
+  type NetworkPolicy,
+  type NetworkPolicyEgressRule,
+  type NetworkPolicyIngressRule,
+  type Node,
+  type Pod,
+  type PolicyEndpoint,
+  type ResolvedPolicy,
+  type Service,
+} from '#engine';
 
 export interface SyntheticClusterSize {
   readonly nodes: number;

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { CHECK_CATALOG } from '#engine/checks-catalog';
-import { renderCheckCatalog } from '#engine/report/render-check-catalog';
+import { CHECK_CATALOG, renderCheckCatalog } from '#engine';
 
 writeFileSync('docs/checks.md', renderCheckCatalog(CHECK_CATALOG));
 process.stdout.write(`docs/checks.md: ${CHECK_CATALOG.length} checks\n`);

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import packageJson from '../../../package.json';
 import type { ReadSummary } from '#adapters/kubernetes/kubernetes-reader';
-import { SNAPSHOT_DIRECTORY_MODE, SNAPSHOT_FILE_MODE, SnapshotWriter } from '#adapters/kubernetes/snapshot-writer';
+import { SNAPSHOT_DIRECTORY_MODE, SnapshotWriter } from '#adapters/kubernetes/snapshot-writer';
 import { InputError, SNAPSHOT_PATHS, type SnapshotManifest } from '#engine';
 import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
 import { liveOptions, openLive, type LiveFlags } from './live-options';
@@ -29,7 +29,7 @@ async function snapshot(flags: SnapshotFlags): Promise<number> {
   await mkdir(k8sDirectory, { recursive: true, mode: SNAPSHOT_DIRECTORY_MODE });
   await chmod(flags.out, SNAPSHOT_DIRECTORY_MODE);
   await chmod(k8sDirectory, SNAPSHOT_DIRECTORY_MODE);
-  const writer = new SnapshotWriter(k8sDirectory);
+  const writer = new SnapshotWriter(flags.out);
   const takenAt = new Date().toISOString();
   let summary: ReadSummary;
   try {
@@ -47,9 +47,7 @@ async function snapshot(flags: SnapshotFlags): Promise<number> {
     objects: summary.objects,
     unavailableKinds: [...summary.unavailableKinds],
   };
-  await writeFile(join(flags.out, SNAPSHOT_PATHS.manifest), `${JSON.stringify(manifest, null, 2)}\n`, {
-    mode: SNAPSHOT_FILE_MODE,
-  });
+  await writer.manifest(manifest);
   process.stdout.write(
     `snapshot of ${live.location}: ${summary.objects} objects in ${summary.requests} requests, wrote ${flags.out}\n`,
   );

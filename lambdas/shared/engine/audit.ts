@@ -1,18 +1,13 @@
 import { assessConfiguration } from './config';
-import {
-  checkServicePortMapping,
-  ClusterIndex,
-  resolveClusterNetworkPolicies,
-  resolveNetworkPolicies,
-} from './control-plane/resolver';
-import { diffClusterPolicyEndpoints, diffPolicyEndpoints } from './control-plane/diff';
-import { checkStaticLimits } from './control-plane/static-limits';
-import { auditNodeLayer } from './node/compare';
-import type { AuditOptions, NotChecked } from './model/assessment';
+import { assessControlPlane, missingResolverInputs } from './control-plane/assess-control-plane';
+import type { AuditOptions, ConfigAssessment, NotChecked } from './model/assessment';
 import type { ClusterInventory } from './model/cluster';
 import type { Finding } from './model/finding';
 import type { RawNodeOutput } from './model/node-output';
 import type { ResolvedPolicy } from './model/resolved-policy';
+import { assessNodeLayer } from './node/compare';
+import { UNTIMED, type PhaseTimer } from './ports';
+import { layerCoverage, passedEntries, type LayerResult } from './report/coverage';
 import { withFingerprints } from './report/fingerprint';
 import {
   compareFindings,
@@ -31,6 +26,8 @@ export interface AuditRequest {
   readonly engineVersion: string;
   /** SHA-1 as lowercase hex, injected so the domain stays free of node:crypto (host veth names). */
   readonly sha1Hex?: (text: string) => string;
+  /** Sees each phase run (bench, metrics); the default only runs it. */
+  readonly timer?: PhaseTimer;
 }
 
 function policyEndpointCounts(inventory: ClusterInventory): Map<string, number> {
@@ -66,67 +63,53 @@ function summarisePolicies(
   }));
 }
 
-/** Kinds the resolver cannot do without: if one could not be read, any expected content would be wrong. */
-const RESOLVER_INPUT_KINDS: ReadonlySet<string> = new Set(['Namespace', 'Pod', 'Service', 'NetworkPolicy']);
-
-function missingResolverInputs(inventory: ClusterInventory): string[] {
-  return inventory.unavailableKinds.filter((entry) => RESOLVER_INPUT_KINDS.has(entry.kind)).map((entry) => entry.kind);
-}
-
 /** Runs every layer the inputs allow and assembles the report. Pure: same inputs, same report. */
 export function runAudit(request: AuditRequest): AuditReport {
   const { inventory, options } = request;
-  const notChecked: NotChecked[] = [];
-  const config = assessConfiguration(
-    inventory,
-    options.desiredMode === undefined ? {} : { desiredMode: options.desiredMode },
+  const timer = request.timer ?? UNTIMED;
+  const config = timer.time('configuration', () =>
+    assessConfiguration(inventory, options.desiredMode === undefined ? {} : { desiredMode: options.desiredMode }),
   );
-  notChecked.push(...config.notChecked);
+  const controlPlane = assessControlPlane(inventory, config.effective, timer);
+  const node = assessNodeLayer({
+    inventory,
+    effective: config.effective,
+    nodeOutputs: request.nodeOutputs,
+    missingInputs: missingResolverInputs(inventory),
+    sha1Hex: request.sha1Hex,
+    timer,
+  });
+  const layers: LayerResult[] = [
+    { layer: 'config', ran: true, outcome: config },
+    { layer: 'control-plane', ran: !notRun(controlPlane.notChecked, 'control-plane layer'), outcome: controlPlane },
+    { layer: 'node', ran: !notRun(node.notChecked, 'node layer'), outcome: node },
+  ];
+  const notChecked = [
+    ...config.notChecked,
+    ...controlPlane.notChecked,
+    ...inventory.unavailableKinds.map((unavailable) => ({ scope: unavailable.kind, reason: unavailable.reason })),
+    ...node.notChecked,
+  ];
+  return buildReport(request, { config, resolved: controlPlane.resolved, layers, notChecked });
+}
 
-  const missingInputs = missingResolverInputs(inventory);
-  const index = new ClusterIndex(inventory);
-  const resolved = missingInputs.length === 0 ? resolveNetworkPolicies(inventory, index) : [];
-  const resolvedCluster = missingInputs.length === 0 ? resolveClusterNetworkPolicies(inventory, index) : [];
-  const controlPlane: Finding[] = [];
-  if (missingInputs.length === 0) {
-    controlPlane.push(
-      ...diffPolicyEndpoints(inventory, resolved),
-      ...diffClusterPolicyEndpoints(inventory, resolvedCluster),
-      ...checkStaticLimits(inventory, resolved, config.effective),
-      ...checkServicePortMapping(inventory, index),
-    );
-  } else {
-    notChecked.push({
-      scope: 'control-plane layer',
-      reason: `${missingInputs.join(', ')} could not be read, so the expected PolicyEndpoints cannot be computed without false drift`,
-    });
-  }
-  for (const unavailable of inventory.unavailableKinds) {
-    notChecked.push({ scope: unavailable.kind, reason: unavailable.reason });
-  }
-  const nodeFindings: Finding[] = [];
-  if (request.nodeOutputs === undefined) {
-    notChecked.push({ scope: 'node layer', reason: 'the source has no node outputs (nodes/ in a snapshot)' });
-  } else if (missingInputs.length > 0) {
-    notChecked.push({ scope: 'node layer', reason: `${missingInputs.join(', ')} could not be read` });
-  } else if (request.sha1Hex === undefined) {
-    notChecked.push({ scope: 'node layer', reason: 'no SHA-1 implementation was provided to derive host veth names' });
-  } else {
-    const node = auditNodeLayer({
-      inventory,
-      effective: config.effective,
-      nodeOutputs: request.nodeOutputs,
-      sha1Hex: request.sha1Hex,
-    });
-    nodeFindings.push(...node.findings);
-    notChecked.push(...node.notChecked);
-  }
+function notRun(notChecked: LayerResult['outcome']['notChecked'], scope: string): boolean {
+  return notChecked.some((entry) => entry.scope === scope);
+}
 
+interface AssessedLayers {
+  readonly config: ConfigAssessment;
+  readonly resolved: readonly ResolvedPolicy[];
+  readonly layers: readonly LayerResult[];
+  readonly notChecked: readonly NotChecked[];
+}
+
+function buildReport(request: AuditRequest, assessed: AssessedLayers): AuditReport {
+  const { inventory, options } = request;
+  const { config, resolved, layers, notChecked } = assessed;
   const findings = withFingerprints(inventory.clusterName, [
     ...inventory.inputFindings,
-    ...config.findings,
-    ...controlPlane,
-    ...nodeFindings,
+    ...layers.flatMap((layer) => layer.outcome.findings),
   ]).sort(compareFindings);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -157,7 +140,9 @@ export function runAudit(request: AuditRequest): AuditReport {
     },
     summary: summarise(findings),
     findings,
-    notChecked,
+    notChecked: [...notChecked],
     policies: summarisePolicies(inventory, resolved, findings),
+    passed: passedEntries(layers),
+    coverage: layerCoverage(layers),
   };
 }

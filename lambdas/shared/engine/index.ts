@@ -14,6 +14,9 @@ import type { Protocol } from './model/kubernetes';
 import type { RawNodeOutput } from './model/node-output';
 import type { ResolvedPolicy } from './model/resolved-policy';
 import { parseNodeBundle } from './node/bundle';
+import { computeExpectedNodeState, nodeInternalIPs, type ExpectedNodeState } from './node/expected/expected-node-state';
+import { InputError } from './errors';
+import type { PhaseTimer } from './ports';
 import type { AuditReport } from './report/report';
 
 /** One input shape for audit, explain and resolve: the cluster's documents (as an inventory) and the raw node outputs. */
@@ -28,6 +31,8 @@ export interface AuditRunOptions {
   readonly now: Date;
   readonly engineVersion: string;
   readonly desiredMode?: EnforcementMode;
+  /** Sees each phase of the audit run (bench, Lambda metrics); the engine keeps no clock of its own. */
+  readonly timer?: PhaseTimer;
 }
 
 /** One flow to explain: endpoints as `<namespace>/<pod>` or an IP. */
@@ -52,6 +57,7 @@ export function audit(inputs: AuditInputs, options: AuditRunOptions): AuditRepor
     source: inputs.source,
     engineVersion: options.engineVersion,
     sha1Hex,
+    ...(options.timer === undefined ? {} : { timer: options.timer }),
   });
 }
 
@@ -73,6 +79,31 @@ export function resolve(inputs: Pick<AuditInputs, 'inventory'>): ResolvedPolicy[
   return resolveNetworkPolicies(inputs.inventory).filter((policy) => policy.kind === 'NetworkPolicy');
 }
 
+/**
+ * What the network policy agent must have programmed on one node (filters, programs, map contents per pod
+ * identifier), for the agent version and mode the configuration layer establishes. Throws InputError for a node the
+ * inventory lacks or an expected state that cannot be computed (the message says why).
+ */
+export function resolveNode(inputs: Pick<AuditInputs, 'inventory'>, nodeName: string): ExpectedNodeState {
+  const { inventory } = inputs;
+  const node = inventory.nodes.find((candidate) => candidate.metadata.name === nodeName);
+  if (node === undefined) throw new InputError(`node ${nodeName} is not in the cluster inventory`);
+  const effective = assessConfiguration(inventory).effective;
+  const expected = computeExpectedNodeState({
+    nodeName,
+    nodeIPs: nodeInternalIPs(node),
+    ...(effective.ipFamily === undefined ? {} : { ipFamily: effective.ipFamily }),
+    pods: inventory.pods,
+    policyEndpoints: inventory.policyEndpoints,
+    clusterPolicyEndpoints: inventory.clusterPolicyEndpoints,
+    agentVersion: effective.agentVersion,
+    enforcementMode: effective.enforcementMode,
+    sha1Hex,
+  });
+  if (!expected.ok) throw new InputError(expected.error.message, `node ${nodeName}`);
+  return expected.value;
+}
+
 export { ERROR_NAMES, type AuditErrorName, type ClusterAccessCause } from './errors';
 export {
   ClusterAccessError,
@@ -91,9 +122,35 @@ export type { RawNodeOutput } from './model/node-output';
 export type { EnforcementMode, NotChecked } from './model/assessment';
 export { atLeast, Finding, Layer, ResourceRef, Severity, SEVERITY_RANK, type CheckDefinition } from './model/finding';
 export { Protocol } from './model/kubernetes';
+export type {
+  ApplicationNetworkPolicy,
+  ClusterNetworkPolicy,
+  ClusterPolicyEndpoint,
+  ConfigMap,
+  DaemonSet,
+  EndpointInfo,
+  Namespace,
+  NetworkPolicy,
+  NetworkPolicyEgressRule,
+  NetworkPolicyIngressRule,
+  Node,
+  Pod,
+  PolicyEndpoint,
+  Service,
+} from './model/kubernetes';
+export type { PassedCheck } from './model/outcome';
+export {
+  POD_STATE_VALUE,
+  type ExpectedIdentifierState,
+  type ExpectedNodeState,
+  type ExpectedPod,
+  type PodStateName,
+} from './node/expected/expected-node-state';
+export type { PortSlot } from './node/expected/slots';
 export type { ResolvedPolicy } from './model/resolved-policy';
 export type { FlowExplanation, LayerName, LayerVerdict, Disagreement, Verdict } from './explain';
-export { AuditReport, REPORT_SCHEMA_VERSION } from './report/report';
+export { AuditReport, LayerCoverage, PassedEntry, REPORT_SCHEMA_VERSION } from './report/report';
+export { coverageLines } from './report/render-coverage';
 export { compareReports, fingerprintOf, type ReportComparison } from './report/fingerprint';
 export { renderMarkdown, renderSummary } from './report/render-markdown';
 export {

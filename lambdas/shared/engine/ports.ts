@@ -66,3 +66,18 @@ export interface DriftAlert {
 export interface AlertSink {
   publish(alert: DriftAlert): Promise<void>;
 }
+
+/** The phases of one audit a `PhaseTimer` sees; node phases run once per node and add up. */
+export type AuditPhase =
+  'configuration' | 'control-plane-resolve' | 'control-plane-diff' | 'node-parse' | 'node-expected' | 'node-compare';
+
+/**
+ * Observes how long each phase of an audit takes (bench, Lambda metrics). The engine keeps no clock: it hands each
+ * phase to `time`, which must run it exactly once and return its result.
+ */
+export interface PhaseTimer {
+  time<T>(phase: AuditPhase, run: () => T): T;
+}
+
+/** A timer that only runs the phase: the default. */
+export const UNTIMED: PhaseTimer = { time: (_phase, run) => run() };

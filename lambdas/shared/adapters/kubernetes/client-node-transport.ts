@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
-import { InputError } from '#engine/errors';
+import { InputError } from '#engine';
 import { KubeTransportError, type KubeResponse, type KubeTransport } from './kube-transport';
 
 // The only module that loads @kubernetes/client-node (ESM-only, so it is imported dynamically and only when a

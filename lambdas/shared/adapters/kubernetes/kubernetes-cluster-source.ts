@@ -1,4 +1,4 @@
-import { InventoryAccumulator } from '#engine/inventory/build-inventory';
+import { InventoryAccumulator } from '#engine';
 import type { ClusterInventory, ClusterSource } from '#engine';
 import type { KubernetesReader, ReadSummary } from './kubernetes-reader';
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { InputError } from '#engine/errors';
-import type { UnavailableKind } from '#engine/model/cluster';
+import { InputError, type UnavailableKind } from '#engine';
 import { KubeTransportError, type KubeResponse, type KubeTransport } from './kube-transport';
 import { READ_RESOURCES, type ListedResource, type NamedResource, type ReadResource } from './resources';
 

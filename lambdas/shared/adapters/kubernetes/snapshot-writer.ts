@@ -1,7 +1,8 @@
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { open, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { projectForSnapshot } from './snapshot-projection';
+import { kubernetesDocumentPath, SNAPSHOT_PATHS, SnapshotManifest } from '#engine';
 import type { ListPage, PageSink } from './kubernetes-reader';
 import type { ListedResource, NamedResource } from './resources';
 
@@ -11,20 +12,34 @@ export const SNAPSHOT_FILE_MODE = 0o600;
 export const SNAPSHOT_DIRECTORY_MODE = 0o700;
 
 /**
- * Writes what the reader fetches into a snapshot's `k8s/` directory (docs/snapshot.md) as it arrives: one
- * `List` file per listed kind, items appended page by page, and one file per named object. Only the current
- * page is in memory. Each object is reduced to what the engine reads (snapshot-projection.ts): no secrets kept.
+ * Writes what the reader fetches into a snapshot directory (docs/snapshot.md, paths from the engine's snapshot
+ * layout) as it arrives: one `List` file per listed kind under `k8s/`, items appended page by page, one file per
+ * named object, and `snapshot.json`. Only the current page is in memory. Each object is reduced to what the engine
+ * reads (snapshot-projection.ts): no secrets kept. Files are 0600.
  */
 export class SnapshotWriter implements PageSink {
   private current: { resource: ListedResource; handle: FileHandle; first: boolean } | undefined;
   readonly written = new Map<string, string>();
 
-  constructor(private readonly k8sDirectory: string) {}
+  /** `snapshotRoot` is the snapshot directory; its `k8s/` directory must exist. */
+  constructor(private readonly snapshotRoot: string) {}
+
+  private documentPath(resource: ListedResource | NamedResource): string {
+    return join(this.snapshotRoot, kubernetesDocumentPath(resource.snapshotFile));
+  }
+
+  /** Validates and writes `snapshot.json`. */
+  async manifest(manifest: SnapshotManifest): Promise<void> {
+    const valid = SnapshotManifest.parse(manifest);
+    await writeFile(join(this.snapshotRoot, SNAPSHOT_PATHS.manifest), `${JSON.stringify(valid, null, 2)}\n`, {
+      mode: SNAPSHOT_FILE_MODE,
+    });
+  }
 
   async page(resource: ListedResource, page: ListPage): Promise<void> {
     if (this.current?.resource !== resource) {
       await this.closeCurrent();
-      const path = join(this.k8sDirectory, resource.snapshotFile);
+      const path = this.documentPath(resource);
       const handle = await open(path, 'w', SNAPSHOT_FILE_MODE);
       await handle.write('{"apiVersion":"v1","kind":"List","metadata":{"resourceVersion":""},"items":[');
       this.current = { resource, handle, first: true };
@@ -42,7 +57,7 @@ export class SnapshotWriter implements PageSink {
 
   async object(resource: NamedResource, _source: string, object: unknown): Promise<void> {
     await this.closeCurrent();
-    const path = join(this.k8sDirectory, resource.snapshotFile);
+    const path = this.documentPath(resource);
     const handle = await open(path, 'w', SNAPSHOT_FILE_MODE);
     try {
       await handle.write(

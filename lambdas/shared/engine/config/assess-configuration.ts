@@ -1,6 +1,7 @@
 import type { ConfigAssessment, EnforcementMode, NotChecked } from '../model/assessment';
 import type { ClusterInventory } from '../model/cluster';
 import type { Finding } from '../model/finding';
+import { clusterResource, passedOf, type Evaluation } from '../model/outcome';
 import { addonRule } from './check-addon';
 import { agentRule } from './check-agent';
 import { agentVersionRule } from './check-agent-version';
@@ -38,6 +39,8 @@ export function assessConfiguration(inventory: ClusterInventory, options: Config
   const ctx = buildContext(inventory, options.desiredMode);
   const findings: Finding[] = [];
   const notChecked: NotChecked[] = [];
+  const evaluations: Evaluation[] = [];
+  const cluster = clusterResource(inventory.clusterName);
   for (const rule of RULES) {
     const reason = rule.skipReason(ctx);
     if (reason !== undefined) {
@@ -47,6 +50,8 @@ export function assessConfiguration(inventory: ClusterInventory, options: Config
     const outcome = rule.run(ctx);
     findings.push(...outcome.findings);
     notChecked.push(...outcome.notChecked);
+    const skipped = new Set(outcome.notChecked.map((entry) => entry.scope));
+    evaluations.push({ checks: rule.checks.filter((check) => !skipped.has(check.id)), resource: cluster });
   }
-  return { findings, notChecked, effective: effectiveConfiguration(ctx) };
+  return { findings, passed: passedOf(evaluations, findings), notChecked, effective: effectiveConfiguration(ctx) };
 }

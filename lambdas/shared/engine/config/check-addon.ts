@@ -39,6 +39,7 @@ function runAddon(ctx: ConfigContext) {
         `vpc-cni add-on health issue ${code}: ${issue.message ?? 'no message'}${resources}`,
         {
           actual: { code, message: issue.message, resourceIds: issue.resourceIds ?? undefined },
+          identity: code,
         },
       ),
     );
@@ -64,7 +65,7 @@ function runAddon(ctx: ConfigContext) {
         ADDON_KEY_CASE,
         ref,
         `configurationValues key "${key.path}" differs from "${key.expected}" only in case; keys are case-sensitive, so the setting is not applied as intended.`,
-        { expected: key.expected, actual: key.path },
+        { expected: key.expected, actual: key.path, identity: key.path },
       ),
     );
   }

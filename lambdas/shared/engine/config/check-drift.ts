@@ -139,7 +139,12 @@ function runDrift(ctx: ConfigContext) {
         ADDON_DRIFT,
         resource,
         `Add-on ${c.setting} intends ${String(c.intended)} but the live ${c.live} is ${String(c.actual)}: the cluster was changed outside the add-on (or the add-on update did not apply); an add-on update with OVERWRITE would revert it.`,
-        { expected: { [c.setting]: c.intended }, actual: { [c.live]: c.actual }, severity: c.severity },
+        {
+          expected: { [c.setting]: c.intended },
+          actual: { [c.live]: c.actual },
+          severity: c.severity,
+          identity: `${c.setting}|${c.live}`,
+        },
       ),
     );
   }

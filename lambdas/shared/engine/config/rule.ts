@@ -1,4 +1,4 @@
-import type { LayerOutcome, NotChecked } from '../model/assessment';
+import type { NotChecked, RuleOutcome } from '../model/assessment';
 import type { CheckDefinition, Finding, Severity } from '../model/finding';
 import type { ConfigContext } from './context';
 
@@ -8,7 +8,7 @@ export interface ConfigRule {
   readonly checks: readonly CheckDefinition[];
   /** Why the rule does not apply to this cluster, or `undefined` when it does. */
   readonly skipReason: (ctx: ConfigContext) => string | undefined;
-  readonly run: (ctx: ConfigContext) => LayerOutcome;
+  readonly run: (ctx: ConfigContext) => RuleOutcome;
 }
 
 export class OutcomeBuilder {
@@ -25,7 +25,7 @@ export class OutcomeBuilder {
     return this;
   }
 
-  build(): LayerOutcome {
+  build(): RuleOutcome {
     return { findings: this.findings, notChecked: this.notChecked };
   }
 }

@@ -1,4 +1,5 @@
 import type { Finding } from './finding';
+import type { PassedCheck } from './outcome';
 
 export type EnforcementMode = 'standard' | 'strict';
 
@@ -8,9 +9,15 @@ export interface NotChecked {
   readonly reason: string;
 }
 
-export interface LayerOutcome {
+/** What one rule or compare step found, and what it could not evaluate. */
+export interface RuleOutcome {
   readonly findings: readonly Finding[];
   readonly notChecked: readonly NotChecked[];
+}
+
+/** What one layer found, what it checked and passed (per check and resource), and what it could not evaluate. */
+export interface LayerOutcome extends RuleOutcome {
+  readonly passed: readonly PassedCheck[];
 }
 
 /** What the configuration layer established about the cluster, used by the later layers. */

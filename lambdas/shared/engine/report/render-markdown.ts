@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../model/finding';
+import { coverageLines } from './render-coverage';
 import type { AuditReport, PolicySummary } from './report';
 
 const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -61,6 +62,8 @@ export function renderMarkdown(report: AuditReport): string {
           .join(', ')}.`,
     '',
   ];
+  const checked = coverageLines(report);
+  if (checked.length > 0) lines.push(...checked.map((line) => `- ${line}`), '');
   const problems = report.findings.filter((finding) => finding.severity !== 'info');
   if (problems.length > 0) {
     lines.push('## What is wrong', '');
@@ -126,6 +129,7 @@ export function renderSummary(report: AuditReport, files: readonly string[]): st
   const lines = [
     `cluster ${report.cluster.name}: ${summary.totalFindings} finding(s) (${counts})`,
     `mode ${report.configuration.enforcementMode ?? 'unknown'}, CNI ${report.configuration.cniVersion ?? 'unknown'}, agent ${report.configuration.agentVersion ?? 'unknown'}; ${report.inputs.networkPolicies} NetworkPolicies, ${report.inputs.policyEndpoints} PolicyEndpoints, ${report.inputs.pods} pods, ${report.inputs.nodeOutputs} node outputs`,
+    ...coverageLines(report),
   ];
   for (const finding of report.findings.filter((f) => f.severity !== 'info').slice(0, 10)) {
     lines.push(`  ${finding.severity.padEnd(8)} ${finding.checkId}  ${resourceLabel(finding)}: ${finding.message}`);

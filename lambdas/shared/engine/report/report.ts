@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Finding, Layer, SEVERITY_RANK, Severity } from '../model/finding';
+import { Finding, Layer, ResourceRef, SEVERITY_RANK, Severity } from '../model/finding';
 
 export const REPORT_SCHEMA_VERSION = '1.0';
 
@@ -33,6 +33,24 @@ export type PolicySummary = z.infer<typeof PolicySummary>;
 
 export const NotCheckedEntry = z.object({ scope: z.string(), reason: z.string() });
 
+/** One check that ran and passed, with every resource it passed on (sorted). */
+export const PassedEntry = z.object({
+  checkId: z.string(),
+  layer: Layer,
+  resources: z.array(ResourceRef),
+});
+export type PassedEntry = z.infer<typeof PassedEntry>;
+
+/** What a layer checked: distinct resources by kind (nodes counted by name), passed results and findings. */
+export const LayerCoverage = z.object({
+  layer: Layer,
+  ran: z.boolean(),
+  resources: z.record(z.string(), z.number().int()),
+  passed: z.number().int(),
+  findings: z.number().int(),
+});
+export type LayerCoverage = z.infer<typeof LayerCoverage>;
+
 export const AuditReport = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   cluster: z.object({ name: z.string(), source: z.enum(['snapshot', 'live']), location: z.string() }),
@@ -57,6 +75,10 @@ export const AuditReport = z.object({
   findings: z.array(Finding),
   notChecked: z.array(NotCheckedEntry),
   policies: z.array(PolicySummary),
+  /** Added in 1.0 (absent from earlier 1.0 reports, read as empty). */
+  passed: z.array(PassedEntry).default([]),
+  /** Added in 1.0 (absent from earlier 1.0 reports, read as empty). */
+  coverage: z.array(LayerCoverage).default([]),
 });
 export type AuditReport = z.infer<typeof AuditReport>;
 

@@ -92,5 +92,7 @@ export function uncheckedClusterReport(cluster: UncheckedCluster): AuditReport {
     findings,
     notChecked: ['configuration layer', 'control-plane layer', 'node layer'].map((scope) => ({ scope, reason })),
     policies: [],
+    passed: [],
+    coverage: [],
   };
 }

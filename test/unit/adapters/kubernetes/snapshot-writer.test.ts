@@ -5,6 +5,7 @@ import { KubernetesClusterSource } from '#adapters/kubernetes/kubernetes-cluster
 import { KubernetesReader } from '#adapters/kubernetes/kubernetes-reader';
 import { SnapshotWriter } from '#adapters/kubernetes/snapshot-writer';
 import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
+import { SnapshotManifest } from '#engine';
 import { emptyCluster, forbidden, pagedList, pod } from './fake-transport';
 
 const noSleep = { sleep: () => Promise.resolve() };
@@ -47,10 +48,11 @@ describe('SnapshotWriter', () => {
     // Prepare
     const k8s = join(directory, 'snap', 'k8s');
     await mkdir(k8s, { recursive: true });
-    const writer = new SnapshotWriter(k8s);
+    const writer = new SnapshotWriter(join(directory, 'snap'));
     // Act
     const summary = await new KubernetesReader(cluster(), { pageSize: 2, ...noSleep }).read(writer);
     await writer.finish(summary.unavailableKinds.map((entry) => entry.kind));
+    await writer.manifest({ clusterName: 'c', objects: summary.objects, unavailableKinds: [] });
     // Assess
     expect((await readdir(k8s)).sort()).toEqual(
       [
@@ -83,12 +85,25 @@ describe('SnapshotWriter', () => {
     expect(offline.pods).toEqual(withoutContainerDetails);
     expect(offline.awsNodeDaemonSet).toEqual(live.awsNodeDaemonSet);
     expect(offline.inputFindings).toEqual([]);
+    const manifest: unknown = JSON.parse(await readFile(join(directory, 'snap', 'snapshot.json'), 'utf8'));
+    expect(SnapshotManifest.parse(manifest)).toEqual({
+      clusterName: 'c',
+      objects: summary.objects,
+      unavailableKinds: [],
+    });
+  });
+
+  it('refuses a manifest that does not match the snapshot.json schema and writes nothing', async () => {
+    const writer = new SnapshotWriter(directory);
+    const invalid = { objects: -1, unavailableKinds: [] } as unknown as SnapshotManifest;
+    await expect(writer.manifest(invalid)).rejects.toThrow(/objects/);
+    expect(await readdir(directory)).not.toContain('snapshot.json');
   });
 
   it('leaves out the kinds that could not be read completely', async () => {
     const k8s = join(directory, 'k8s');
     await mkdir(k8s, { recursive: true });
-    const writer = new SnapshotWriter(k8s);
+    const writer = new SnapshotWriter(directory);
     const paged = pagedList('Pod', 'v1', [pod('a', 'p0'), pod('a', 'p1'), pod('a', 'p2')]);
     const transport = cluster().on('/api/v1/pods', (path, query) =>
       query.get('continue') === null ? paged(path, query) : forbidden('pods is forbidden'),

@@ -4,9 +4,11 @@ import {
   comparePortSets,
   describeGroup,
   describePorts,
+  portKey,
   sameCanonicalContent,
   viewOf,
   type CanonicalGroup,
+  type CanonicalPort,
   type EndpointLike,
 } from './canonical';
 import {
@@ -85,11 +87,12 @@ function emit(
   check: CheckDefinition,
   resource: ResourceRef,
   message: string,
-  details: { expected?: unknown; actual?: unknown },
+  details: { expected?: unknown; actual?: unknown; identity: string },
   hint: Hint | undefined,
 ): void {
   if (hint?.suppress === true) return;
-  const extra: { expected?: unknown; actual?: unknown; severity?: Severity; upstreamIssue?: string } = { ...details };
+  const extra: { expected?: unknown; actual?: unknown; severity?: Severity; upstreamIssue?: string; identity: string } =
+    { ...details };
   if (hint?.severity !== undefined) extra.severity = hint.severity;
   if (hint?.upstreamIssue !== undefined) extra.upstreamIssue = hint.upstreamIssue;
   findings.push(findingOf(check, resource, withHint(message, hint), extra));
@@ -132,7 +135,7 @@ export function comparePods(
         checks.missing,
         resource,
         `${subject} selects pod ${describePod(pod)}, but no endpoint object lists it: its rules are not applied to it.`,
-        { expected: pod },
+        { expected: pod, identity: nameKey },
         hints.missingPod(pod),
       );
       continue;
@@ -145,7 +148,11 @@ export function comparePods(
         checks.staleIp,
         resource,
         `${subject} selects pod ${describePod(pod)}, but the endpoint objects list it ${stillListed ? 'also ' : ''}with ${others.map(describePod).join('; ')}.`,
-        { expected: pod, actual: [...listed.values()] },
+        {
+          expected: pod,
+          actual: [...listed.values()],
+          identity: [nameKey, ...others.map(podTupleKey).sort()].join('|'),
+        },
         undefined,
       );
     }
@@ -158,12 +165,18 @@ export function comparePods(
         checks.extra,
         resource,
         `Endpoint objects of ${subject} list pod ${describePod(pod)}, which the policy does not select.`,
-        { actual: pod },
+        { actual: pod, identity: podTupleKey(pod) },
         hints.extraPod(pod),
       );
     }
   }
   return findings;
+}
+
+/** A port-set drift: the canonical group and the ports that differ, in a stable order ('all' for the catch-all). */
+function portsIdentity(groupKey: string, ports: readonly CanonicalPort[]): string {
+  const keys = ports.map(portKey).sort();
+  return `${groupKey}|${keys.length === 0 ? 'all' : keys.join(',')}`;
 }
 
 function byDestination(groups: ReadonlyMap<string, CanonicalGroup>): Map<string, CanonicalGroup[]> {
@@ -208,7 +221,7 @@ export function compareRules(
         missingCheck,
         resource,
         `${subject} expects ${direction} ${preposition} ${describeGroup(group)} (${describePorts(expectedView.ports)}), but no endpoint object has it.`,
-        { expected: expectedView },
+        { expected: expectedView, identity: key },
         hints.missingGroup(direction, group, actualByDestination, expectedByDestination),
       );
       continue;
@@ -225,7 +238,7 @@ export function compareRules(
         checks.narrower,
         resource,
         `${subject} ${text}`,
-        { expected: missing, actual: actualView },
+        { expected: missing, actual: actualView, identity: portsIdentity(key, comparison.missing) },
         hints.narrowerPorts(direction, group, found, expectedByDestination),
       );
     }
@@ -236,7 +249,7 @@ export function compareRules(
         checks.wider,
         resource,
         `${subject} ${text}`,
-        { expected: expectedView, actual: extra },
+        { expected: expectedView, actual: extra, identity: portsIdentity(key, comparison.extra) },
         hints.widerPorts(direction, group, found, expectedByDestination),
       );
     }
@@ -249,7 +262,7 @@ export function compareRules(
       extraCheck,
       resource,
       `Endpoint objects of ${subject} allow ${direction} ${preposition} ${describeGroup(group)} (${describePorts(actualView.ports)}), which the policy does not.`,
-      { actual: actualView },
+      { actual: actualView, identity: key },
       hints.extraGroup(direction, group, expectedByDestination),
     );
   }

@@ -4,7 +4,7 @@ import type { ClusterPolicyEndpoint } from '../../model/kubernetes';
 import type { EndpointLike } from './canonical';
 import * as checks from './checks';
 import { comparePods, compareRules, type PodChecks, type RuleChecks, type RuleHints } from './compare-content';
-import { isKindUnavailable } from './diff-policy-endpoints';
+import { distinctSorted, isKindUnavailable } from './diff-policy-endpoints';
 import { controllerOwner, EndpointIndex } from './endpoint-index';
 import type { PodEndpointLike } from './pod-endpoints';
 
@@ -70,7 +70,11 @@ function tierPriorityFindings(policy: ExpectedClusterPolicy, endpoints: readonly
       checks.CPE_TIER_PRIORITY_MISMATCH,
       resourceOf(policy.policyRef.name),
       `ClusterNetworkPolicy ${policy.policyRef.name} is ${policy.tier}/${String(policy.priority)}, but ClusterPolicyEndpoint(s) ${differing.map((entry) => `${entry.clusterPolicyEndpoint} ${entry.tier ?? '<none>'}/${entry.priority === null ? '<none>' : String(entry.priority)}`).join('; ')} differ; the agent orders rules by them.`,
-      { expected: { tier: policy.tier, priority: policy.priority }, actual: differing },
+      {
+        expected: { tier: policy.tier, priority: policy.priority },
+        actual: differing,
+        identity: distinctSorted(differing.map((entry) => `${entry.tier ?? ''}/${String(entry.priority ?? '')}`)),
+      },
     ),
   ];
 }
@@ -92,7 +96,7 @@ function orphanFinding(
       checks.CPE_ORPHAN,
       resourceOf(refName),
       `ClusterPolicyEndpoint ${endpoint.metadata.name} refers to ClusterNetworkPolicy ${refName}, which does not exist; the agent still enforces its rules for the pods it lists.`,
-      details,
+      { ...details, identity: 'policy does not exist' },
     );
   }
   const liveUid = uidByName.get(refName);
@@ -102,7 +106,7 @@ function orphanFinding(
     checks.CPE_ORPHAN,
     resourceOf(refName),
     `ClusterPolicyEndpoint ${endpoint.metadata.name} is owned by UID ${ownerUid}, a deleted ClusterNetworkPolicy; the live ${refName} has UID ${liveUid}.`,
-    { ...details, expected: { ownerUid: liveUid } },
+    { ...details, expected: { ownerUid: liveUid }, identity: `owner ${ownerUid}` },
   );
 }
 

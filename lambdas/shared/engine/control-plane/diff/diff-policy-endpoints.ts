@@ -92,7 +92,11 @@ function staleSelectorFindings(policy: ResolvedPolicy, endpoints: readonly Polic
       checks.PE_STALE_SELECTOR,
       resourceOf(policy),
       `${policy.kind} ${policy.policyRef.namespace}/${policy.policyRef.name} selects {${selectorToString(policy.podSelector)}}, but ${String(stale.length)} PolicyEndpoint(s) still carry ${[...new Set(actual.map((entry) => `{${entry.podSelector}}`))].join(', ')}: the controller never refreshes spec.podSelector.`,
-      { expected: selectorToString(policy.podSelector), actual },
+      {
+        expected: selectorToString(policy.podSelector),
+        actual,
+        identity: distinctSorted(actual.map((e) => e.podSelector)),
+      },
     ),
   ];
 }
@@ -111,7 +115,7 @@ function isolationFindings(policy: ResolvedPolicy, endpoints: readonly PolicyEnd
       checks.PE_ISOLATION_MISMATCH,
       resourceOf(policy),
       `${policy.kind} ${policy.policyRef.namespace}/${policy.policyRef.name} isolates [${wanted.join(', ')}], but PolicyEndpoint(s) ${differing.map((entry) => `${entry.policyEndpoint} [${entry.podIsolation.join(', ')}]`).join('; ')} differ.`,
-      { expected: wanted, actual: differing },
+      { expected: wanted, actual: differing, identity: distinctSorted(differing.map((e) => e.podIsolation.join(','))) },
     ),
   ];
 }
@@ -140,6 +144,11 @@ function comparePolicy(policy: ResolvedPolicy, endpoints: readonly PolicyEndpoin
   return findings;
 }
 
+/** The distinct values of a drift, independent of how many objects carry them and in which order. */
+export function distinctSorted(values: readonly string[]): string {
+  return [...new Set(values)].sort().join('|');
+}
+
 function flatten<T>(chunks: readonly (readonly T[] | null | undefined)[]): T[] {
   return chunks.flatMap((chunk) => chunk ?? []);
 }
@@ -160,7 +169,7 @@ function orphanFinding(endpoint: PolicyEndpoint, known: KnownPolicies): Finding 
       checks.PE_ORPHAN,
       resource,
       `PolicyEndpoint ${name} refers to ${kind} ${policyRef.namespace}/${policyRef.name}, which does not exist; the agent still enforces its rules for the pods it lists.`,
-      details,
+      { ...details, identity: 'policy does not exist' },
     );
   }
   if (ownerUid === undefined || ownerKnown) return undefined;
@@ -170,7 +179,7 @@ function orphanFinding(endpoint: PolicyEndpoint, known: KnownPolicies): Finding 
     checks.PE_ORPHAN,
     resource,
     `PolicyEndpoint ${name} is owned by UID ${ownerUid}, a deleted ${kind}; the live ${policyRef.namespace}/${policyRef.name} has UID ${liveUid}. Garbage collection will delete it.`,
-    { ...details, expected: { ownerUid: liveUid } },
+    { ...details, expected: { ownerUid: liveUid }, identity: `owner ${ownerUid}` },
   );
 }
 

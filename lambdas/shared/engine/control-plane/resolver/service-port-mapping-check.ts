@@ -167,6 +167,10 @@ function unmappedFinding(
       },
       actual: reaching,
       upstreamIssue: upstreamIssueFor(gap.mapping),
+      identity: `${serviceName}|${uncovered
+        .map((port) => `${port.protocol}/${String(port.port)}`)
+        .sort()
+        .join(',')}`,
     },
   );
 }

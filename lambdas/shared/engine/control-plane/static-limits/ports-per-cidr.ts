@@ -39,6 +39,7 @@ export function checkPortsPerCidr(sets: PolicySets, effective: EffectiveConfigur
                 pods: group.pods.length,
                 samplePods: sample(group.pods).map(podKey),
               },
+              identity: `${direction}|${cidr}|${[...policies].sort().join(',')}`,
             },
           ),
         );

@@ -74,13 +74,12 @@ export function checkSharedPodIdentifier(
         LIMIT_SHARED_POD_IDENTIFIER,
         { kind: 'Pod', namespace: first.metadata.namespace, name: first.metadata.name, node },
         `Pods ${members.map((member) => member.pod).join(', ')} on node ${node} share the agent pod identifier ${identifier} but are selected by different policies (${String(signatures.size)} distinct sets); they share one eBPF map set, so each gets the union of their rules.${assumption}`,
-        upstreamIssue === undefined
-          ? { expected: { policySets: 1 }, actual: { identifier, pods: actualPods, policySets: signatures.size } }
-          : {
-              expected: { policySets: 1 },
-              actual: { identifier, pods: actualPods, policySets: signatures.size },
-              upstreamIssue,
-            },
+        {
+          expected: { policySets: 1 },
+          actual: { identifier, pods: actualPods, policySets: signatures.size },
+          identity: identifier,
+          ...(upstreamIssue === undefined ? {} : { upstreamIssue }),
+        },
       ),
     );
   }

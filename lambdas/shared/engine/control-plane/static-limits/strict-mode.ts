@@ -51,6 +51,7 @@ export function checkStrictNoDns(sets: PolicySets): Finding[] {
         {
           expected: { dnsEgress: 'UDP/53 or TCP/53' },
           actual: { dnsEgress: null, policies, pods: group.pods.length, samplePods: sample(group.pods).map(podKey) },
+          identity: [...policies].sort().join(','),
         },
       ),
     );

@@ -5,15 +5,23 @@
 import type { EffectiveConfiguration, LayerOutcome, NotChecked } from '../../model/assessment';
 import type { ClusterInventory } from '../../model/cluster';
 import { findingOf, type Finding } from '../../model/finding';
+import { passedOf, type Evaluation, type PassedCheck } from '../../model/outcome';
+import { UNTIMED, type PhaseTimer } from '../../ports';
 import type { Node } from '../../model/kubernetes';
 import type { RawNodeOutput } from '../../model/node-output';
 import { parseNodeBundle, type ParsedNodeBundle } from '../bundle';
 import { normaliseAgentVersion } from '../expected/agent-behaviour';
 import { CidrParser } from '../expected/cidr';
-import { computeExpectedNodeState, nodeInternalIPs, type ExpectedNodeState } from '../expected/expected-node-state';
+import {
+  computeExpectedNodeState,
+  nodeInternalIPs,
+  type ExpectedIdentifierState,
+  type ExpectedNodeState,
+} from '../expected/expected-node-state';
 import { NodeTargetIndex } from '../expected/node-index';
 import type { Sha1Hex } from '../expected/veth-name';
 import { NODE_AGENT_VERSION_MISMATCH } from './checks';
+import { nodeEvaluations } from './evaluations';
 import { assessCollection, type CollectionVerdict } from './collection';
 import { IpOwners, nodeResource, type NodeCompareContext } from './context';
 import { compareFilters } from './filters';
@@ -25,6 +33,7 @@ export interface NodeLayerInput {
   readonly effective: EffectiveConfiguration;
   readonly nodeOutputs: readonly RawNodeOutput[];
   readonly sha1Hex: Sha1Hex;
+  readonly timer?: PhaseTimer;
 }
 
 export interface NodeAuditShared {
@@ -36,9 +45,11 @@ export interface NodeAuditShared {
   readonly nodesByName: ReadonlyMap<string, Node>;
   /** Pods and PE/CPE targets by node, built once for all nodes (absent: each node indexes the lists itself). */
   readonly nodeIndex?: NodeTargetIndex;
+  readonly timer?: PhaseTimer;
 }
 
 export function auditNodeLayer(input: NodeLayerInput): LayerOutcome {
+  const timer = input.timer ?? UNTIMED;
   const shared: NodeAuditShared = {
     inventory: input.inventory,
     effective: input.effective,
@@ -51,18 +62,22 @@ export function auditNodeLayer(input: NodeLayerInput): LayerOutcome {
       input.inventory.policyEndpoints,
       input.inventory.clusterPolicyEndpoints,
     ),
+    timer,
   };
   const findings: Finding[] = [];
+  const passed: PassedCheck[] = [];
   const notChecked: NotChecked[] = [];
   const collected = new Set<string>();
   for (const raw of input.nodeOutputs) {
     collected.add(raw.nodeName);
-    const outcome = auditNodeBundle(parseNodeBundle(raw), shared);
+    const bundle = timer.time('node-parse', () => parseNodeBundle(raw));
+    const outcome = auditNodeBundle(bundle, shared);
     findings.push(...outcome.findings);
+    passed.push(...outcome.passed);
     notChecked.push(...outcome.notChecked);
   }
   notChecked.push(...uncollectedNodes(input.inventory, collected));
-  return { findings, notChecked };
+  return { findings, passed, notChecked };
 }
 
 /** Node version from node.json (`unknown` or unparsable ignored). */
@@ -77,6 +92,7 @@ export function auditNodeBundle(bundle: ParsedNodeBundle, shared: NodeAuditShare
   const collection = assessCollection(bundle);
   const findings: Finding[] = [...collection.findings];
   const notChecked: NotChecked[] = [];
+  const timer = shared.timer ?? UNTIMED;
 
   const clusterVersion = shared.effective.agentVersion;
   const onNode = nodeAgentVersion(bundle);
@@ -86,7 +102,7 @@ export function auditNodeBundle(bundle: ParsedNodeBundle, shared: NodeAuditShare
         NODE_AGENT_VERSION_MISMATCH,
         nodeResource(nodeName),
         `node ${nodeName} runs network policy agent v${onNode} (${bundle.nodeInfo?.agentVersionSource ?? 'node.json'}), the aws-node DaemonSet image is v${clusterVersion}: the node is compared with v${onNode} behaviour (rollout in progress or a pinned image)`,
-        { expected: clusterVersion, actual: onNode, severity: 'low' },
+        { expected: clusterVersion, actual: onNode, severity: 'low', identity: `v${onNode}` },
       ),
     );
   }
@@ -97,34 +113,55 @@ export function auditNodeBundle(bundle: ParsedNodeBundle, shared: NodeAuditShare
       scope: `node ${nodeName}`,
       reason: `${bundle.sourceDirectory} names a node that is not in the cluster inventory: nothing to compare it with`,
     });
-    return { findings, notChecked };
+    return { findings, passed: [], notChecked };
   }
+  const collectionChecked: Evaluation[] = [nodeEvaluations.collection(nodeName)];
   if (collection.failed && !collection.tcAvailable) {
     notChecked.push({ scope: `node ${nodeName}`, reason: 'neither loaded-ebpfdata nor tc filters could be read' });
-    return { findings, notChecked };
+    return { findings, passed: passedOf(collectionChecked, findings), notChecked };
   }
-  const expected = computeExpectedNodeState({
-    nodeName,
-    nodeIPs: nodeInternalIPs(node),
-    ...(shared.effective.ipFamily === undefined ? {} : { ipFamily: shared.effective.ipFamily }),
-    pods: shared.inventory.pods,
-    policyEndpoints: shared.inventory.policyEndpoints,
-    clusterPolicyEndpoints: shared.inventory.clusterPolicyEndpoints,
-    agentVersion: onNode ?? clusterVersion,
-    enforcementMode: shared.effective.enforcementMode,
-    sha1Hex: shared.sha1Hex,
-    cidrParser: shared.cidrs,
-    nodeIndex: shared.nodeIndex,
-  });
+  const expected = timer.time('node-expected', () =>
+    computeExpectedNodeState({
+      nodeName,
+      nodeIPs: nodeInternalIPs(node),
+      ...(shared.effective.ipFamily === undefined ? {} : { ipFamily: shared.effective.ipFamily }),
+      pods: shared.inventory.pods,
+      policyEndpoints: shared.inventory.policyEndpoints,
+      clusterPolicyEndpoints: shared.inventory.clusterPolicyEndpoints,
+      agentVersion: onNode ?? clusterVersion,
+      enforcementMode: shared.effective.enforcementMode,
+      sha1Hex: shared.sha1Hex,
+      cidrParser: shared.cidrs,
+      nodeIndex: shared.nodeIndex,
+    }),
+  );
   if (!expected.ok) {
     notChecked.push({ scope: `node ${nodeName}`, reason: expected.error.message });
-    return { findings, notChecked };
+    return { findings, passed: passedOf(collectionChecked, findings), notChecked };
   }
-  const compared = compareNodeState(bundle, expected.value, shared, collection);
+  const expectedState = expected.value;
+  const compared = timer.time('node-compare', () => compareNodeState(bundle, expectedState, shared, collection));
   findings.push(...compared.findings);
   notChecked.push(...compared.notChecked);
-  return { findings, notChecked };
+  return { findings, passed: [...passedOf(collectionChecked, findings), ...compared.passed], notChecked };
 }
+
+/** One comparison of an identifier's expected state with the node; steps are independent of each other. */
+export type IdentifierStep = (context: NodeCompareContext, state: ExpectedIdentifierState) => void;
+
+/** The map comparisons, for identifiers whose pods need filters and whose programs read named maps. */
+function compareMaps(context: NodeCompareContext, state: ExpectedIdentifierState): void {
+  if (!state.needsFilters) return;
+  for (const direction of ['ingress', 'egress'] as const) {
+    const program = context.bundle.program(state.podIdentifier, direction);
+    if (program === undefined || program.maps.some((map) => map.role === 'unnamed')) continue;
+    compareLpmMap(context, state, program, direction);
+    comparePodState(context, state, program, direction);
+    compareCpMap(context, state, program, direction);
+  }
+}
+
+export const IDENTIFIER_STEPS: readonly IdentifierStep[] = [compareFilters, comparePrograms, compareMaps];
 
 /**
  * Compares a parsed node with its expected state (filters, programs, maps, pins). Collection findings are not
@@ -135,6 +172,7 @@ export function compareNodeState(
   expected: ExpectedNodeState,
   shared: Pick<NodeAuditShared, 'cidrs' | 'owners'>,
   collection: CollectionVerdict = assessCollection(bundle),
+  steps: readonly IdentifierStep[] = IDENTIFIER_STEPS,
 ): LayerOutcome {
   const nodeName = bundle.nodeName;
   const findings: Finding[] = [];
@@ -154,24 +192,15 @@ export function compareNodeState(
     cidrs: shared.cidrs,
     owners: shared.owners,
     findings,
-    filterFindings: new Set(),
     tcAvailable: collection.tcAvailable,
   };
   for (const state of expected.identifiers) {
     if (state.pods.length === 0) continue;
-    compareFilters(context, state);
-    comparePrograms(context, state);
-    if (!state.needsFilters) continue;
-    for (const direction of ['ingress', 'egress'] as const) {
-      const program = bundle.program(state.podIdentifier, direction);
-      if (program === undefined || program.maps.some((map) => map.role === 'unnamed')) continue;
-      compareLpmMap(context, state, program, direction);
-      comparePodState(context, state, program, direction);
-      compareCpMap(context, state, program, direction);
-    }
+    for (const step of steps) step(context, state);
   }
   if (!collection.failed) compareOrphanedPins(context);
-  return { findings, notChecked };
+  const evaluated = nodeEvaluations.compared(bundle, expected, collection);
+  return { findings, passed: passedOf(evaluated, findings), notChecked };
 }
 
 /** Cluster nodes with pods selected by PolicyEndpoints but no `nodes/<name>/` directory. */
@@ -202,4 +231,34 @@ function uncollectedNodes(inventory: ClusterInventory, collected: ReadonlySet<st
       scope: `node ${node}`,
       reason: `no nodes/${node}/ outputs: ${pods.size} pod(s) selected by PolicyEndpoints not checked in the kernel (${[...pods].sort().slice(0, 5).join(', ')}${pods.size > 5 ? ', …' : ''})`,
     }));
+}
+
+export interface NodeLayerRequest {
+  readonly inventory: ClusterInventory;
+  readonly effective: EffectiveConfiguration;
+  /** `undefined` when the source has no node outputs: the node layer is then listed as not checked. */
+  readonly nodeOutputs: readonly RawNodeOutput[] | undefined;
+  /** Resolver inputs that could not be read: without them the expected kernel state would be wrong. */
+  readonly missingInputs: readonly string[];
+  readonly sha1Hex: Sha1Hex | undefined;
+  readonly timer?: PhaseTimer;
+}
+
+/** The node layer when its inputs allow it, else one `notChecked` entry saying why not. */
+export function assessNodeLayer(request: NodeLayerRequest): LayerOutcome {
+  const notRun = (reason: string): LayerOutcome => ({
+    findings: [],
+    passed: [],
+    notChecked: [{ scope: 'node layer', reason }],
+  });
+  if (request.nodeOutputs === undefined) return notRun('the source has no node outputs (nodes/ in a snapshot)');
+  if (request.missingInputs.length > 0) return notRun(`${request.missingInputs.join(', ')} could not be read`);
+  if (request.sha1Hex === undefined) return notRun('no SHA-1 implementation was provided to derive host veth names');
+  return auditNodeLayer({
+    inventory: request.inventory,
+    effective: request.effective,
+    nodeOutputs: request.nodeOutputs,
+    sha1Hex: request.sha1Hex,
+    ...(request.timer === undefined ? {} : { timer: request.timer }),
+  });
 }

@@ -46,6 +46,7 @@ export function assessCollection(bundle: ParsedNodeBundle): CollectionVerdict {
     findings.push(
       findingOf(NODE_OUTPUT_UNPARSEABLE, resource, `${where(error.file)}:${error.line}: ${error.reason}`, {
         actual: { file: error.file, line: error.line, reason: error.reason },
+        identity: `${error.file}|${error.reason}`,
         ...(error.file === LOADED_EBPFDATA_FILE ? { severity: 'high' as const } : {}),
       }),
     );
@@ -61,7 +62,10 @@ export function assessCollection(bundle: ParsedNodeBundle): CollectionVerdict {
         NODE_COLLECTION_FAILED,
         resource,
         `node ${node} could not be collected: ${reasons.join('; ')}. Its programs, maps and filters are not checked`,
-        { actual: fatal.map((error) => ({ source: error.source, category: error.category, message: error.message })) },
+        {
+          actual: fatal.map((error) => ({ source: error.source, category: error.category, message: error.message })),
+          identity: [...new Set(fatal.map((error) => `${error.source}|${error.category}`))].sort().join(','),
+        },
       ),
     );
   }
@@ -74,6 +78,7 @@ export function assessCollection(bundle: ParsedNodeBundle): CollectionVerdict {
     findings.push(
       findingOf(NODE_COLLECTION_INCOMPLETE, resource, message, {
         actual: { source: error.source, category: error.category, message: error.message },
+        identity: `${error.source}|${error.category}`,
       }),
     );
   }
@@ -105,7 +110,7 @@ function missingDumps(bundle: ParsedNodeBundle): Finding[] {
           NODE_COLLECTION_INCOMPLETE,
           nodeResource(bundle.nodeName),
           `${bundle.sourceDirectory}/${file} is missing: ${map.role} (map ${map.id}) of ${program.podIdentifier.raw} was not dumped, its contents are not checked`,
-          { expected: file },
+          { expected: file, identity: `${program.podIdentifier.raw}|${map.role}` },
         ),
       );
     }
@@ -124,7 +129,7 @@ function readErrors(bundle: ParsedNodeBundle): Finding[] {
           NODE_COLLECTION_INCOMPLETE,
           nodeResource(bundle.nodeName),
           `${bundle.sourceDirectory}/${dump.file}:${error.line}: an entry could not be read (${error.message}); the dump is partial`,
-          { actual: { file: dump.file, line: error.line, message: error.message } },
+          { actual: { file: dump.file, line: error.line, message: error.message }, identity: `${dump.file}|partial` },
         ),
       );
     }

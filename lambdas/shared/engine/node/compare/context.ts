@@ -5,15 +5,14 @@ import type { CidrParser } from '../expected/cidr';
 import type { ExpectedIdentifierState, ExpectedNodeState, ExpectedPod } from '../expected/expected-node-state';
 import type { PolicyDirection, TcHook } from '../model';
 
-/** Everything one node's comparison needs; findings are appended to `findings`. */
+/** Everything one node's comparison needs: read-only inputs, and the findings sink the steps append to. */
 export interface NodeCompareContext {
   readonly bundle: ParsedNodeBundle;
   readonly expected: ExpectedNodeState;
   readonly cidrs: CidrParser;
   readonly owners: IpOwners;
+  /** Append-only: each step adds its findings; no step reads another's, so their order does not matter. */
   readonly findings: Finding[];
-  /** `<identifier>|<direction>` that already have a per-pod filter finding (keeps NOT-ATTACHED from repeating them). */
-  readonly filterFindings: Set<string>;
   /** tc outputs can be compared (tc files or a veth list exist, tc was not missing). */
   readonly tcAvailable: boolean;
 }

@@ -46,15 +46,73 @@ export function compareFilters(context: NodeCompareContext, state: ExpectedIdent
           {
             expected: { veth: pod.vethName, vlanVeth: pod.vlanVethName },
             actual: null,
+            identity: pod.vethName,
             ...(pod.selected || strict ? {} : { severity: 'low' as const }),
           },
         ),
       );
-      for (const direction of DIRECTIONS) context.filterFindings.add(`${state.podIdentifier}|${direction}`);
       continue;
     }
     for (const direction of DIRECTIONS) comparePodHook(context, state, pod, veth, direction, strict);
   }
+}
+
+type HookVerdict =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'not-collected' }
+  | { readonly kind: 'missing'; readonly parsed: ParsedTc }
+  | { readonly kind: 'swapped'; readonly parsed: ParsedTc; readonly filter: TcFilter; readonly program?: LoadedProgram }
+  | { readonly kind: 'stale'; readonly parsed: ParsedTc; readonly filter: TcFilter; readonly program: LoadedProgram };
+
+type ParsedTc = NonNullable<ReturnType<NodeCompareContext['bundle']['tcFilters']>>;
+
+/** What one hook of a pod's veth runs, judged against the identifier's pinned programs. Pure. */
+function hookVerdict(
+  context: NodeCompareContext,
+  state: ExpectedIdentifierState,
+  veth: string,
+  direction: PolicyDirection,
+): HookVerdict {
+  const parsed = context.bundle.tcFilters(veth, hookOf(direction));
+  if (parsed === undefined) return { kind: 'not-collected' };
+  const filter = npaFilter(parsed.output.filters);
+  if (filter === undefined) return { kind: 'missing', parsed };
+  const program: LoadedProgram | undefined = context.bundle.program(state.podIdentifier, direction);
+  const oppositeDirection = direction === 'ingress' ? 'egress' : 'ingress';
+  const opposite = context.bundle.program(state.podIdentifier, oppositeDirection);
+  // The program id decides what runs; the filter name is only a label set at attach time (a hand re-attach with
+  // `tc ... object-pinned` names it differently). Swapped means the other direction's program, or its label when
+  // the ids cannot be compared.
+  const runsOpposite =
+    filter.programId !== null && opposite?.programId !== null && opposite?.programId === filter.programId;
+  const labelledOpposite =
+    filter.name === `handle_${oppositeDirection}` && (filter.programId === null || program?.programId == null);
+  if (runsOpposite || labelledOpposite) return { kind: 'swapped', parsed, filter, ...(program ? { program } : {}) };
+  if (program?.programId === null || program === undefined || filter.programId === program.programId) {
+    return { kind: 'ok' };
+  }
+  return { kind: 'stale', parsed, filter, program };
+}
+
+/**
+ * Directions in which some pod of the identifier that needs filters has a per-pod filter finding (veth missing,
+ * filter missing, swapped or stale). Computed from the node outputs alone, so no step depends on another's output.
+ */
+export function filterFaultDirections(
+  context: NodeCompareContext,
+  state: ExpectedIdentifierState,
+): ReadonlySet<PolicyDirection> {
+  const faulty = new Set<PolicyDirection>();
+  if (!context.tcAvailable) return faulty;
+  for (const pod of state.pods) {
+    if (!pod.needsFilters) continue;
+    const veth = vethOf(context, pod);
+    for (const direction of DIRECTIONS) {
+      const kind = veth === undefined ? 'veth-missing' : hookVerdict(context, state, veth, direction).kind;
+      if (kind !== 'ok' && kind !== 'not-collected') faulty.add(direction);
+    }
+  }
+  return faulty;
 }
 
 function comparePodHook(
@@ -69,79 +127,75 @@ function comparePodHook(
   const nodeName = context.expected.nodeName;
   const resource = podResource(pod, nodeName);
   const file = `tc/${veth}.${hook}.txt`;
-  const parsed = context.bundle.tcFilters(veth, hook);
-  const key = `${state.podIdentifier}|${direction}`;
-  if (parsed === undefined) {
-    const unparseable = context.bundle.parseErrors.some((error) => error.file.startsWith(`tc/${veth}.${hook}.`));
-    const otherHook = context.bundle.tcFilters(veth, hookOf(direction === 'ingress' ? 'egress' : 'ingress'));
-    if (!unparseable && otherHook !== undefined) {
-      context.findings.push(
-        findingOf(NODE_COLLECTION_INCOMPLETE, resource, `${file} was not collected (the other hook of ${veth} was)`, {
-          expected: file,
-        }),
-      );
-    }
-    return;
-  }
   const handle = `handle_${direction}`;
-  const filter = npaFilter(parsed.output.filters);
-  if (filter === undefined) {
-    context.filterFindings.add(key);
-    context.findings.push(
-      findingOf(
-        NODE_FILTER_MISSING,
-        resource,
-        `no bpf filter on tc ${hook} of ${veth} (${parsed.file}): the ${handle} program guarding ${direction === 'ingress' ? 'traffic into' : 'traffic out of'} pod ${pod.namespace}/${pod.name} (identifier ${state.podIdentifier}) is not attached` +
-          (pod.selected
-            ? ''
-            : strict
-              ? ' (strict mode: the default deny is not enforced)'
-              : ' (the pod has no policy yet)'),
-        {
-          expected: { hook, program: handle },
-          actual: { filters: parsed.output.filters.length },
-          ...(pod.selected || strict ? {} : { severity: 'low' as const }),
-        },
-      ),
-    );
-    return;
+  const verdict = hookVerdict(context, state, veth, direction);
+  switch (verdict.kind) {
+    case 'ok':
+      return;
+    case 'not-collected': {
+      const unparseable = context.bundle.parseErrors.some((error) => error.file.startsWith(`tc/${veth}.${hook}.`));
+      const otherHook = context.bundle.tcFilters(veth, hookOf(direction === 'ingress' ? 'egress' : 'ingress'));
+      if (!unparseable && otherHook !== undefined) {
+        context.findings.push(
+          findingOf(NODE_COLLECTION_INCOMPLETE, resource, `${file} was not collected (the other hook of ${veth} was)`, {
+            expected: file,
+            identity: file,
+          }),
+        );
+      }
+      return;
+    }
+    case 'missing':
+      context.findings.push(
+        findingOf(
+          NODE_FILTER_MISSING,
+          resource,
+          `no bpf filter on tc ${hook} of ${veth} (${verdict.parsed.file}): the ${handle} program guarding ${direction === 'ingress' ? 'traffic into' : 'traffic out of'} pod ${pod.namespace}/${pod.name} (identifier ${state.podIdentifier}) is not attached` +
+            (pod.selected
+              ? ''
+              : strict
+                ? ' (strict mode: the default deny is not enforced)'
+                : ' (the pod has no policy yet)'),
+          {
+            expected: { hook, program: handle },
+            actual: { filters: verdict.parsed.output.filters.length },
+            identity: hook,
+            ...(pod.selected || strict ? {} : { severity: 'low' as const }),
+          },
+        ),
+      );
+      return;
+    case 'swapped': {
+      const { parsed, filter, program } = verdict;
+      context.findings.push(
+        findingOf(
+          NODE_FILTER_PROGRAM_MISMATCH,
+          resource,
+          `tc ${hook} of ${veth} (${parsed.file}:${filter.line}) runs ${filter.name ?? 'a filter'} (program ${filter.programId ?? '?'}), expected ${handle}: the hooks of pod ${pod.namespace}/${pod.name} are swapped`,
+          {
+            expected: { hook, name: handle, programId: program?.programId ?? null },
+            actual: { name: filter.name, programId: filter.programId },
+            identity: `${hook}|swapped`,
+          },
+        ),
+      );
+      return;
+    }
+    case 'stale': {
+      const { parsed, filter, program } = verdict;
+      context.findings.push(
+        findingOf(
+          NODE_FILTER_PROGRAM_MISMATCH,
+          resource,
+          `tc ${hook} of ${veth} (${parsed.file}:${filter.line}) runs program ${filter.programId ?? '?'}, but ${program.pinPath} pins program ${String(program.programId)} (loaded-ebpfdata.txt:${program.line}): pod ${pod.namespace}/${pod.name} is enforced by a stale program whose maps the agent no longer updates (typical after an aws-node restart)`,
+          {
+            expected: { hook, programId: program.programId, pin: program.pinPath },
+            actual: { programId: filter.programId, tag: filter.tag },
+            identity: `${hook}|runs ${String(filter.programId)} instead of ${String(program.programId)}`,
+          },
+        ),
+      );
+      return;
+    }
   }
-  const program: LoadedProgram | undefined = context.bundle.program(state.podIdentifier, direction);
-  const oppositeDirection = direction === 'ingress' ? 'egress' : 'ingress';
-  const opposite = context.bundle.program(state.podIdentifier, oppositeDirection);
-  // The program id decides what runs; the filter name is only a label set at attach time (a hand re-attach with
-  // `tc ... object-pinned` names it differently). Swapped means the other direction's program, or its label when
-  // the ids cannot be compared.
-  const runsOpposite =
-    filter.programId !== null && opposite?.programId !== null && opposite?.programId === filter.programId;
-  const labelledOpposite =
-    filter.name === `handle_${oppositeDirection}` && (filter.programId === null || program?.programId == null);
-  if (runsOpposite || labelledOpposite) {
-    context.filterFindings.add(key);
-    context.findings.push(
-      findingOf(
-        NODE_FILTER_PROGRAM_MISMATCH,
-        resource,
-        `tc ${hook} of ${veth} (${parsed.file}:${filter.line}) runs ${filter.name ?? 'a filter'} (program ${filter.programId ?? '?'}), expected ${handle}: the hooks of pod ${pod.namespace}/${pod.name} are swapped`,
-        {
-          expected: { hook, name: handle, programId: program?.programId ?? null },
-          actual: { name: filter.name, programId: filter.programId },
-        },
-      ),
-    );
-    return;
-  }
-  if (program?.programId === null || program === undefined || filter.programId === program.programId) return;
-  context.filterFindings.add(key);
-  context.findings.push(
-    findingOf(
-      NODE_FILTER_PROGRAM_MISMATCH,
-      resource,
-      `tc ${hook} of ${veth} (${parsed.file}:${filter.line}) runs program ${filter.programId ?? '?'}, but ${program.pinPath} pins program ${program.programId} (loaded-ebpfdata.txt:${program.line}): pod ${pod.namespace}/${pod.name} is enforced by a stale program whose maps the agent no longer updates (typical after an aws-node restart)`,
-      {
-        expected: { hook, programId: program.programId, pin: program.pinPath },
-        actual: { programId: filter.programId, tag: filter.tag },
-      },
-    ),
-  );
 }

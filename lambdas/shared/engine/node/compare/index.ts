@@ -1,5 +1,6 @@
 export {
   auditNodeBundle,
+  assessNodeLayer,
   auditNodeLayer,
   compareNodeState,
   type NodeAuditShared,

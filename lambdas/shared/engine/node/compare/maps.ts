@@ -213,6 +213,7 @@ export function compareLpmMap(
         {
           expected: { cidr: entry.cidr, ports: entry.ports, origin: entry.origin },
           actual: null,
+          identity: `${role}|${canonical(context, entry.cidr)}`,
           ...(entry.origin === 'node-ip'
             ? { upstreamIssue: `${NODE_LPM_ENTRY_MISSING.upstreamIssue ?? ''}, ${UPSTREAM.nodeIpKeyMissing}` }
             : {}),
@@ -228,6 +229,10 @@ export function compareLpmMap(
         )}`,
         {
           expected: rest.map((e) => e.cidr),
+          identity: keysIdentity(
+            role,
+            rest.map((e) => canonical(context, e.cidr)),
+          ),
         },
       ),
   );
@@ -240,7 +245,11 @@ export function compareLpmMap(
         resource,
         `${mapLabel} of ${owners} holds ${context.owners.describe(entry.cidr)} → ${describeSlots(entry.values)} (line ${entry.line}), which no PolicyEndpoint asks for: a stale rule (e.g. a deselected pod, PR #645)` +
           (state.policyEndpoints.length === 0 ? '; no PolicyEndpoint selects these pods at all' : ''),
-        { expected: null, actual: { cidr: entry.cidr, ports: entry.values.map(plainSlot), line: entry.line } },
+        {
+          expected: null,
+          actual: { cidr: entry.cidr, ports: entry.values.map(plainSlot), line: entry.line },
+          identity: `${role}|${canonical(context, entry.cidr)}`,
+        },
       ),
     (rest) =>
       findingOf(
@@ -252,6 +261,10 @@ export function compareLpmMap(
         )}`,
         {
           actual: rest.map((e) => e.cidr),
+          identity: keysIdentity(
+            role,
+            rest.map((e) => canonical(context, e.cidr)),
+          ),
         },
       ),
   );
@@ -276,6 +289,7 @@ export function compareLpmMap(
             orderDependent: expected.orderDependent,
           },
           actual: { cidr: actual.cidr, ports: actual.values.map(plainSlot), line: actual.line },
+          identity: `${role}|${canonical(context, expected.cidr)}|${slotsIdentity(expected.ports)}|${slotsIdentity(actual.values)}`,
           ...(expected.orderDependent ? { severity: 'info' as const } : {}),
         },
       );
@@ -290,9 +304,26 @@ export function compareLpmMap(
         )}`,
         {
           expected: rest.map((r) => r.expected.cidr),
+          identity: keysIdentity(
+            role,
+            rest.map((r) => canonical(context, r.expected.cidr)),
+          ),
         },
       ),
   );
+}
+
+/** A set of map keys as drift identity: sorted, so dump order and line numbers never enter it. */
+function keysIdentity(label: string, keys: readonly string[]): string {
+  return `${label}:${[...keys].sort().join(',')}`;
+}
+
+/** The (protocol, port range) slots a key holds, sorted: the ports part of a key's drift identity. */
+function slotsIdentity(slots: readonly { protocol: number | null; startPort: number; endPort: number }[]): string {
+  return slots
+    .map((slot) => slotId(slot.protocol, slot.startPort, slot.endPort))
+    .sort()
+    .join(',');
 }
 
 function plainSlot(slot: PolicySlot): { protocol: number | null; startPort: number; endPort: number } {
@@ -348,6 +379,7 @@ export function comparePodState(
           {
             expected: { key, state: want, name },
             actual: null,
+            identity: `${role}|key ${key}`,
             ...(key === 1 ? { upstreamIssue: UPSTREAM.clusterPolicyKeyMissing } : {}),
           },
         ),
@@ -368,6 +400,7 @@ export function comparePodState(
         {
           expected: { key, state: want, name },
           actual: { key, state: got, name: gotName },
+          identity: `${role}|key ${key}|${got}`,
           ...(stale
             ? { upstreamIssue: `${NODE_POD_STATE_MISMATCH.upstreamIssue ?? ''}, ${UPSTREAM.stalePodState}` }
             : {}),
@@ -428,7 +461,16 @@ export function compareCpMap(
       NODE_CP_ENTRY_MISMATCH,
       identifierResource(state.podIdentifier, context.expected.nodeName, state.pods),
       `${role} (map ${found.id}, ${found.dump.file}) of pods ${podList(state.pods)} differs from ClusterPolicyEndpoints ${state.clusterPolicyEndpoints.length === 0 ? '(none)' : listSome(state.clusterPolicyEndpoints)}: ${parts.join('; ')}`,
-      { expected: { missing, different }, actual: { extra, different } },
+      {
+        expected: { missing, different },
+        actual: { extra, different },
+        identity: [
+          role,
+          keysIdentity('missing', missing),
+          keysIdentity('extra', extra),
+          keysIdentity('other', different),
+        ].join('|'),
+      },
     ),
   );
 }

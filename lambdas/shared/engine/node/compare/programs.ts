@@ -13,7 +13,7 @@ import {
   NODE_PROGRAM_NOT_ATTACHED,
 } from './checks';
 import { hookOf, identifierResource, listSome, podList, type NodeCompareContext } from './context';
-import { vethOf } from './filters';
+import { filterFaultDirections, vethOf } from './filters';
 
 const DIRECTIONS: readonly PolicyDirection[] = ['ingress', 'egress'];
 
@@ -44,7 +44,7 @@ export function comparePrograms(context: NodeCompareContext, state: ExpectedIden
             resource,
             `loaded-ebpfdata has no ${state.podIdentifier}_handle_${direction} program, although pods ${podList(state.pods)} need filters` +
               (state.policyEndpoints.length > 0 ? ` (selected by ${listSome(state.policyEndpoints)})` : ''),
-            { expected: { pin: `${state.podIdentifier}_handle_${direction}` }, actual: null },
+            { expected: { pin: `${state.podIdentifier}_handle_${direction}` }, actual: null, identity: direction },
           ),
         );
       }
@@ -72,6 +72,7 @@ function checkProgramMaps(
         {
           expected: 'every associated map pinned under /sys/fs/bpf/globals/aws/maps/',
           actual: { mapIds: unnamed.map((m) => m.id) },
+          identity: direction,
         },
       ),
     );
@@ -86,7 +87,11 @@ function checkProgramMaps(
       NODE_PROGRAM_MAPS_INCOMPLETE,
       resource,
       `${program.pinPath} (program ${program.programId ?? '?'}, loaded-ebpfdata.txt:${program.line}) reads no ${missing.join(', ')} (agent v${context.expected.behaviour.version ?? 'unknown'}); pods ${podList(state.pods)}`,
-      { expected: expectedRoles(direction, context.expected.behaviour), actual: [...present] },
+      {
+        expected: expectedRoles(direction, context.expected.behaviour),
+        actual: [...present],
+        identity: `${direction}|${[...missing].sort().join(',')}`,
+      },
     ),
   );
 }
@@ -98,7 +103,7 @@ function checkAttached(
   direction: PolicyDirection,
 ): void {
   if (!context.tcAvailable || program.programId === null || state.pods.length === 0) return;
-  if (context.filterFindings.has(`${state.podIdentifier}|${direction}`)) return;
+  if (filterFaultDirections(context, state).has(direction)) return;
   const hook = hookOf(direction);
   const carried = state.pods.some((pod) => {
     const veth = vethOf(context, pod);
@@ -114,7 +119,7 @@ function checkAttached(
       NODE_PROGRAM_NOT_ATTACHED,
       identifierResource(state.podIdentifier, context.expected.nodeName, state.pods),
       `${program.pinPath} pins program ${program.programId} (loaded-ebpfdata.txt:${program.line}), but no tc ${hook} hook of pods ${podList(state.pods)} runs it: an orphaned program (attach failed or pods changed)`,
-      { expected: { hook, programId: program.programId }, actual: null },
+      { expected: { hook, programId: program.programId }, actual: null, identity: direction },
     ),
   );
 }
