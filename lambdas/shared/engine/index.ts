@@ -169,3 +169,7 @@ export {
   SnapshotManifest,
   UnavailableKindEntry,
 } from './snapshot-layout';
+/** What a snapshot keeps of an object: the engine's projections and the few keys it reads (snapshot writers). */
+export * as KubernetesSchemas from './model/kubernetes';
+export { CONTROLLER_KEY } from './config/context';
+export { POD_IPS_ANNOTATION } from './control-plane/resolver/pods';

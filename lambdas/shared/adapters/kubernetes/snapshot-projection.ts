@@ -1,7 +1,5 @@
 import type { z } from 'zod';
-import { CONTROLLER_KEY } from '#engine/config/context';
-import { POD_IPS_ANNOTATION } from '#engine/control-plane/resolver/pods';
-import * as model from '#engine/model/kubernetes';
+import { CONTROLLER_KEY, KubernetesSchemas as model, POD_IPS_ANNOTATION } from '#engine';
 
 /**
  * What a snapshot keeps of an object: the engine's projection (its zod schema strips every field it does not
