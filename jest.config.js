@@ -16,6 +16,8 @@ module.exports = {
     // Real kernel: network namespaces, veths, tc and pinned BPF maps, the real aws-eks-na-cli. Needs root and
     // scripts/install-node-test-deps.sh.
     project('integration-node', ['<rootDir>/test/integration/node-collector']),
+    // report.html in headless Chromium (the Debian package; scripts/install-node-test-deps.sh), driven by playwright-core.
+    project('integration-html', ['<rootDir>/test/integration/html']),
     // Real kube-apiserver + etcd (scripts/test-cluster.sh; the AWS controller cannot be built here, see README).
     // Needs scripts/build-test-components.sh etcd kube-apiserver. client-node is ESM-only: ts-jest transforms it.
     project('integration-kubernetes', ['<rootDir>/test/integration/kubernetes'], {
