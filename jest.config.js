@@ -30,6 +30,8 @@ module.exports = {
     // Real kernel: network namespaces, veths, tc and pinned BPF maps, the real aws-eks-na-cli. Needs root and
     // scripts/install-node-test-deps.sh.
     project('integration-node', ['<rootDir>/test/integration/node-collector']),
+    // report.html in headless Chromium (the Debian package; scripts/install-node-test-deps.sh), driven by playwright-core.
+    project('integration-html', ['<rootDir>/test/integration/html']),
     // Real kube-apiserver + etcd (scripts/test-cluster.sh, without the controller: the tests write PolicyEndpoints).
     // Needs scripts/build-test-components.sh etcd kube-apiserver.
     project('integration-kubernetes', ['<rootDir>/test/integration/kubernetes'], {

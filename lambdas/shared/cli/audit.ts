@@ -14,6 +14,7 @@ import {
   type EnforcementMode,
 } from '#engine';
 import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
+import { formatOptions, formatsUseStdout, writeFormats, type FormatFlags } from './format-options';
 import { liveOptions, openLive, requireKubeconfigFor, type LiveFlags } from './live-options';
 
 function parseSeverity(value: string): Severity {
@@ -22,7 +23,7 @@ function parseSeverity(value: string): Severity {
   return parsed.data;
 }
 
-interface AuditFlags extends LiveFlags {
+interface AuditFlags extends LiveFlags, FormatFlags {
   snapshot?: string;
   out?: string;
   failOn: Severity;
@@ -73,7 +74,8 @@ async function audit(flags: AuditFlags): Promise<number> {
   const markdownPath = join(outDirectory, 'report.md');
   await writeFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(markdownPath, renderMarkdown(report));
-  process.stdout.write(`${renderSummary(report, [jsonPath, markdownPath])}\n`);
+  const written = [jsonPath, markdownPath, ...(await writeFormats(report, flags, outDirectory))];
+  (formatsUseStdout(flags) ? process.stderr : process.stdout).write(`${renderSummary(report, written)}\n`);
   return report.findings.some((finding) => atLeast(finding.severity, flags.failOn)) ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
@@ -90,7 +92,7 @@ export function auditCommand(setExitCode: ExitCodeSink): Command {
         .argParser(parseSeverity),
     )
     .addOption(new Option('--desired-mode <mode>', 'the enforcement mode you expect').choices(['standard', 'strict']));
-  for (const option of liveOptions()) command.addOption(option);
+  for (const option of [...liveOptions(), ...formatOptions()]) command.addOption(option);
   return command.action(async (flags: AuditFlags) => {
     setExitCode(await audit(flags));
   });

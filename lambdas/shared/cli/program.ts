@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import packageJson from '../../../package.json';
 import { InputError } from '#engine';
 import { auditCommand } from './audit';
+import { diffCommand } from './diff';
 import { EXIT_CLEAN, EXIT_INTERNAL, EXIT_USAGE } from './exit-codes';
 import { explainCommand } from './explain';
 import { resolveCommand } from './resolve';
@@ -18,6 +19,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     snapshotCommand(setExitCode),
     resolveCommand(setExitCode),
     explainCommand(setExitCode),
+    diffCommand(setExitCode),
   ]) {
     program.addCommand(command.exitOverride().showHelpAfterError());
   }

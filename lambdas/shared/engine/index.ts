@@ -173,3 +173,13 @@ export {
 export * as KubernetesSchemas from './model/kubernetes';
 export { CONTROLLER_KEY } from './config/context';
 export { POD_IPS_ANNOTATION } from './control-plane/resolver/pods';
+export { checkResults, remediationOf, type CheckResult, type RemediationHints } from './report/check-results';
+export { DEFAULT_HISTORY_RUNS, emptyHistory, HistoryRun, ReportHistory, updateHistory } from './report/history';
+export { renderHtml, type HtmlOptions } from './report/render-html';
+export { renderSarif, SARIF_SCHEMA_URI, type SarifLog } from './report/render-sarif';
+export { renderJunit } from './report/render-junit';
+export { policyReports, renderPolicyReport } from './report/render-policyreport';
+export { openReports, renderOpenReports } from './report/render-openreports';
+export { type KubernetesReportObject } from './report/kubernetes-reports';
+export { ASFF_BATCH_SIZE, renderAsff, type AsffBatch, type AsffFinding, type AsffTarget } from './report/render-asff';
+export { renderTable, type TableOptions } from './report/render-table';

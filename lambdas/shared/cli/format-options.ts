@@ -1,0 +1,129 @@
+import { InvalidArgumentError, Option } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  InputError,
+  renderAsff,
+  renderHtml,
+  renderJunit,
+  renderMarkdown,
+  renderOpenReports,
+  renderPolicyReport,
+  renderSarif,
+  renderTable,
+  type AsffTarget,
+  type AuditReport,
+} from '#engine';
+import { readHistoryFile } from './report-files';
+
+export const FORMATS = [
+  'table',
+  'json',
+  'md',
+  'html',
+  'sarif',
+  'junit',
+  'policyreport',
+  'openreports',
+  'asff',
+] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface FormatFlags {
+  format?: Format[];
+  output?: string;
+  history?: string;
+  clusterArn?: string;
+}
+
+/** File names in the output directory when `--output` is not given; table goes to the terminal. */
+const FILE_NAMES: Readonly<Record<Exclude<Format, 'table'>, string>> = {
+  json: 'report.json',
+  md: 'report.md',
+  html: 'report.html',
+  sarif: 'report.sarif',
+  junit: 'report.junit.xml',
+  policyreport: 'policyreport.yaml',
+  openreports: 'openreports.yaml',
+  asff: 'asff.json',
+};
+
+function collectFormat(value: string, previous: Format[] | undefined): Format[] {
+  const format = FORMATS.find((candidate) => candidate === value);
+  if (format === undefined) throw new InvalidArgumentError(`expected one of ${FORMATS.join(', ')}`);
+  return [...(previous ?? []), format];
+}
+
+export function formatOptions(): Option[] {
+  return [
+    new Option('--format <format>', `output format, repeatable: ${FORMATS.join('|')}`).argParser(collectFormat),
+    new Option('--output <file>', 'where the one --format goes: a file, or - for stdout'),
+    new Option('--history <file>', 'history.json whose runs the HTML trend chart shows'),
+    new Option('--cluster-arn <arn>', 'EKS cluster ARN for --format asff (account and region are read from it)'),
+  ];
+}
+
+const CLUSTER_ARN = /^arn:(aws[\w-]*):eks:([a-z0-9-]+):(\d{12}):cluster\/[\w.-]+$/;
+
+function asffTarget(clusterArn: string | undefined): AsffTarget {
+  const match = CLUSTER_ARN.exec(clusterArn ?? '');
+  if (clusterArn === undefined || match === null) {
+    throw new InputError('--format asff needs --cluster-arn arn:<partition>:eks:<region>:<account>:cluster/<name>');
+  }
+  return { clusterArn, region: match[2] ?? '', accountId: match[3] ?? '' };
+}
+
+async function render(report: AuditReport, format: Format, flags: FormatFlags): Promise<string> {
+  switch (format) {
+    case 'table':
+      return renderTable(report, {
+        width: process.stdout.isTTY ? process.stdout.columns : 160,
+        colour: process.stdout.isTTY && process.env.NO_COLOR === undefined,
+      });
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'md':
+      return renderMarkdown(report);
+    case 'html':
+      return renderHtml(report, flags.history === undefined ? {} : { history: await readHistoryFile(flags.history) });
+    case 'sarif':
+      return `${JSON.stringify(renderSarif(report), null, 2)}\n`;
+    case 'junit':
+      return renderJunit(report);
+    case 'policyreport':
+      return renderPolicyReport(report);
+    case 'openreports':
+      return renderOpenReports(report);
+    case 'asff':
+      return `${JSON.stringify(renderAsff(report, asffTarget(flags.clusterArn)), null, 2)}\n`;
+  }
+}
+
+/** True when the formats take stdout, so the summary must go to stderr. */
+export function formatsUseStdout(flags: FormatFlags): boolean {
+  return flags.output === '-' || (flags.output === undefined && (flags.format ?? []).includes('table'));
+}
+
+/**
+ * Renders every `--format` (all before writing any, so a bad option loses nothing) and writes each to `--output`
+ * (one format only), or to its file in the output directory; returns the files written.
+ */
+export async function writeFormats(report: AuditReport, flags: FormatFlags, outDirectory: string): Promise<string[]> {
+  const formats = [...new Set(flags.format ?? [])];
+  if (flags.output !== undefined && formats.length !== 1) {
+    throw new InputError(`--output takes exactly one --format (got ${formats.length})`);
+  }
+  const rendered = await Promise.all(
+    formats.map(async (format) => ({ format, text: await render(report, format, flags) })),
+  );
+  const written: string[] = [];
+  for (const { format, text } of rendered) {
+    const target = flags.output ?? (format === 'table' ? '-' : join(outDirectory, FILE_NAMES[format]));
+    if (target === '-') process.stdout.write(text);
+    else {
+      await writeFile(target, text);
+      written.push(target);
+    }
+  }
+  return written;
+}

@@ -1,0 +1,160 @@
+import { CHECK_CATALOG } from '../checks-catalog';
+import type { CheckDefinition, Finding, Severity } from '../model/finding';
+import { resourceLabel } from './check-results';
+import { fingerprintOf } from './fingerprint';
+import type { AuditReport } from './report';
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+type SarifLevel = 'error' | 'warning' | 'note';
+
+const LEVEL: Readonly<Record<Severity, SarifLevel>> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+
+/** GitHub code scanning reads `security-severity` (0.0-10.0) to rank results. */
+const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '0.0',
+};
+
+export interface SarifRule {
+  readonly id: string;
+  readonly name: string;
+  readonly shortDescription: { readonly text: string };
+  readonly fullDescription: { readonly text: string };
+  readonly defaultConfiguration: { readonly level: SarifLevel };
+  readonly helpUri?: string;
+  readonly properties: { readonly 'security-severity': string; readonly tags: readonly string[] };
+}
+
+export interface SarifResult {
+  readonly ruleId: string;
+  readonly ruleIndex: number;
+  readonly level: SarifLevel;
+  readonly message: { readonly text: string };
+  readonly locations: readonly [
+    { readonly logicalLocations: readonly [{ readonly fullyQualifiedName: string; readonly kind: string }] },
+  ];
+  readonly partialFingerprints: { readonly 'netpolAuditFingerprint/v1': string };
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
+export interface SarifLog {
+  readonly $schema: string;
+  readonly version: '2.1.0';
+  readonly runs: readonly [
+    {
+      readonly tool: {
+        readonly driver: {
+          readonly name: string;
+          readonly version: string;
+          readonly rules: readonly SarifRule[];
+        };
+      };
+      readonly automationDetails: { readonly id: string };
+      readonly invocations: readonly [{ readonly executionSuccessful: boolean; readonly endTimeUtc: string }];
+      readonly results: readonly SarifResult[];
+    },
+  ];
+}
+
+/** The first upstream reference as a link: `owner/repo#n` is a GitHub issue; anything else is left out. */
+export function upstreamLink(reference: string | undefined): string | undefined {
+  const first = reference?.split(',')[0]?.trim() ?? '';
+  if (/^https?:\/\/\S+$/.test(first)) return first;
+  const issue = /^([\w.-]+\/[\w.-]+)#(\d+)$/.exec(first);
+  return issue === null ? undefined : `https://github.com/${issue[1] ?? ''}/issues/${issue[2] ?? ''}`;
+}
+
+function ruleOf(check: CheckDefinition): SarifRule {
+  const helpUri = upstreamLink(check.upstreamIssue);
+  return {
+    id: check.id,
+    name: check.id
+      .toLowerCase()
+      .replace(/(^|-)([a-z0-9])/g, (_match, _dash: string, next: string) => next.toUpperCase()),
+    shortDescription: { text: check.title },
+    fullDescription: { text: check.compares },
+    defaultConfiguration: { level: LEVEL[check.severity] },
+    ...(helpUri === undefined ? {} : { helpUri }),
+    properties: {
+      'security-severity': SECURITY_SEVERITY[check.severity],
+      tags: ['security', 'network-policy', check.layer],
+    },
+  };
+}
+
+function qualifiedName(finding: Finding): string {
+  const { kind, namespace, name, node } = finding.resource;
+  return [node === undefined ? undefined : `node/${node}`, kind, namespace, name]
+    .filter((part) => part !== undefined)
+    .join('/');
+}
+
+function resultOf(report: AuditReport, finding: Finding, ruleIndex: number): SarifResult {
+  return {
+    ruleId: finding.checkId,
+    ruleIndex,
+    level: LEVEL[finding.severity],
+    message: { text: `${resourceLabel(finding.resource)}: ${finding.message}` },
+    locations: [{ logicalLocations: [{ fullyQualifiedName: qualifiedName(finding), kind: 'resource' }] }],
+    partialFingerprints: {
+      'netpolAuditFingerprint/v1': finding.fingerprint ?? fingerprintOf(report.cluster.name, finding),
+    },
+    properties: {
+      severity: finding.severity,
+      layer: finding.layer,
+      'security-severity': SECURITY_SEVERITY[finding.severity],
+      ...(finding.expected === undefined ? {} : { expected: finding.expected }),
+      ...(finding.actual === undefined ? {} : { actual: finding.actual }),
+    },
+  };
+}
+
+/**
+ * SARIF 2.1.0 for code scanning: one rule per catalog check, one result per finding. Kubernetes resources have no
+ * file, so results carry logical locations and the fingerprint as a partial fingerprint.
+ */
+export function renderSarif(report: AuditReport): SarifLog {
+  const catalog = [...CHECK_CATALOG];
+  const known = new Set(catalog.map((check) => check.id));
+  for (const finding of report.findings) {
+    if (!known.has(finding.checkId)) {
+      known.add(finding.checkId);
+      catalog.push({
+        id: finding.checkId,
+        layer: finding.layer,
+        severity: finding.severity,
+        title: finding.checkId,
+        compares: finding.checkId,
+      });
+    }
+  }
+  const ruleIndex = new Map(catalog.map((check, index) => [check.id, index]));
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: report.engine.name,
+            version: report.engine.version,
+            rules: catalog.map(ruleOf),
+          },
+        },
+        automationDetails: { id: `${report.engine.name}/${report.cluster.name}/` },
+        invocations: [{ executionSuccessful: true, endTimeUtc: report.generatedAt }],
+        results: report.findings.map((finding) => resultOf(report, finding, ruleIndex.get(finding.checkId) ?? 0)),
+      },
+    ],
+  };
+}
