@@ -2,7 +2,7 @@
 # Installs the Debian packages the node-collector integration test needs
 # (test/integration/node-collector): clang + llvm (compile the BPF fixture), bpftool (load, pin, fill and dump
 # maps), iproute2 (ip netns / veth / tc), libbpf-dev (bpf_helpers.h), libc6-dev (the netlink tc-attach helper),
-# curl, tar and coreutils (the collector).
+# curl, tar and coreutils (the collector), shellcheck (lints the collector script).
 # Idempotent: runs `apt-get update` and `apt-get install` only when a package is missing.
 # Then builds the real `aws-eks-na-cli` (aws-network-policy-agent ./cmd/cli, IPv4 CLI) from its Go module into
 #   ${NETPOL_AUDIT_CACHE:-$HOME/.cache/eks-netpol-audit}/bin/aws-eks-na-cli-<version>
@@ -24,7 +24,7 @@ done
 NA_CLI_VERSION="${NPC_NA_CLI_VERSION:-v1.4.1}"
 NA_CLI_BIN="${NETPOL_AUDIT_CACHE:-${HOME}/.cache/eks-netpol-audit}/bin/aws-eks-na-cli-${NA_CLI_VERSION}"
 
-PACKAGES=(clang llvm bpftool iproute2 libbpf-dev libc6-dev curl tar coreutils)
+PACKAGES=(clang llvm bpftool iproute2 libbpf-dev libc6-dev curl tar coreutils shellcheck)
 
 log() { printf '[install-node-test-deps] %s\n' "$*" >&2; }
 

@@ -10,38 +10,66 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 schemaVersion: '2.2'
 description: >-
   eks-netpol-audit: read-only collection of the aws-network-policy-agent node state (tc filters on pod host
-  veths, aws-eks-na-cli loaded-ebpfdata and map dumps, kernel and tool facts) into a tar.gz that is PUT to a
-  presigned S3 URL. stdout carries one JSON summary line (plus a base64 fallback when the upload fails or
-  UploadUrl is 'none').
+  veths, aws-eks-na-cli loaded-ebpfdata and map dumps, kernel and tool facts) into a tar.gz that goes to S3:
+  PUT to a presigned URL (one node) or POST with presigned form fields (every instance of a batch). stdout
+  carries one JSON summary line (plus a base64 fallback when the upload fails or there is no upload target).
 parameters:
   UploadUrl:
     type: String
     description: >-
-      Presigned S3 PUT URL (https, *.amazonaws.com) for the bundle, or 'none' to return the bundle on stdout
-      only (base64, when it fits in ~20,000 characters).
+      Presigned S3 PUT URL of a regional endpoint (https://<bucket>.s3[.dualstack].<region>.amazonaws.com/...),
+      or 'none'. With UploadUrl and PostUrl both 'none' the bundle comes back on stdout only (base64, when it
+      fits in ~20,000 characters).
     default: none
+    interpolationType: ENV_VAR
     minChars: 4
-    maxChars: 4096
-    allowedPattern: '^(none|https://[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?/[A-Za-z0-9._~%/+=&?-]*)$'
+    maxChars: 10240
+    allowedPattern: '^(none|https://(?!xn--|sthree-)[a-z0-9][a-z0-9-]{1,61}[a-z0-9](?<!-s3alias|--ol-s3|--x-s3)\.s3\.(dualstack\.)?[a-z]{2}(-gov)?-[a-z]+-[0-9]\.amazonaws\.com/[A-Za-z0-9._~%/-]+\?[A-Za-z0-9._~%/+=&-]+)$(?![\s\S])'
+  PostUrl:
+    type: String
+    description: >-
+      URL of a presigned S3 POST (https://<bucket>.s3.<region>.amazonaws.com/ or
+      https://<bucket>.s3.dualstack.<region>.amazonaws.com/), or 'none'. Exclusive with UploadUrl.
+    default: none
+    interpolationType: ENV_VAR
+    minChars: 4
+    maxChars: 128
+    allowedPattern: '^(none|https://(?!xn--|sthree-)[a-z0-9][a-z0-9-]{1,61}[a-z0-9](?<!-s3alias|--ol-s3|--x-s3)\.s3\.(dualstack\.)?[a-z]{2}(-gov)?-[a-z]+-[0-9]\.amazonaws\.com/)$(?![\s\S])'
+  PostFields:
+    type: String
+    description: >-
+      Base64 of the presigned POST's form fields as newline-separated name=value lines, in order (bucket, key,
+      Policy, X-Amz-*; the key is runs/<runId>/<cluster>/nodes/${filename}), or 'none'. The collector appends
+      the bundle last as the field file, named <instance id>.tar.gz.
+    default: none
+    interpolationType: ENV_VAR
+    minChars: 4
+    maxChars: 16384
+    allowedPattern: '^(none|[A-Za-z0-9+/]+={0,2})$(?![\s\S])'
   NodeName:
     type: String
-    description: Kubernetes node name (DNS-1123 subdomain); names the nodes/<NodeName>/ directory in the bundle.
+    description: >-
+      Kubernetes node name (DNS-1123 subdomain) naming the nodes/<NodeName>/ directory of the bundle, or 'auto'
+      for the EC2 instance id (from the SSM agent's AWS_SSM_INSTANCE_ID, else IMDSv2).
+    interpolationType: ENV_VAR
     minChars: 1
     maxChars: 253
-    allowedPattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$'
+    allowedPattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$(?![\s\S])'
   TimeoutSeconds:
     type: String
     description: Time budget in seconds for collection and upload (30-600).
     default: '120'
-    allowedPattern: '^([3-9][0-9]|[1-5][0-9][0-9]|600)$'
+    interpolationType: ENV_VAR
+    allowedPattern: '^([3-9][0-9]|[1-5][0-9][0-9]|600)$(?![\s\S])'
   IncludeAgentLog:
     type: String
     description: Whether to include the last error/warn lines of the network policy agent log.
     default: 'false'
+    interpolationType: ENV_VAR
     allowedValues:
       - 'true'
       - 'false'
-    allowedPattern: '^(true|false)$'
+    allowedPattern: '^(true|false)$(?![\s\S])'
 mainSteps:
   - name: CollectNodePolicyState
     action: aws:runShellScript

@@ -3,13 +3,19 @@
 # Read-only: reads tc filters and the aws-network-policy-agent eBPF state of this node and packs them into
 #   nodes/<NodeName>/{loaded-ebpfdata.txt,maps/<id>.txt,tc/<veth>.ingress.txt,tc/<veth>.egress.txt,node.json}
 # plus pins.txt (ls of the agent's pin directories) and, with IncludeAgentLog=true, agent-log-errors.txt.
-# The tar.gz is PUT to UploadUrl (a presigned S3 URL) with curl. stdout: one JSON summary line; when the upload
-# fails or UploadUrl is 'none', a second line `netpol-audit-bundle-base64:<base64 of the tar.gz>` if it fits in
-# ~20,000 characters, else `netpol-audit-bundle-truncated:<bytes>`.
+# The tar.gz goes to S3 with curl: PUT to UploadUrl (a presigned URL, one node), or POST to PostUrl with the form
+# fields of PostFields (a presigned POST shared by every instance of a SendCommand batch; the file is sent as
+# <instance id>.tar.gz). stdout: one JSON summary line; when the upload fails or both are 'none', a second line
+# `netpol-audit-bundle-base64:<base64 of the tar.gz>` if it fits in ~20,000 characters, else
+# `netpol-audit-bundle-truncated:<bytes>`.
 # Needs bash >= 4 and coreutils; no jq, no python. Every external command runs under `timeout`.
+# The presigned URL, the POST fields and the IMDS token reach curl through a 0600 config file (`curl -K`), never
+# through argv, so `ps` on the node does not show them.
 #
-# The four parameter references right below are the ONLY places SSM substitutes parameters. Their allowedPattern
-# forbids quotes, so each value stays inside its single quotes.
+# Parameters: the document sets interpolationType ENV_VAR, so SSM Agent >= 3.3.2746.0 passes each one as the
+# environment variable SSM_<name>. Older agents do not; for them (as the SSM parameter-troubleshooting docs advise)
+# each variable falls back to the double-brace substitution below, the ONLY places SSM substitutes text. allowedPattern
+# forbids quotes, so a substituted value stays inside its single quotes.
 #
 # Environment overrides, for tests only (the SSM agent sets none of them; defaults are the node's real paths):
 #   NPC_NA_CLI        aws-eks-na-cli path                 (default /opt/cni/bin/aws-eks-na-cli)
@@ -18,7 +24,9 @@
 #   NPC_AGENT_LOG     the agent log                       (default /var/log/aws-routed-eni/network-policy-agent.log)
 #   NPC_TC            tc binary                           (default tc from PATH)
 #   NPC_OUT_DIR       staging directory, kept afterwards  (default: a fresh mktemp -d, removed at exit)
-#   NPC_ALLOW_LOOPBACK_HTTP=1  also accept an UploadUrl of the form http://127.0.0.1:<port>/<path>
+#   NPC_ALLOW_LOOPBACK_HTTP=1  also accept an UploadUrl http://127.0.0.1:<port>/<path>, a PostUrl
+#                     http://127.0.0.1:<port>/<bucket>/ and an NPC_IMDS_ENDPOINT http://127.0.0.1:<port>
+#   NPC_IMDS_ENDPOINT instance metadata endpoint          (default http://169.254.169.254)
 #   NPC_CMD_TIMEOUT   seconds per external command        (default 15)
 
 # SSM may start the script with sh (dash on Ubuntu, bash in POSIX mode on Amazon Linux): re-run it with bash.
@@ -33,10 +41,19 @@ set +o posix
 set -o pipefail
 umask 077
 
-UPLOAD_URL='{{ UploadUrl }}'
-NODE_NAME='{{ NodeName }}'
-TIMEOUT_SECONDS='{{ TimeoutSeconds }}'
-INCLUDE_AGENT_LOG='{{ IncludeAgentLog }}'
+if [ -z "${SSM_UploadUrl+x}" ]; then SSM_UploadUrl='{{ UploadUrl }}'; fi
+if [ -z "${SSM_PostUrl+x}" ]; then SSM_PostUrl='{{ PostUrl }}'; fi
+if [ -z "${SSM_PostFields+x}" ]; then SSM_PostFields='{{ PostFields }}'; fi
+if [ -z "${SSM_NodeName+x}" ]; then SSM_NodeName='{{ NodeName }}'; fi
+if [ -z "${SSM_TimeoutSeconds+x}" ]; then SSM_TimeoutSeconds='{{ TimeoutSeconds }}'; fi
+if [ -z "${SSM_IncludeAgentLog+x}" ]; then SSM_IncludeAgentLog='{{ IncludeAgentLog }}'; fi
+UPLOAD_URL=$SSM_UploadUrl
+POST_URL=$SSM_PostUrl
+POST_FIELDS=$SSM_PostFields
+NODE_NAME=$SSM_NodeName
+TIMEOUT_SECONDS=$SSM_TimeoutSeconds
+INCLUDE_AGENT_LOG=$SSM_IncludeAgentLog
+unset SSM_UploadUrl SSM_PostUrl SSM_PostFields
 
 export LC_ALL=C
 export PATH="${PATH:-/usr/bin:/bin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -105,15 +122,35 @@ case "$INCLUDE_AGENT_LOG" in
   true | false) ;;
   *) die_early "IncludeAgentLog must be true or false" ;;
 esac
-case "$UPLOAD_URL" in
-  none) ;;
-  *[!A-Za-z0-9._~%/+=\&?:-]*) die_early "UploadUrl contains a forbidden character" ;;
-  https://*) ;;
-  http://127.0.0.1:*/*)
-    [ "${NPC_ALLOW_LOOPBACK_HTTP:-0}" = 1 ] || die_early "UploadUrl must be https (or none)"
-    ;;
-  *) die_early "UploadUrl must be https (or none)" ;;
-esac
+# S3 endpoints of a region, virtual-hosted style (plain or dual-stack); bucket names without dots (HTTPS needs that).
+S3_HOST_RE='[a-z0-9][a-z0-9-]{1,61}[a-z0-9]\.s3\.(dualstack\.)?[a-z]{2}(-gov)?-[a-z]+-[0-9]\.amazonaws\.com'
+LOOPBACK_RE='http://127\.0\.0\.1:[0-9]{1,5}'
+PRESIGNED_PATH_RE='/[A-Za-z0-9._~%/-]+[?][A-Za-z0-9._~%/+=&-]+'
+loopback_allowed() {
+  [ "${NPC_ALLOW_LOOPBACK_HTTP:-0}" = 1 ]
+}
+if [ "$UPLOAD_URL" != none ] && ! [[ $UPLOAD_URL =~ ^https://${S3_HOST_RE}${PRESIGNED_PATH_RE}$ ]]; then
+  if ! loopback_allowed || ! [[ $UPLOAD_URL =~ ^${LOOPBACK_RE}${PRESIGNED_PATH_RE}$ ]]; then
+    die_early "UploadUrl must be none or a presigned https URL of a regional S3 endpoint"
+  fi
+fi
+if [ "$POST_URL" != none ] && ! [[ $POST_URL =~ ^https://${S3_HOST_RE}/$ ]]; then
+  if ! loopback_allowed || ! [[ $POST_URL =~ ^${LOOPBACK_RE}/[a-z0-9][a-z0-9-]{1,61}[a-z0-9]/?$ ]]; then
+    die_early "PostUrl must be none or https://<bucket>.s3[.dualstack].<region>.amazonaws.com/"
+  fi
+fi
+if [ "$POST_FIELDS" != none ] && ! [[ $POST_FIELDS =~ ^[A-Za-z0-9+/]+={0,2}$ ]]; then
+  die_early "PostFields must be none or base64"
+fi
+if [ "$POST_URL" != none ] && [ "$UPLOAD_URL" != none ]; then
+  die_early "UploadUrl and PostUrl are exclusive: set one of them to none"
+fi
+if { [ "$POST_URL" = none ] && [ "$POST_FIELDS" != none ]; } || { [ "$POST_URL" != none ] && [ "$POST_FIELDS" = none ]; }; then
+  die_early "PostUrl and PostFields go together: both none or both set"
+fi
+if [ -n "${NPC_IMDS_ENDPOINT:-}" ] && { ! loopback_allowed || ! [[ $NPC_IMDS_ENDPOINT =~ ^${LOOPBACK_RE}$ ]]; }; then
+  die_early "NPC_IMDS_ENDPOINT must be http://127.0.0.1:<port> (with NPC_ALLOW_LOOPBACK_HTTP=1)"
+fi
 case "$CMD_TIMEOUT" in
   '' | *[!0-9]* | 0) die_early "NPC_CMD_TIMEOUT must be a positive integer" ;;
 esac
@@ -168,13 +205,92 @@ run_to() {
 }
 
 # ---- staging area
+TEMPORARY_WORK=0
+# shellcheck disable=SC2317 # run by the EXIT trap
+cleanup() {
+  rm -f "${SECRET_FILES[@]}"
+  [ "$TEMPORARY_WORK" -eq 0 ] || rm -rf "$WORK"
+}
+SECRET_FILES=()
+trap cleanup EXIT
 if [ -n "${NPC_OUT_DIR:-}" ]; then
   WORK="$NPC_OUT_DIR"
   mkdir -p "$WORK" || die_early "cannot create NPC_OUT_DIR"
 else
   WORK=$(mktemp -d /tmp/netpol-audit-node.XXXXXXXX) || die_early "mktemp failed"
-  trap 'rm -rf "$WORK"' EXIT
+  TEMPORARY_WORK=1
 fi
+case "$WORK" in *[!A-Za-z0-9._/-]*) die_early "the staging directory path has characters curl -K cannot take" ;; esac
+CURL_CONFIG="$WORK/curl.config"
+POST_FIELDS_FILE="$WORK/post-fields.txt"
+SECRET_FILES=("$CURL_CONFIG" "$POST_FIELDS_FILE")
+
+# write_curl_config LINE...: curl options (`name = "value"`) in a file only this user can read, for `curl -K`;
+# every value was validated first and holds no quote or backslash.
+write_curl_config() {
+  rm -f "$CURL_CONFIG"
+  printf '%s\n' "$@" >"$CURL_CONFIG" && chmod 600 "$CURL_CONFIG"
+}
+
+# ---- instance id (the POST file name; the node directory with NodeName=auto): from the SSM agent, else IMDSv2
+INSTANCE_ID_RE='^i-[0-9a-f]{8}([0-9a-f]{9})?$'
+imds_instance_id() {
+  local endpoint="${NPC_IMDS_ENDPOINT:-http://169.254.169.254}" token
+  token=$(timeout -k 2 10 curl --silent --fail --max-time 5 -X PUT \
+    -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' "$endpoint/latest/api/token" 2>/dev/null) || return 1
+  [[ $token =~ ^[A-Za-z0-9_=+/-]{1,512}$ ]] || return 1
+  write_curl_config "header = \"X-aws-ec2-metadata-token: $token\"" || return 1
+  timeout -k 2 10 curl --silent --fail --max-time 5 -K "$CURL_CONFIG" "$endpoint/latest/meta-data/instance-id" 2>/dev/null
+  rm -f "$CURL_CONFIG"
+}
+INSTANCE_ID=""
+if [ "$NODE_NAME" = auto ] || [ "$POST_URL" != none ]; then
+  INSTANCE_ID="${AWS_SSM_INSTANCE_ID:-}"
+  if [ -z "$INSTANCE_ID" ] && have curl; then
+    INSTANCE_ID=$(imds_instance_id) || INSTANCE_ID=""
+  fi
+  [[ $INSTANCE_ID =~ $INSTANCE_ID_RE ]] ||
+    die_early "no EC2 instance id (AWS_SSM_INSTANCE_ID unset and IMDSv2 gave none): needed for NodeName auto and PostUrl"
+fi
+[ "$NODE_NAME" != auto ] || NODE_NAME=$INSTANCE_ID
+
+# ---- POST form fields: base64 of `name=value` lines; every line is checked before curl sees it
+POST_KEY_RE='^runs/[A-Za-z0-9._:-]{1,128}/[A-Za-z0-9_-]{1,100}/nodes/[$][{]filename[}]$'
+BASE64_RE='^[A-Za-z0-9+/]+={0,2}$'
+post_field_valid() {
+  case "$1" in
+    bucket) [[ $2 =~ ^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$ ]] ;;
+    key) [[ $2 =~ $POST_KEY_RE ]] ;;
+    Policy | X-Amz-Security-Token) [[ $2 =~ $BASE64_RE ]] ;;
+    X-Amz-Algorithm) [ "$2" = AWS4-HMAC-SHA256 ] ;;
+    X-Amz-Credential) [[ $2 =~ ^[A-Z0-9]{16,128}/[0-9]{8}/[a-z0-9-]{1,32}/s3/aws4_request$ ]] ;;
+    X-Amz-Date) [[ $2 =~ ^[0-9]{8}T[0-9]{6}Z$ ]] ;;
+    X-Amz-Signature) [[ $2 =~ ^[0-9a-f]{64}$ ]] ;;
+    *) return 1 ;;
+  esac
+}
+POST_FORM=()
+if [ "$POST_FIELDS" != none ]; then
+  printf '%s' "$POST_FIELDS" | base64 -d >"$POST_FIELDS_FILE" 2>/dev/null || die_early "PostFields is not valid base64"
+  declare -A SEEN_FIELDS=()
+  while IFS= read -r line || [ -n "$line" ]; do
+    name=${line%%=*}
+    value=${line#*=}
+    [ "$name" != "$line" ] || die_early "PostFields line $((${#POST_FORM[@]} + 1)) is not name=value"
+    post_field_valid "$name" "$value" || die_early "PostFields field ${name//[!A-Za-z0-9-]/} is unknown or malformed"
+    [ -z "${SEEN_FIELDS[$name]:-}" ] || die_early "PostFields repeats field $name"
+    SEEN_FIELDS[$name]=1
+    # S3 would replace ${filename} by the file's name; doing it here gives the same key with any S3 implementation.
+    [ "$name" != key ] || value="${value%/*}/$INSTANCE_ID.tar.gz"
+    POST_FORM+=("form-string = \"$name=$value\"")
+  done <"$POST_FIELDS_FILE"
+  rm -f "$POST_FIELDS_FILE"
+  for required in key Policy X-Amz-Algorithm X-Amz-Credential X-Amz-Date X-Amz-Signature; do
+    [ -n "${SEEN_FIELDS[$required]:-}" ] || die_early "PostFields lacks the field $required"
+  done
+  [ "${#POST_FORM[@]}" -le 16 ] || die_early "PostFields has more than 16 fields"
+fi
+
 NODE_DIR="$WORK/nodes/$NODE_NAME"
 rm -rf "$WORK/nodes" "$WORK/bundle.tar.gz"
 mkdir -p "$NODE_DIR/maps" "$NODE_DIR/tc" || die_early "cannot create the staging directory"
@@ -388,9 +504,17 @@ BYTES=$(wc -c <"$BUNDLE" | tr -d ' ')
 SHA256=$(sha256sum "$BUNDLE" | cut -d ' ' -f 1)
 
 UPLOAD=skipped
+UPLOAD_MODE=none
 HTTP_STATUS=0
 UPLOAD_ERROR=""
 if [ "$UPLOAD_URL" != none ]; then
+  UPLOAD_MODE=put
+  write_curl_config "url = \"$UPLOAD_URL\"" "upload-file = \"$BUNDLE\""
+elif [ "$POST_URL" != none ]; then
+  UPLOAD_MODE=post
+  write_curl_config "url = \"$POST_URL\"" "${POST_FORM[@]}" "form = \"file=@$BUNDLE;filename=$INSTANCE_ID.tar.gz\""
+fi
+if [ "$UPLOAD_MODE" != none ]; then
   if [ "$HAVE_CURL" -eq 0 ]; then
     UPLOAD=failed
     UPLOAD_ERROR="curl not found"
@@ -398,8 +522,9 @@ if [ "$UPLOAD_URL" != none ]; then
     t=$(remaining)
     [ "$t" -ge 10 ] || t=10
     HTTP_STATUS=$(curl --fail --silent --show-error --max-time "$t" --retry 2 --retry-delay 1 \
-      -o /dev/null -w '%{http_code}' -X PUT --upload-file "$BUNDLE" "$UPLOAD_URL" 2>"$WORK/stderr.tmp")
+      -o "$WORK/response.tmp" -w '%{http_code}' -K "$CURL_CONFIG" 2>"$WORK/stderr.tmp")
     rc=$?
+    rm -f "$CURL_CONFIG"
     case "$HTTP_STATUS" in '' | *[!0-9]*) HTTP_STATUS=0 ;; esac
     HTTP_STATUS=$((10#$HTTP_STATUS))
     if [ "$rc" -eq 0 ]; then
@@ -424,11 +549,11 @@ if [ "$UPLOAD" != ok ]; then
   fi
 fi
 
-printf '{"collector":"eks-netpol-audit-node","version":%s,"ok":true,"node":%s,"bytes":%s,"sha256":"%s","veths":%s,"tcFiles":%s,"maps":%s,"pins":{"programs":%s,"maps":%s},"errors":%s,"cli":%s,"tc":%s,"agentVersion":%s,"complete":%s,"upload":"%s","httpStatus":%s,"uploadError":%s,"fallback":"%s","firstError":%s}\n' \
+printf '{"collector":"eks-netpol-audit-node","version":%s,"ok":true,"node":%s,"bytes":%s,"sha256":"%s","veths":%s,"tcFiles":%s,"maps":%s,"pins":{"programs":%s,"maps":%s},"errors":%s,"cli":%s,"tc":%s,"agentVersion":%s,"complete":%s,"upload":"%s","uploadMode":"%s","instanceId":%s,"httpStatus":%s,"uploadError":%s,"fallback":"%s","firstError":%s}\n' \
   "$COLLECTOR_VERSION" "$(json_str "$NODE_NAME")" "$BYTES" "$SHA256" "${#VETHS[@]}" "$TC_FILES" "$MAP_FILES" \
   "$PIN_PROGRAMS" "$PIN_MAPS" "${#ERRORS[@]}" "$(json_bool "$HAVE_CLI")" "$(json_bool "$HAVE_TC")" \
-  "$(json_str "$AGENT_VERSION")" "$([ "$DEADLINE_HIT" -eq 0 ] && echo true || echo false)" "$UPLOAD" "$HTTP_STATUS" \
-  "$(json_str "$UPLOAD_ERROR")" "$FALLBACK" "$(json_str "$(printf '%s' "${ERRORS[0]:-}" | cut -c 1-300)")"
+  "$(json_str "$AGENT_VERSION")" "$([ "$DEADLINE_HIT" -eq 0 ] && echo true || echo false)" "$UPLOAD" "$UPLOAD_MODE" \
+  "$(json_str "$INSTANCE_ID")" "$HTTP_STATUS" "$(json_str "$UPLOAD_ERROR")" "$FALLBACK" "$(json_str "$(printf '%s' "${ERRORS[0]:-}" | cut -c 1-300)")"
 if [ -n "$FALLBACK_LINE" ]; then
   printf '%s\n' "$FALLBACK_LINE"
 fi

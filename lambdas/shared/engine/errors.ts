@@ -10,6 +10,7 @@ export const ERROR_NAMES = [
   'NodeCollectionError',
   'StoreError',
   'RunInputError',
+  'ServiceConfigError',
 ] as const;
 export type AuditErrorName = (typeof ERROR_NAMES)[number];
 
@@ -96,6 +97,17 @@ export class RunInputError extends AuditError {
     readonly detail: string,
   ) {
     super(`${field}: ${detail}`);
+  }
+}
+
+/** The service's deployment-time settings (Lambda environment, `SERVICE_CONFIG`) are invalid; names the variable. */
+export class ServiceConfigError extends AuditError {
+  override readonly name = 'ServiceConfigError';
+  constructor(
+    readonly variable: string,
+    readonly detail: string,
+  ) {
+    super(`${variable}: ${detail}`);
   }
 }
 

@@ -80,6 +80,7 @@ export {
   NodeCollectionError,
   NodeOutputParseError,
   RunInputError,
+  ServiceConfigError,
   StoreError,
   UnknownEndpointError,
 } from './errors';
@@ -95,6 +96,13 @@ export type { FlowExplanation, LayerName, LayerVerdict, Disagreement, Verdict } 
 export { AuditReport, REPORT_SCHEMA_VERSION } from './report/report';
 export { compareReports, fingerprintOf, type ReportComparison } from './report/fingerprint';
 export { renderMarkdown, renderSummary } from './report/render-markdown';
+export {
+  CLUSTER_NOT_CHECKED,
+  NODE_NOT_COLLECTED,
+  uncheckedClusterReport,
+  withNotCollectedNodes,
+  type UncheckedCluster,
+} from './report/unchecked';
 export { renderCheckCatalog } from './report/render-check-catalog';
 export { CHECK_CATALOG } from './checks-catalog';
 export {

@@ -18,27 +18,45 @@ const documentSchema = z.object({
 
 export interface CollectorParameters {
   readonly UploadUrl: string;
+  readonly PostUrl?: string;
+  readonly PostFields?: string;
   readonly NodeName: string;
   readonly TimeoutSeconds: string;
   readonly IncludeAgentLog: 'true' | 'false';
 }
 
 /**
- * The document's script with the parameters substituted the way SSM does (plain text replacement of
- * `{{ Name }}`). Every value except a loopback UploadUrl must satisfy the document's allowedPattern.
+ * How the SSM agent hands the parameters to the script: `env-var` (agent >= 3.3.2746.0 with the document's
+ * interpolationType ENV_VAR: `SSM_<name>` variables) or `text` (older agents: `{{ Name }}` replaced in the text).
  */
-export function renderCollectorScript(parameters: CollectorParameters): string {
+export type Interpolation = 'env-var' | 'text';
+
+export interface RenderedCollector {
+  readonly script: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+const LOOPBACK_PARAMETERS = new Set(['UploadUrl', 'PostUrl']);
+
+/**
+ * The document's script and environment as SSM would start them. Every value except a loopback UploadUrl or
+ * PostUrl must satisfy the document's allowedPattern.
+ */
+export function renderCollector(parameters: CollectorParameters, interpolation: Interpolation): RenderedCollector {
   const document = documentSchema.parse(parse(readFileSync(DOCUMENT_PATH, 'utf8')));
   let script = document.mainSteps[0].inputs.runCommand[0];
-  for (const [name, value] of Object.entries(parameters) as [keyof CollectorParameters, string][]) {
+  const env: Record<string, string> = {};
+  const values = { PostUrl: 'none', PostFields: 'none', ...parameters };
+  for (const [name, value] of Object.entries(values)) {
     const pattern = document.parameters[name]?.allowedPattern;
     if (pattern === undefined) throw new Error(`document has no parameter ${name}`);
-    const loopbackUpload = name === 'UploadUrl' && value.startsWith('http://127.0.0.1:');
-    if (!loopbackUpload && !new RegExp(pattern).test(value)) throw new Error(`${name}=${value} violates ${pattern}`);
-    script = script.replaceAll(`{{ ${name} }}`, value);
+    const loopback = LOOPBACK_PARAMETERS.has(name) && value.startsWith('http://127.0.0.1:');
+    if (!loopback && !new RegExp(pattern).test(value)) throw new Error(`${name}=${value} violates ${pattern}`);
+    if (interpolation === 'text') script = script.replaceAll(`{{ ${name} }}`, value);
+    else env[`SSM_${name}`] = value;
   }
-  if (script.includes('{{')) throw new Error('unsubstituted parameter left in the script');
-  return script;
+  if (interpolation === 'text' && script.includes('{{')) throw new Error('unsubstituted parameter left in the script');
+  return { script, env };
 }
 
 export const summarySchema = z.object({
@@ -58,6 +76,8 @@ export const summarySchema = z.object({
   agentVersion: z.string(),
   complete: z.boolean(),
   upload: z.enum(['ok', 'failed', 'skipped']),
+  uploadMode: z.enum(['put', 'post', 'none']),
+  instanceId: z.string(),
   httpStatus: z.number().int(),
   uploadError: z.string(),
   fallback: z.enum(['none', 'base64', 'truncated']),
@@ -103,6 +123,12 @@ export interface CollectorOutput {
   readonly durationMs: number;
 }
 
+export type Wrap = (
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+) => Promise<{ stdout: string; stderr: string }>;
+
 /**
  * Runs the rendered script with `sh` (as SSM's runShellScript may; the script re-executes itself with bash),
  * through `wrap` (e.g. nsenter into the lab's mount namespace).
@@ -111,19 +137,45 @@ export async function runCollector(
   scriptFile: string,
   parameters: CollectorParameters,
   env: NodeJS.ProcessEnv,
-  wrap: (
-    command: string,
-    args: readonly string[],
-    env: NodeJS.ProcessEnv,
-  ) => Promise<{ stdout: string; stderr: string }>,
+  wrap: Wrap,
+  interpolation: Interpolation = 'env-var',
 ): Promise<CollectorOutput> {
-  writeFileSync(scriptFile, renderCollectorScript(parameters), { mode: 0o700 });
+  const { stdoutLines, first, stderr, durationMs } = await execute(scriptFile, parameters, env, wrap, interpolation);
+  return { stdoutLines, summary: summarySchema.parse(first), stderr, durationMs };
+}
+
+export const failureSchema = z.object({
+  collector: z.literal('eks-netpol-audit-node'),
+  ok: z.literal(false),
+  error: z.string().min(1),
+});
+
+/** Runs the script expecting it to refuse its input: exit 2 and one `ok:false` line naming the problem. */
+export async function runCollectorFailure(
+  scriptFile: string,
+  parameters: CollectorParameters,
+  env: NodeJS.ProcessEnv,
+  wrap: Wrap,
+): Promise<z.infer<typeof failureSchema> & { readonly stdoutLines: readonly string[] }> {
+  const { stdoutLines, first } = await execute(scriptFile, parameters, env, wrap, 'env-var');
+  return { ...failureSchema.parse(first), stdoutLines };
+}
+
+async function execute(
+  scriptFile: string,
+  parameters: CollectorParameters,
+  env: NodeJS.ProcessEnv,
+  wrap: Wrap,
+  interpolation: Interpolation,
+) {
+  const rendered = renderCollector(parameters, interpolation);
+  writeFileSync(scriptFile, rendered.script, { mode: 0o700 });
   const started = Date.now();
-  const { stdout, stderr } = await wrap('sh', [scriptFile], { ...process.env, ...env });
+  const { stdout, stderr } = await wrap('sh', [scriptFile], { ...process.env, ...env, ...rendered.env });
   const stdoutLines = stdout.split('\n').filter((line) => line !== '');
-  const first = stdoutLines[0];
-  if (first === undefined) throw new Error(`collector printed nothing; stderr: ${stderr}`);
-  return { stdoutLines, summary: summarySchema.parse(JSON.parse(first)), stderr, durationMs: Date.now() - started };
+  const line = stdoutLines[0];
+  if (line === undefined) throw new Error(`collector printed nothing; stderr: ${stderr}`);
+  return { stdoutLines, first: JSON.parse(line) as unknown, stderr, durationMs: Date.now() - started };
 }
 
 export interface UploadServer {

@@ -1,0 +1,115 @@
+import {
+  ClusterAccessError,
+  InputError,
+  InventoryAccumulator,
+  SNAPSHOT_PATHS,
+  type ClusterInventory,
+  type ClusterSource,
+} from '#engine';
+import { EksTokenProvider } from '../eks-token/eks-token';
+import { eksTransport } from '../kubernetes/client-node-transport';
+import type { KubeTransport } from '../kubernetes/kube-transport';
+import { KubernetesReader, type ListPage, type PageSink, type ReaderOptions } from '../kubernetes/kubernetes-reader';
+import type { ListedResource, NamedResource } from '../kubernetes/resources';
+import type { S3SnapshotWriter } from '../s3/s3-snapshot-store';
+import { endpointOf, type ClusterEndpoint, type EksClusters } from './eks-cluster';
+
+/** Opens the Kubernetes API of a cluster from its DescribeCluster endpoint. */
+export type KubernetesOpener = (clusterName: string, endpoint: ClusterEndpoint) => Promise<KubeTransport>;
+
+/** The production opener: the cluster's endpoint and CA, authenticated with a fresh EKS bearer token. */
+export function eksBearerTokenOpener(region: string): KubernetesOpener {
+  return async (clusterName, endpoint) => {
+    const tokens = new EksTokenProvider({ clusterName, region });
+    return eksTransport({
+      clusterName,
+      endpoint: endpoint.endpoint,
+      certificateAuthorityData: endpoint.certificateAuthorityData,
+      token: () => tokens.token(),
+    });
+  };
+}
+
+export interface EksLiveSourceOptions {
+  readonly clusterName: string;
+  readonly eks: EksClusters;
+  readonly openKubernetes: KubernetesOpener;
+  /** Receives every raw page as it arrives (the run's S3 snapshot). */
+  readonly snapshot: S3SnapshotWriter;
+  readonly reader?: ReaderOptions;
+  readonly now: Date;
+  readonly toolVersion: string;
+}
+
+function asJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}
+
+/**
+ * The live `ClusterSource` of the service: EKS (DescribeCluster, DescribeAddon vpc-cni) and Kubernetes read page
+ * by page; each page is projected by the engine and written raw (gzipped) to the run's snapshot, then dropped.
+ */
+export class EksLiveClusterSource implements ClusterSource {
+  private objectCount = 0;
+
+  constructor(private readonly options: EksLiveSourceOptions) {}
+
+  get objects(): number {
+    return this.objectCount;
+  }
+
+  async readInventory(): Promise<ClusterInventory> {
+    const { clusterName, eks, snapshot } = this.options;
+    const cluster = await eks.describeCluster(clusterName);
+    const addon = await eks.describeVpcCniAddon(clusterName);
+    const transport = await this.options.openKubernetes(clusterName, endpointOf(cluster));
+    const reader = new KubernetesReader(transport, this.options.reader);
+    const accumulator = new InventoryAccumulator(clusterName);
+    const summary = await this.read(reader, tee(accumulator, snapshot));
+    this.objectCount = summary.objects;
+    const eksCluster = asJson({ cluster });
+    await snapshot.putDocument(SNAPSHOT_PATHS.eksCluster, eksCluster);
+    const vpcCniAddon = addon === undefined ? undefined : asJson({ addon });
+    if (vpcCniAddon !== undefined) await snapshot.putDocument(SNAPSHOT_PATHS.vpcCniAddon, vpcCniAddon);
+    await snapshot.finish({
+      clusterName,
+      takenAt: this.options.now.toISOString(),
+      source: reader.location,
+      tool: { name: 'eks-netpol-audit', version: this.options.toolVersion },
+      objects: summary.objects,
+      unavailableKinds: [...summary.unavailableKinds],
+    });
+    return accumulator.finish({
+      eksCluster: { source: `eks:DescribeCluster ${clusterName}`, content: eksCluster },
+      ...(vpcCniAddon === undefined
+        ? {}
+        : { vpcCniAddon: { source: `eks:DescribeAddon ${clusterName} vpc-cni`, content: vpcCniAddon } }),
+      unavailableKinds: summary.unavailableKinds,
+    });
+  }
+
+  private async read(reader: KubernetesReader, sink: PageSink): ReturnType<KubernetesReader['read']> {
+    try {
+      return await reader.read(sink);
+    } catch (error) {
+      if (error instanceof InputError) {
+        const cause = error.message.includes('HTTP 401') ? 'forbidden' : 'unreachable';
+        throw new ClusterAccessError(this.options.clusterName, cause, error.message);
+      }
+      throw error;
+    }
+  }
+}
+
+function tee(accumulator: InventoryAccumulator, snapshot: S3SnapshotWriter): PageSink {
+  return {
+    async page(resource: ListedResource, page: ListPage) {
+      accumulator.addDocument({ source: page.source, content: page.content });
+      await snapshot.page(resource, page);
+    },
+    async object(resource: NamedResource, source: string, object: unknown) {
+      accumulator.addDocument({ source, content: object });
+      await snapshot.object(resource, source, object);
+    },
+  };
+}

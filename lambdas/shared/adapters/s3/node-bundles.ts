@@ -1,0 +1,58 @@
+import { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
+import { extract } from 'tar-stream';
+import { InputError, SNAPSHOT_PATHS, type RawNodeOutput } from '#engine';
+import type { S3Objects } from './s3-objects';
+
+/** Bounds what one node bundle may expand to (the collector's outputs are a few MB). */
+const MAX_UNPACKED_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The files of one collector bundle (`tar -czf ... nodes/<NodeName>`), as paths relative to the node directory.
+ * The node directory inside the bundle is named after the instance id (NodeName=auto) or the node.
+ */
+export async function unpackNodeBundle(bundle: Uint8Array, location: string): Promise<Map<string, string>> {
+  let tar: Buffer;
+  try {
+    tar = gunzipSync(bundle, { maxOutputLength: MAX_UNPACKED_BYTES });
+  } catch (error) {
+    throw new InputError(`not a gzip node bundle (${String(error)})`, location);
+  }
+  const files = new Map<string, string>();
+  const extractor = extract();
+  const done = new Promise<void>((resolve, reject) => {
+    extractor.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: unknown) => {
+        if (Buffer.isBuffer(chunk)) chunks.push(chunk);
+      });
+      stream.on('end', () => {
+        const parts = header.name.replace(/^\.\//, '').split('/');
+        if (header.type === 'file' && parts[0] === SNAPSHOT_PATHS.nodesDirectory && parts.length > 2)
+          files.set(parts.slice(2).join('/'), Buffer.concat(chunks).toString('utf8'));
+        next();
+      });
+      stream.resume();
+    });
+    extractor.on('finish', resolve);
+    extractor.on('error', (error: Error) => {
+      reject(new InputError(`not a tar node bundle (${error.message})`, location));
+    });
+  });
+  Readable.from([tar]).pipe(extractor);
+  await done;
+  return files;
+}
+
+/** Reads the uploaded bundle of each instance and names its outputs after the Kubernetes node. */
+export class S3NodeBundles {
+  constructor(private readonly objects: S3Objects) {}
+
+  /** `undefined` when the node uploaded nothing. */
+  async read(key: string, nodeName: string): Promise<RawNodeOutput | undefined> {
+    const bytes = await this.objects.getBytes(key);
+    if (bytes === undefined) return undefined;
+    const location = this.objects.location(key);
+    return { nodeName, sourceDirectory: location, files: await unpackNodeBundle(bytes, location) };
+  }
+}

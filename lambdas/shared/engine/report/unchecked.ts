@@ -1,0 +1,96 @@
+import type { ClusterAccessCause } from '../errors';
+import type { CheckDefinition, Finding } from '../model/finding';
+import { findingOf } from '../model/finding';
+import type { NotCollectedNode } from '../ports';
+import { withFingerprints } from './fingerprint';
+import { compareFindings, REPORT_SCHEMA_VERSION, summarise, type AuditReport } from './report';
+
+export const NODE_NOT_COLLECTED: CheckDefinition = {
+  id: 'NODE-NOT-COLLECTED',
+  layer: 'node',
+  severity: 'medium',
+  title: 'Node outputs could not be collected',
+  compares:
+    'The nodes picked for collection against the node outputs that arrived (unreachable SSM agent, failed or timed-out command); such a node is not checked, never reported clean.',
+};
+
+export const CLUSTER_NOT_CHECKED: CheckDefinition = {
+  id: 'INPUT-CLUSTER-UNREADABLE',
+  layer: 'input',
+  severity: 'high',
+  title: 'Cluster could not be checked',
+  compares:
+    'Each configured cluster against the clusters whose EKS and Kubernetes APIs could be read in the run; no layer of such a cluster is checked.',
+};
+
+export const UNCHECKED_CHECKS: readonly CheckDefinition[] = [NODE_NOT_COLLECTED, CLUSTER_NOT_CHECKED];
+
+/** Adds one `NODE-NOT-COLLECTED` finding and one not-checked entry per node whose outputs did not arrive. */
+export function withNotCollectedNodes(report: AuditReport, nodes: readonly NotCollectedNode[]): AuditReport {
+  if (nodes.length === 0) return report;
+  const added = nodes.map((node) =>
+    findingOf(NODE_NOT_COLLECTED, { kind: 'Node', name: node.nodeName, node: node.nodeName }, node.reason),
+  );
+  const findings = [...report.findings, ...withFingerprints(report.cluster.name, added)].sort(compareFindings);
+  return {
+    ...report,
+    findings,
+    summary: summarise(findings),
+    notChecked: [
+      ...report.notChecked,
+      ...nodes.map((node) => ({ scope: `node ${node.nodeName}`, reason: node.reason })),
+    ],
+  };
+}
+
+export interface UncheckedCluster {
+  readonly clusterName: string;
+  readonly cause: ClusterAccessCause | 'error';
+  readonly detail: string;
+  readonly location: string;
+  readonly now: Date;
+  readonly engineVersion: string;
+}
+
+/** The report of a cluster whose APIs could not be read: one finding that says so, every layer not checked. */
+export function uncheckedClusterReport(cluster: UncheckedCluster): AuditReport {
+  const finding: Finding = findingOf(
+    CLUSTER_NOT_CHECKED,
+    { kind: 'Cluster', name: cluster.clusterName },
+    `cluster ${cluster.clusterName} could not be checked (${cluster.cause}): ${cluster.detail}`,
+  );
+  const findings = withFingerprints(cluster.clusterName, [finding]);
+  const reason = `the cluster could not be read (${cluster.cause})`;
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    cluster: { name: cluster.clusterName, source: 'live', location: cluster.location },
+    generatedAt: cluster.now.toISOString(),
+    engine: { name: 'eks-netpol-audit', version: cluster.engineVersion },
+    inputs: {
+      namespaces: 0,
+      pods: 0,
+      services: 0,
+      nodes: 0,
+      networkPolicies: 0,
+      policyEndpoints: 0,
+      applicationNetworkPolicies: 0,
+      clusterNetworkPolicies: 0,
+      clusterPolicyEndpoints: 0,
+      nodeOutputs: 0,
+      ignoredKinds: {},
+    },
+    configuration: {
+      networkPolicyEnabled: null,
+      enforcementMode: null,
+      desiredMode: null,
+      cniVersion: null,
+      agentVersion: null,
+      autoMode: false,
+      ipFamily: null,
+    },
+    summary: summarise(findings),
+    findings,
+    notChecked: ['configuration layer', 'control-plane layer', 'node layer'].map((scope) => ({ scope, reason })),
+    policies: [],
+  };
+}

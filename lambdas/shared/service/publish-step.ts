@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import {
+  AuditReport,
+  compareReports,
+  uncheckedClusterReport,
+  type AlertSink,
+  type ClusterAccessCause,
+  type Severity,
+} from '#engine';
+import type { S3Objects } from '#adapters/s3/s3-objects';
+import { S3ReportStore } from '#adapters/s3/s3-report-store';
+import { driftAlert, executionConsoleUrl } from './alert';
+import { BatchPlan, type PublishEvent, type PublishOutput } from './contract';
+import {
+  batchPlanKey,
+  latestReportKey,
+  nodeUploadPrefix,
+  reportPrefix,
+  runExplainKey,
+  runSnapshotPrefix,
+} from './keys';
+import { reportMetrics, type MetricValue } from './report-metrics';
+
+export interface PublishDependencies {
+  readonly objects: S3Objects;
+  readonly alerts: AlertSink;
+  readonly threshold: Severity;
+  readonly consoleBase?: string;
+  readonly now: () => Date;
+  readonly engineVersion: string;
+  readonly recordMetrics: (cluster: string, values: readonly MetricValue[]) => void;
+}
+
+const LambdaErrorCause = z.looseObject({ errorType: z.string().optional(), errorMessage: z.string().optional() });
+const ACCESS_CAUSES: readonly ClusterAccessCause[] = ['unreachable', 'forbidden', 'not-found', 'throttled', 'failed'];
+
+/** The report of a cluster the branch could not check, from the Catch's `{ error, cause }`. */
+function failureReport(
+  event: Extract<PublishEvent, { failure: unknown }>,
+  dependencies: PublishDependencies,
+): AuditReport {
+  let detail = event.failure.cause ?? event.failure.error;
+  try {
+    const parsed = LambdaErrorCause.safeParse(JSON.parse(detail));
+    if (parsed.success && parsed.data.errorMessage !== undefined) detail = parsed.data.errorMessage;
+  } catch {
+    // a Step Functions cause (States.Timeout, ...) is plain text
+  }
+  const cause = ACCESS_CAUSES.find((candidate) => detail.includes(`: ${candidate}: `)) ?? 'error';
+  return uncheckedClusterReport({
+    clusterName: event.cluster,
+    cause,
+    detail: `${event.failure.error}: ${detail}`,
+    location: `run ${event.runId}`,
+    now: dependencies.now(),
+    engineVersion: dependencies.engineVersion,
+  });
+}
+
+/** Raw inputs, node bundles and the explain result of the run, copied (server side, still gzipped) beside the report. */
+async function copyRunData(objects: S3Objects, event: PublishEvent, prefix: string): Promise<void> {
+  const snapshot = runSnapshotPrefix(event.runId, event.cluster);
+  for (const key of await objects.listKeys(snapshot))
+    await objects.copy(key, `${prefix}snapshot/${key.slice(snapshot.length)}`);
+  const nodes = nodeUploadPrefix(event.runId, event.cluster);
+  for (const key of await objects.listKeys(nodes))
+    await objects.copy(key, `${prefix}snapshot/nodes/${key.slice(nodes.length)}`);
+  const explainKey = runExplainKey(event.runId, event.cluster);
+  if ((await objects.listKeys(explainKey)).includes(explainKey))
+    await objects.copy(explainKey, `${prefix}explain.json`);
+}
+
+/**
+ * Keeps the report: report.json, report.md and the run's raw inputs under `reports/<cluster>/<date>/<runId>/`,
+ * then latest.json; alerts on new findings at or above the threshold; emits the cluster's metrics. A cluster that
+ * could not be checked gets its report and an alert, but does not replace latest.json: its missing data must not
+ * turn the previous findings into "resolved" ones.
+ */
+export async function publishStep(event: PublishEvent, dependencies: PublishDependencies): Promise<PublishOutput> {
+  const { objects } = dependencies;
+  const checked = 'reportKey' in event;
+  const report = checked ? await objects.requireJson(event.reportKey, AuditReport) : failureReport(event, dependencies);
+  const plan = checked ? await objects.getJson(batchPlanKey(event.runId, event.cluster), BatchPlan) : undefined;
+  const failureStart = 'failure' in event ? event.startedAt : undefined;
+  const startedAt = new Date(plan?.startedAt ?? failureStart ?? dependencies.now().toISOString());
+  const prefix = reportPrefix(event.cluster, startedAt, event.runId);
+  const store = new S3ReportStore(objects, prefix, latestReportKey);
+  const previous = await store.latest(event.cluster);
+  await store.write(report);
+  if (checked) {
+    await copyRunData(objects, event, prefix);
+    await store.promote(report);
+  }
+  const comparison = compareReports(previous, report);
+  const executionUrl = executionConsoleUrl(dependencies.consoleBase, plan?.executionArn);
+  const alert = driftAlert({
+    report,
+    comparison,
+    threshold: dependencies.threshold,
+    reportLocation: objects.location(prefix),
+    ...(executionUrl === undefined ? {} : { executionUrl }),
+  });
+  if (alert !== undefined) await dependencies.alerts.publish(alert);
+  dependencies.recordMetrics(
+    event.cluster,
+    checked ? reportMetrics(report) : [{ name: 'ClusterNotChecked', value: 1 }],
+  );
+  return {
+    cluster: event.cluster,
+    reportPrefix: prefix,
+    newFindings: comparison.newFindings.length,
+    alerted: alert !== undefined,
+  };
+}
