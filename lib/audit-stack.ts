@@ -1,6 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { AuditConfig } from './config';
+import { type AuditConfig, namedClusters } from './config';
 import { AlertsTopic } from './constructs/alerts-topic';
 import { retentionDays } from './constructs/audit-function';
 import { AuditFunctions } from './constructs/audit-functions';
@@ -55,9 +55,10 @@ export class AuditStack extends Stack {
       collector: this.collector,
       projectRoot,
     });
-    this.clusterAccess = Array.isArray(config.clusters)
+    const clusterNames = namedClusters(config);
+    this.clusterAccess = clusterNames
       ? new ClusterAccess(this, 'ClusterAccess', {
-          clusterNames: config.clusters,
+          clusterNames,
           readerRole: this.functions.kubernetesReaderRole,
           rbacFile: `${projectRoot}/k8s/rbac.yaml`,
         })

@@ -18,10 +18,10 @@ const timeZone = z.string().refine((zone) => zone === 'UTC' || Intl.supportedVal
 });
 
 const clustersSchema = z.union([
-  z.array(clusterName).min(1).max(100),
+  z.strictObject({ names: z.array(clusterName).min(1).max(100) }),
   z.strictObject({
-    discover: z.literal('region'),
-    tags: z.record(z.string().min(1).max(128), z.string().max(256)).optional(),
+    allInRegion: z.literal(true),
+    tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
   }),
 ]);
 
@@ -42,11 +42,8 @@ const nodeSelectionSchema = z.union([
 const nodeCollectionSchema = z.strictObject({
   enabled: z.boolean().default(true),
   nodes: nodeSelectionSchema.default('all'),
-  /** The collector's own time budget per node (document parameter TimeoutSeconds, 30-600). */
-  collectorTimeoutSeconds: z.number().int().min(30).max(600).default(120),
   /** How long the workflow waits for one batch's command before it records the batch as timed out. */
   batchTimeoutSeconds: z.number().int().min(60).max(3600).default(900),
-  includeAgentLog: z.boolean().default(false),
 });
 
 const vpcSchema = z.strictObject({
@@ -114,12 +111,20 @@ export function parseAuditConfig(raw: unknown): AuditConfig {
   throw new AuditConfigError(`invalid cdk.json context:\n  ${problems.join('\n  ')}`);
 }
 
-/** What the Lambdas read from SERVICE_CONFIG (no deployment-only keys such as env, vpc or retention). */
+/** The clusters named in the config, or undefined when the run discovers them (`allInRegion`). */
+export function namedClusters(config: AuditConfig): readonly string[] | undefined {
+  return 'names' in config.clusters ? config.clusters.names : undefined;
+}
+
+/**
+ * What the Lambdas read from SERVICE_CONFIG (lambdas/shared/service/config.ts ServiceConfig): no deployment-only
+ * keys (env, vpc, retention, schedule, e-mail), nothing the workflow itself applies (batch timeout).
+ */
 export function serviceConfigForRuntime(config: AuditConfig): Record<string, unknown> {
   return {
     clusters: config.clusters,
     desiredMode: config.desiredMode,
     alertSeverity: config.alertSeverity,
-    nodeCollection: config.nodeCollection,
+    nodeCollection: { enabled: config.nodeCollection.enabled, nodes: config.nodeCollection.nodes },
   };
 }

@@ -4,7 +4,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type AuditConfig, serviceConfigForRuntime } from '../config';
+import { type AuditConfig, namedClusters, serviceConfigForRuntime } from '../config';
 import { acknowledgeWildcardResources } from '../nag';
 import { AuditFunction, type AuditFunctionProps, retentionDays } from './audit-function';
 import type { AlertsTopic } from './alerts-topic';
@@ -68,7 +68,7 @@ export class AuditFunctions extends Construct {
         projectRoot: props.projectRoot,
         ...extra,
       });
-    const discovers = !Array.isArray(props.config.clusters);
+    const discovers = namedClusters(props.config) === undefined;
     this.plan = make('Plan', 'plan', 'validate the run input and resolve the clusters', SMALL_MEMORY_MB, seconds(30), {
       unscopedActions: discovers ? ['eks:ListClusters'] : [],
     });
@@ -160,17 +160,19 @@ export class AuditFunctions extends Construct {
     this.grantSendCommand(this.collectNodes.function);
     reports.grantReadUnder(this.commandStatus.function, BUCKET_PREFIXES.tokens);
     reports.grantReadUnder(this.analyzeNodes.function, BUCKET_PREFIXES.runs);
+    reports.grantListUnder(this.analyzeNodes.function, BUCKET_PREFIXES.runs);
     reports.grantWriteUnder(this.analyzeNodes.function, BUCKET_PREFIXES.runs);
     this.grantCommandResults(this.analyzeNodes.function);
     reports.grantReadUnder(this.publish.function, BUCKET_PREFIXES.runs);
     reports.grantReadUnder(this.publish.function, BUCKET_PREFIXES.reports);
     reports.grantWriteUnder(this.publish.function, BUCKET_PREFIXES.reports);
     reports.grantListUnder(this.publish.function, BUCKET_PREFIXES.reports);
+    reports.grantListUnder(this.publish.function, BUCKET_PREFIXES.runs);
     alerts.grantPublishAlerts(this.publish.function);
   }
 
   private grantPlan(): void {
-    if (Array.isArray(this.props.config.clusters)) return;
+    if (namedClusters(this.props.config) !== undefined) return;
     const role = this.plan.function;
     role.addToRolePolicy(new iam.PolicyStatement({ actions: ['eks:ListClusters'], resources: ['*'] }));
     role.addToRolePolicy(
@@ -179,7 +181,7 @@ export class AuditFunctions extends Construct {
     acknowledgeWildcardResources(
       this.plan,
       [this.eksArn('cluster', '*')],
-      'Cluster discovery (clusters: {discover: region}): the clusters to describe are only known at run time.',
+      'Cluster discovery (clusters: {allInRegion: true}): the clusters to describe are only known at run time.',
     );
   }
 
@@ -260,8 +262,7 @@ export class AuditFunctions extends Construct {
   }
 
   private clusterNames(): string[] {
-    const { clusters } = this.props.config;
-    return Array.isArray(clusters) ? clusters : ['*'];
+    return [...(namedClusters(this.props.config) ?? ['*'])];
   }
 
   private eksArn(resource: string, resourceName: string): string {

@@ -89,7 +89,11 @@ export function buildAuditDefinition(scope: Construct, props: AuditDefinitionPro
     cluster: sfn.JsonPath.stringAt('$.cluster'),
     batches: sfn.JsonPath.listAt('$.batches'),
   });
-  const publish = invokeWith(definition, STATE_NAMES.publish, functions.publish, sfn.TaskInput.fromJsonPathAt('$'));
+  const publish = invoke(definition, STATE_NAMES.publish, functions.publish, {
+    runId: sfn.JsonPath.stringAt('$.runId'),
+    cluster: sfn.JsonPath.stringAt('$.cluster'),
+    reportKey: sfn.JsonPath.stringAt('$.reportKey'),
+  });
 
   const branch = sfn.Chain.start(auditCluster)
     .next(batchesMap(definition, functions.collectNodes, props.batchTimeout))
@@ -140,16 +144,14 @@ function batchesMap(scope: Construct, collectNodesFunction: lambda.IFunction, ba
   const timedOut = sfn.Pass.jsonPath(scope, STATE_NAMES.batchTimedOut, {
     parameters: {
       batchIndex: sfn.JsonPath.numberAt('$.batchIndex'),
-      error: {
-        error: sfn.Errors.TIMEOUT,
-        cause: `no command status event within ${batchTimeout.toSeconds()} s`,
-      },
+      error: { Error: sfn.Errors.TIMEOUT, Cause: `no command status event within ${batchTimeout.toSeconds()} s` },
     },
   });
   const failed = sfn.Pass.jsonPath(scope, STATE_NAMES.batchFailed, {
     parameters: {
       batchIndex: sfn.JsonPath.numberAt('$.batchIndex'),
-      error: { error: sfn.JsonPath.stringAt('$.failure.Error'), cause: sfn.JsonPath.stringAt('$.failure.Cause') },
+      // The Catch output as it is, { Error, Cause }: no path into it that could be missing.
+      error: sfn.JsonPath.objectAt('$.failure'),
     },
   });
   collectNodes.addCatch(timedOut, { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
@@ -175,9 +177,9 @@ function invoke(
   return invokeWith(scope, name, fn, sfn.TaskInput.fromObject(payload));
 }
 
-/** A synchronous invoke whose result is the handler's return value (`payloadResponseOnly`). */
+/** A synchronous invoke (`lambda:invoke`) whose state output is the handler's return value (`$.Payload`). */
 function invokeWith(scope: Construct, name: string, fn: lambda.IFunction, payload: sfn.TaskInput): tasks.LambdaInvoke {
-  const task = tasks.LambdaInvoke.jsonPath(scope, name, { lambdaFunction: fn, payload, payloadResponseOnly: true });
+  const task = tasks.LambdaInvoke.jsonPath(scope, name, { lambdaFunction: fn, payload, outputPath: '$.Payload' });
   retryThrottling(task);
   return task;
 }
