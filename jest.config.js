@@ -27,6 +27,8 @@ const clientNodeTransform = {
 module.exports = {
   projects: [
     project('unit', ['<rootDir>/test/unit']),
+    // The synthesized CDK stack: Template assertions, the state machine definition under asl-validator.
+    project('infra', ['<rootDir>/test/infra']),
     // Real kernel: network namespaces, veths, tc and pinned BPF maps, the real aws-eks-na-cli. Needs root and
     // scripts/install-node-test-deps.sh.
     project('integration-node', ['<rootDir>/test/integration/node-collector']),
