@@ -69,7 +69,7 @@ describe.each([
     const results = objects(drift).flatMap((object) => object.results);
     expect(results.filter((r) => r.result === 'fail')).toHaveLength(drift.findings.length);
     expect(results.filter((r) => r.result === 'pass').length).toBeGreaterThan(0);
-    const missing = results.find((r) => r.policy === 'CP-PE-MISSING' && r.resources?.[0]?.name === 'ledger-ingress');
+    const missing = results.find((r) => r.policy === 'CP-PE-MISSING' && r.resources[0]?.name === 'ledger-ingress');
     expect(missing).toMatchObject({
       result: 'fail',
       severity: 'high',
