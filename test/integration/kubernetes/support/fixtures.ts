@@ -3,6 +3,8 @@ import { REPO_ROOT } from './test-cluster';
 import { apply, readYamlObjects, waitForCrd, type KubeClient } from './kube-admin';
 
 export const RBAC_FILE = join(REPO_ROOT, 'k8s/rbac.yaml');
+/** The group k8s/rbac.yaml binds. */
+export const AUDITOR_GROUP = 'netpol-audit:auditors';
 /** The controller's own CRDs, read from the read-only upstream copy (as CI sees it, next to the repository). */
 export const CONTROLLER_CRD_DIR = join(
   REPO_ROOT,
@@ -26,4 +28,32 @@ export async function installStandInCrds(admin: KubeClient): Promise<void> {
 
 export async function applyRbac(admin: KubeClient): Promise<void> {
   for (const object of await readYamlObjects(RBAC_FILE)) await apply(admin, object);
+  await waitForRbac(admin);
+}
+
+/** The RBAC authorizer learns new bindings from an informer: on a busy machine it lags the write by seconds. */
+async function waitForRbac(admin: KubeClient): Promise<void> {
+  const probes = [
+    { verb: 'list', group: '', resource: 'namespaces' },
+    { verb: 'get', group: '', resource: 'configmaps', namespace: 'kube-system', name: 'amazon-vpc-cni' },
+  ];
+  const deadline = Date.now() + 60_000;
+  for (const resourceAttributes of probes) {
+    while (!(await auditorIsAllowed(admin, resourceAttributes))) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `k8s/rbac.yaml applied, but the auditor group still may not ${resourceAttributes.verb} ${resourceAttributes.resource} after 60 s`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+async function auditorIsAllowed(admin: KubeClient, resourceAttributes: Record<string, string>): Promise<boolean> {
+  const reply = await admin.expect('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SubjectAccessReview',
+    spec: { user: 'auditor', groups: [AUDITOR_GROUP, 'system:authenticated'], resourceAttributes },
+  });
+  return (reply.body as { status?: { allowed?: boolean } }).status?.allowed === true;
 }

@@ -85,7 +85,7 @@ describe('SnapshotWriter keeps no secrets', () => {
   async function writeSnapshot(): Promise<string> {
     const k8s = join(directory, 'k8s');
     await mkdir(k8s, { recursive: true });
-    const writer = new SnapshotWriter(k8s);
+    const writer = new SnapshotWriter(directory);
     const summary = await new KubernetesReader(cluster(), { pageSize: 1, ...noSleep }).read(writer);
     await writer.finish(summary.unavailableKinds.map((entry) => entry.kind));
     return k8s;
