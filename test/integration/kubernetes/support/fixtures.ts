@@ -33,7 +33,7 @@ export async function applyRbac(admin: KubeClient): Promise<void> {
 
 /** The RBAC authorizer learns new bindings from an informer: on a busy machine it lags the write by seconds. */
 async function waitForRbac(admin: KubeClient): Promise<void> {
-  const probes = [
+  const probes: Record<string, string>[] = [
     { verb: 'list', group: '', resource: 'namespaces' },
     { verb: 'get', group: '', resource: 'configmaps', namespace: 'kube-system', name: 'amazon-vpc-cni' },
   ];
