@@ -1,6 +1,13 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
-import { explain as explainFlow, Protocol, UnknownEndpointError, type FlowExplanation, type LayerName } from '#engine';
+import {
+  explain as explainFlow,
+  Protocol,
+  UnknownEndpointError,
+  type FlowExplanation,
+  type LayerName,
+  type Verdict,
+} from '#engine';
 import { EXIT_CLEAN, EXIT_USAGE, type ExitCodeSink } from './exit-codes';
 
 interface ExplainFlags {
@@ -10,6 +17,16 @@ interface ExplainFlags {
   port: number;
   protocol: Protocol;
   json?: boolean;
+  exitCode?: boolean;
+}
+
+/** `--exit-code`, like `kubectl auth can-i`: the answer of the lowest layer that could decide. */
+const EXIT_BY_VERDICT: Readonly<Record<Verdict, number>> = { allow: 0, deny: 1, unknown: 2 };
+const DECIDING_ORDER: readonly LayerName[] = ['kernel', 'policyEndpoint', 'intent'];
+
+export function answerOf(explanation: FlowExplanation): { verdict: Verdict; layer?: LayerName } {
+  const layer = DECIDING_ORDER.find((name) => explanation[name].verdict !== 'unknown');
+  return layer === undefined ? { verdict: 'unknown' } : { verdict: explanation[layer].verdict, layer };
 }
 
 function parsePort(value: string): number {
@@ -68,7 +85,12 @@ async function explain(flags: ExplainFlags): Promise<number> {
   } else {
     process.stdout.write(renderText(explanation));
   }
-  return EXIT_CLEAN;
+  if (flags.exitCode !== true) return EXIT_CLEAN;
+  const answer = answerOf(explanation);
+  process.stderr.write(
+    `netpol-audit explain: ${answer.verdict}${answer.layer === undefined ? ' (no layer could decide)' : ` (decided by the ${answer.layer} layer)`}\n`,
+  );
+  return EXIT_BY_VERDICT[answer.verdict];
 }
 
 export function explainCommand(setExitCode: ExitCodeSink): Command {
@@ -80,6 +102,10 @@ export function explainCommand(setExitCode: ExitCodeSink): Command {
     .requiredOption('--port <n>', 'destination port', parsePort)
     .addOption(new Option('--protocol <protocol>', 'TCP, UDP or SCTP').default('TCP').argParser(parseProtocol))
     .option('--json', 'print the explanation as JSON')
+    .option(
+      '--exit-code',
+      'exit 0 for allow, 1 for deny, 2 for unknown: the verdict of the kernel layer, else the PolicyEndpoints, else the intent',
+    )
     .action(async (flags: ExplainFlags) => {
       setExitCode(await explain(flags));
     });

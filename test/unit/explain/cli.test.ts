@@ -230,4 +230,46 @@ describe('netpol-audit explain', () => {
     expect(badPort.code).toBe(2);
     expect(missing.code).toBe(2);
   });
+
+  describe('--exit-code (like kubectl auth can-i)', () => {
+    const flowTo = (from: string, snapshotDir: string): string[] => [
+      'explain',
+      '--snapshot',
+      snapshotDir,
+      '--from',
+      from,
+      '--to',
+      NGINX,
+      '--port',
+      '80',
+      '--exit-code',
+    ];
+
+    it('exits 0 for an allowed flow and 1 for a denied one, naming the layer that decided', async () => {
+      const allowed = await run(flowTo('default/accesstrue', snapshot));
+      const denied = await run(flowTo('default/accessfalse', snapshot));
+
+      expect([allowed.code, denied.code]).toEqual([0, 1]);
+      expect(allowed.stderr).toBe('netpol-audit explain: allow (decided by the kernel layer)\n');
+      expect(denied.stderr).toBe('netpol-audit explain: deny (decided by the kernel layer)\n');
+    });
+
+    it('answers from the PolicyEndpoints when the snapshot has no node outputs, and says so', async () => {
+      const bare = await seedWithoutNodes();
+      try {
+        const denied = await run(flowTo('default/accessfalse', bare));
+
+        expect(denied.code).toBe(1);
+        expect(denied.stderr).toBe('netpol-audit explain: deny (decided by the policyEndpoint layer)\n');
+      } finally {
+        await rm(bare, { recursive: true, force: true });
+      }
+    });
+
+    it('keeps exit 0 without the flag, whatever the verdict', async () => {
+      const denied = await run(flowTo('default/accessfalse', snapshot).slice(0, -1));
+
+      expect(denied.code).toBe(0);
+    });
+  });
 });
