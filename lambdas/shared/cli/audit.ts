@@ -9,8 +9,10 @@ import {
   InputError,
   renderMarkdown,
   renderSummary,
+  unverifiedFindings,
   Severity,
   type AuditInputs,
+  type AuditReport,
   type EnforcementMode,
 } from '#engine';
 import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
@@ -27,6 +29,7 @@ interface AuditFlags extends LiveFlags, FormatFlags {
   snapshot?: string;
   out?: string;
   failOn: Severity;
+  failOnUnverified?: boolean;
   desiredMode?: EnforcementMode;
 }
 
@@ -76,7 +79,19 @@ async function audit(flags: AuditFlags): Promise<number> {
   await writeFile(markdownPath, renderMarkdown(report));
   const written = [jsonPath, markdownPath, ...(await writeFormats(report, flags, outDirectory))];
   (formatsUseStdout(flags) ? process.stderr : process.stdout).write(`${renderSummary(report, written)}\n`);
-  return report.findings.some((finding) => atLeast(finding.severity, flags.failOn)) ? EXIT_FINDINGS : EXIT_CLEAN;
+  return exitCodeOf(report, flags);
+}
+
+/** `--fail-on-unverified` is on by default while `--fail-on` is at most `high`: unverified is not passed. */
+function exitCodeOf(report: AuditReport, flags: AuditFlags): number {
+  if (report.findings.some((finding) => atLeast(finding.severity, flags.failOn))) return EXIT_FINDINGS;
+  const gateUnverified = flags.failOnUnverified ?? !atLeast(flags.failOn, 'critical');
+  const unverified = gateUnverified ? unverifiedFindings(report) : [];
+  if (unverified.length === 0) return EXIT_CLEAN;
+  process.stderr.write(
+    `netpol-audit audit: exit 1, ${unverified.length} part(s) of the cluster could not be verified (${[...new Set(unverified.map((finding) => finding.checkId))].join(', ')}); --no-fail-on-unverified to accept\n`,
+  );
+  return EXIT_FINDINGS;
 }
 
 export function auditCommand(setExitCode: ExitCodeSink): Command {
@@ -91,6 +106,11 @@ export function auditCommand(setExitCode: ExitCodeSink): Command {
         .default('high')
         .argParser(parseSeverity),
     )
+    .option(
+      '--fail-on-unverified',
+      'exit 1 when part of the cluster could not be verified (default with --fail-on high or lower)',
+    )
+    .option('--no-fail-on-unverified', 'do not gate on what could not be verified')
     .addOption(new Option('--desired-mode <mode>', 'the enforcement mode you expect').choices(['standard', 'strict']));
   for (const option of [...liveOptions(), ...formatOptions()]) command.addOption(option);
   return command.action(async (flags: AuditFlags) => {

@@ -160,6 +160,7 @@ export {
   withNotCollectedNodes,
   type UncheckedCluster,
 } from './report/unchecked';
+export { UNVERIFIED_CHECK_IDS, unverifiedFindings } from './report/unverified';
 export { renderCheckCatalog } from './report/render-check-catalog';
 export { CHECK_CATALOG } from './checks-catalog';
 export {
