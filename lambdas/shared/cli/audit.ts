@@ -17,7 +17,7 @@ import {
 } from '#engine';
 import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
 import { formatOptions, formatsUseStdout, writeFormats, type FormatFlags } from './format-options';
-import { liveOptions, openLive, requireKubeconfigFor, type LiveFlags } from './live-options';
+import { liveOptions, openLive, requireKubeconfigFor, requireSomeReadAccess, type LiveFlags } from './live-options';
 
 function parseSeverity(value: string): Severity {
   const parsed = Severity.safeParse(value);
@@ -45,8 +45,10 @@ async function readInput(flags: AuditFlags): Promise<AuditInput> {
   }
   if (flags.kubeconfig !== undefined) {
     const live = await openLive({ ...flags, kubeconfig: flags.kubeconfig });
+    const inventory = await live.source.readInventory();
+    requireSomeReadAccess(inventory.unavailableKinds);
     return {
-      inputs: { inventory: await live.source.readInventory(), source: { kind: 'live', location: live.location } },
+      inputs: { inventory, source: { kind: 'live', location: live.location } },
       defaultOut: join('out', live.clusterName),
     };
   }

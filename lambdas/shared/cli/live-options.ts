@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { openLiveCluster, type LiveCluster } from '#adapters/kubernetes/live-cluster';
-import { InputError } from '#engine';
+import { READ_RESOURCES } from '#adapters/kubernetes/resources';
+import { InputError, type ClusterInventory } from '#engine';
 
 export interface LiveFlags {
   kubeconfig?: string;
@@ -40,4 +41,19 @@ export function openLive(flags: LiveFlags & { kubeconfig: string }): Promise<Liv
     ...(flags.clusterName === undefined ? {} : { clusterName: flags.clusterName }),
     reader: { pageSize: flags.pageSize ?? 500 },
   });
+}
+
+type UnavailableKinds = ClusterInventory['unavailableKinds'];
+
+/**
+ * An identity that may read none of the kinds is a set-up error (exit 2, the permission named), not a cluster with
+ * findings: the audit would have nothing to say about the cluster.
+ */
+export function requireSomeReadAccess(unavailable: UnavailableKinds): void {
+  const forbidden = unavailable.filter((entry) => entry.cause === 'forbidden');
+  if (forbidden.length < READ_RESOURCES.length) return;
+  const first = forbidden.find((entry) => entry.kind === 'Pod') ?? forbidden[0];
+  throw new InputError(
+    `the identity may read none of the ${READ_RESOURCES.length} kinds the audit needs (${first?.reason ?? 'HTTP 403'}); bind it to the group of k8s/rbac.yaml`,
+  );
 }

@@ -6,7 +6,7 @@ import type { ReadSummary } from '#adapters/kubernetes/kubernetes-reader';
 import { SNAPSHOT_DIRECTORY_MODE, SnapshotWriter } from '#adapters/kubernetes/snapshot-writer';
 import { InputError, SNAPSHOT_PATHS, type SnapshotManifest } from '#engine';
 import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
-import { liveOptions, openLive, type LiveFlags } from './live-options';
+import { liveOptions, openLive, requireSomeReadAccess, type LiveFlags } from './live-options';
 
 interface SnapshotFlags extends LiveFlags {
   out: string;
@@ -39,6 +39,7 @@ async function snapshot(flags: SnapshotFlags): Promise<number> {
     throw error;
   }
   await writer.finish(summary.unavailableKinds.map((entry) => entry.kind));
+  requireSomeReadAccess(summary.unavailableKinds);
   const manifest: SnapshotManifest = {
     clusterName: live.clusterName,
     source: live.location,

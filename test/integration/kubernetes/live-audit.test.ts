@@ -101,6 +101,17 @@ describe('live audit of examples/seed-cluster through the CLI', () => {
     expect(taken.code).toBe(2);
     expect(taken.stderr).toContain('already holds a snapshot');
   });
+
+  it('exits 2 naming the permission for an identity without any RBAC (audit and snapshot), not 1 with findings', async () => {
+    const outsider = suiteCluster().outsiderKubeconfig;
+    const audited = await cli(['audit', '--kubeconfig', outsider, '--out', await tempDir('outsider-audit')]);
+    const snapshotted = await cli(['snapshot', '--kubeconfig', outsider, '--out', await tempDir('outsider-snapshot')]);
+    for (const run of [audited, snapshotted]) {
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('the identity may read none of the 11 kinds the audit needs');
+      expect(run.stderr).toContain('User "outsider" cannot list resource "pods"');
+    }
+  });
 });
 
 describe('live audit of examples/drift-cluster and PolicyEndpoints tampered through the API', () => {
