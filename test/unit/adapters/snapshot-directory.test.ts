@@ -36,7 +36,9 @@ describe('SnapshotDirectory', () => {
     await expect(new SnapshotDirectory(join(directory, 'nope')).readInventory()).rejects.toThrow(/does not exist/);
     await expect(new SnapshotDirectory(directory).readInventory()).rejects.toThrow(/no k8s\/ directory/);
     await mkdir(join(directory, 'k8s'));
-    await expect(new SnapshotDirectory(directory).readInventory()).rejects.toThrow(/no \*\.json files/);
+    await expect(new SnapshotDirectory(directory).readInventory()).rejects.toThrow(
+      /no \*\.json, \*\.yaml or \*\.yml files/,
+    );
   });
 
   it('reads node outputs as text keyed by path relative to the node directory', async () => {

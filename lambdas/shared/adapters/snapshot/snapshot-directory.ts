@@ -1,5 +1,6 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, extname, join, relative } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import {
   buildInventory,
   InputError,
@@ -11,6 +12,7 @@ import {
   type NodeOutputSource,
   type RawNodeOutput,
 } from '#engine';
+import { readSnapshotText } from './read-text';
 
 async function isDirectory(path: string): Promise<boolean> {
   try {
@@ -20,18 +22,37 @@ async function isDirectory(path: string): Promise<boolean> {
   }
 }
 
-async function readJson(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read file (${error instanceof Error ? error.message : String(error)})`, path);
-  }
+function parseJson(text: string, path: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
     throw new InputError(`invalid JSON (${error instanceof Error ? error.message : String(error)})`, path);
   }
+}
+
+/** `kubectl get -o yaml` output: one document, or several (`---`), which are read as one List. */
+function parseYaml(text: string, path: string): unknown {
+  const documents = parseAllDocuments(text);
+  const contents: unknown[] = [];
+  for (const document of Array.isArray(documents) ? documents : [documents]) {
+    const error = document.errors[0];
+    if (error !== undefined) throw new InputError(`invalid YAML (${error.message.split('\n')[0] ?? ''})`, path);
+    const content = document.toJS() as unknown;
+    if (content !== null && content !== undefined) contents.push(content);
+  }
+  return contents.length === 1 ? contents[0] : { apiVersion: 'v1', kind: 'List', items: contents };
+}
+
+const YAML_EXTENSIONS: ReadonlySet<string> = new Set(['.yaml', '.yml']);
+const KUBERNETES_EXTENSIONS: ReadonlySet<string> = new Set(['.json', ...YAML_EXTENSIONS]);
+
+async function readJson(path: string): Promise<unknown> {
+  return parseJson(await readSnapshotText(path), path);
+}
+
+async function readKubernetesFile(path: string): Promise<unknown> {
+  const text = await readSnapshotText(path);
+  return YAML_EXTENSIONS.has(extname(path)) ? parseYaml(text, path) : parseJson(text, path);
 }
 
 async function optionalDocument(path: string): Promise<KubernetesDocument | undefined> {
@@ -49,7 +70,7 @@ async function listFilesRecursively(directory: string): Promise<string[]> {
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const path = join(directory, entry.name);
     if (entry.isDirectory()) files.push(...(await listFilesRecursively(path)));
-    else if (entry.isFile()) files.push(path);
+    else files.push(path);
   }
   return files;
 }
@@ -76,12 +97,12 @@ export class SnapshotDirectory implements ClusterSource, NodeOutputSource {
     if (!(await isDirectory(k8sDirectory))) {
       throw new InputError('snapshot has no k8s/ directory with kubectl JSON output', this.directory);
     }
-    const files = (await readdir(k8sDirectory)).filter((name) => name.endsWith('.json')).sort();
-    if (files.length === 0) throw new InputError('no *.json files in k8s/', k8sDirectory);
+    const files = (await readdir(k8sDirectory)).filter((name) => KUBERNETES_EXTENSIONS.has(extname(name))).sort();
+    if (files.length === 0) throw new InputError('no *.json, *.yaml or *.yml files in k8s/', k8sDirectory);
     const documents: KubernetesDocument[] = [];
     for (const file of files) {
       const path = join(k8sDirectory, file);
-      documents.push({ source: relative(process.cwd(), path) || path, content: await readJson(path) });
+      documents.push({ source: relative(process.cwd(), path) || path, content: await readKubernetesFile(path) });
     }
     const eksCluster = await optionalDocument(join(this.directory, SNAPSHOT_PATHS.eksCluster));
     const vpcCniAddon = await optionalDocument(join(this.directory, SNAPSHOT_PATHS.vpcCniAddon));
@@ -108,7 +129,7 @@ export class SnapshotDirectory implements ClusterSource, NodeOutputSource {
       if (!(await isDirectory(nodeDirectory))) continue;
       const files = new Map<string, string>();
       for (const path of await listFilesRecursively(nodeDirectory)) {
-        files.set(relative(nodeDirectory, path), await readFile(path, 'utf8'));
+        files.set(relative(nodeDirectory, path), await readSnapshotText(path));
       }
       outputs.push({ nodeName, sourceDirectory: relative(process.cwd(), nodeDirectory) || nodeDirectory, files });
     }

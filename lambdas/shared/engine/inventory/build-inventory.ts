@@ -79,29 +79,33 @@ interface Located {
   readonly kind: string | undefined;
 }
 
-/** Flattens Lists (`List` from kubectl, `PodList` from the raw API whose items carry no kind). */
+function located(source: string, object: unknown, fallback: { apiVersion?: string; kind?: string } = {}): Located {
+  const meta = TypeMeta.safeParse(object);
+  return {
+    source,
+    object,
+    apiVersion: (meta.success ? meta.data.apiVersion : undefined) ?? fallback.apiVersion,
+    kind: (meta.success ? meta.data.kind : undefined) ?? fallback.kind,
+  };
+}
+
+/** Flattens Lists (`List` from kubectl, `PodList` from the raw API whose items carry no kind) and bare JSON arrays. */
 function* objectsOf(document: KubernetesDocument): Generator<Located> {
-  const list = ListShape.safeParse(document.content);
-  if (list.success && list.data.kind.endsWith('List')) {
-    const itemKind = list.data.kind === 'List' ? undefined : list.data.kind.slice(0, -'List'.length);
-    for (const [index, item] of list.data.items.entries()) {
-      const meta = TypeMeta.safeParse(item);
-      yield {
-        source: `${document.source}#items[${index}]`,
-        object: item,
-        apiVersion: (meta.success ? meta.data.apiVersion : undefined) ?? list.data.apiVersion,
-        kind: (meta.success ? meta.data.kind : undefined) ?? itemKind,
-      };
-    }
+  if (Array.isArray(document.content)) {
+    for (const [index, item] of document.content.entries()) yield located(`${document.source}#[${index}]`, item);
     return;
   }
-  const meta = TypeMeta.safeParse(document.content);
-  yield {
-    source: document.source,
-    object: document.content,
-    apiVersion: meta.success ? meta.data.apiVersion : undefined,
-    kind: meta.success ? meta.data.kind : undefined,
-  };
+  const list = ListShape.safeParse(document.content);
+  if (list.success && list.data.kind.endsWith('List')) {
+    const fallback = {
+      ...(list.data.apiVersion === undefined ? {} : { apiVersion: list.data.apiVersion }),
+      ...(list.data.kind === 'List' ? {} : { kind: list.data.kind.slice(0, -'List'.length) }),
+    };
+    for (const [index, item] of list.data.items.entries())
+      yield located(`${document.source}#items[${index}]`, item, fallback);
+    return;
+  }
+  yield located(document.source, document.content);
 }
 
 function describeIssues(error: z.ZodError): string {
