@@ -26,7 +26,8 @@ const clientNodeTransform = {
 
 module.exports = {
   projects: [
-    project('unit', ['<rootDir>/test/unit']),
+    // CLI tests audit whole examples in-process; on a loaded 2-core machine the first one (module loading) takes >5 s.
+    project('unit', ['<rootDir>/test/unit'], { testTimeout: 30_000 }),
     // The synthesized CDK stack: Template assertions, the state machine definition under asl-validator.
     project('infra', ['<rootDir>/test/infra']),
     // Real kernel: network namespaces, veths, tc and pinned BPF maps, the real aws-eks-na-cli. Needs root and

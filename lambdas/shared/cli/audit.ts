@@ -1,5 +1,4 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import packageJson from '../../../package.json';
 import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
@@ -16,6 +15,7 @@ import {
   type EnforcementMode,
 } from '#engine';
 import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
+import { prepareOutputDirectory, writeOutputFile } from './output-directory';
 import { formatOptions, formatsUseStdout, writeFormats, type FormatFlags } from './format-options';
 import { liveOptions, openLive, requireKubeconfigFor, requireSomeReadAccess, type LiveFlags } from './live-options';
 
@@ -74,11 +74,11 @@ async function audit(flags: AuditFlags): Promise<number> {
     ...(flags.desiredMode === undefined ? {} : { desiredMode: flags.desiredMode }),
   });
   const outDirectory = flags.out ?? defaultOut;
-  await mkdir(outDirectory, { recursive: true });
+  await prepareOutputDirectory(outDirectory);
   const jsonPath = join(outDirectory, 'report.json');
   const markdownPath = join(outDirectory, 'report.md');
-  await writeFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(markdownPath, renderMarkdown(report));
+  await writeOutputFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  await writeOutputFile(markdownPath, renderMarkdown(report));
   const written = [jsonPath, markdownPath, ...(await writeFormats(report, flags, outDirectory))];
   (formatsUseStdout(flags) ? process.stderr : process.stdout).write(`${renderSummary(report, written)}\n`);
   return exitCodeOf(report, flags);

@@ -1,5 +1,4 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   InputError,
@@ -15,6 +14,7 @@ import {
   type AuditReport,
 } from '#engine';
 import { readHistoryFile } from './report-files';
+import { writeOutputFile } from './output-directory';
 
 export const FORMATS = [
   'table',
@@ -121,7 +121,7 @@ export async function writeFormats(report: AuditReport, flags: FormatFlags, outD
     const target = flags.output ?? (format === 'table' ? '-' : join(outDirectory, FILE_NAMES[format]));
     if (target === '-') process.stdout.write(text);
     else {
-      await writeFile(target, text);
+      await writeOutputFile(target, text);
       written.push(target);
     }
   }

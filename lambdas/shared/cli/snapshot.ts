@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { chmod, mkdir, readdir } from 'node:fs/promises';
+import { chmod, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import packageJson from '../../../package.json';
 import type { ReadSummary } from '#adapters/kubernetes/kubernetes-reader';
@@ -7,6 +7,7 @@ import { SNAPSHOT_DIRECTORY_MODE, SnapshotWriter } from '#adapters/kubernetes/sn
 import { InputError, SNAPSHOT_PATHS, type SnapshotManifest } from '#engine';
 import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
 import { liveOptions, openLive, requireSomeReadAccess, type LiveFlags } from './live-options';
+import { prepareOutputDirectory } from './output-directory';
 
 interface SnapshotFlags extends LiveFlags {
   out: string;
@@ -26,7 +27,7 @@ async function snapshot(flags: SnapshotFlags): Promise<number> {
   if (await isNonEmptyDirectory(k8sDirectory))
     throw new InputError('already holds a snapshot (k8s/ is not empty); choose an empty --out', flags.out);
   const live = await openLive({ ...flags, kubeconfig: flags.kubeconfig });
-  await mkdir(k8sDirectory, { recursive: true, mode: SNAPSHOT_DIRECTORY_MODE });
+  await prepareOutputDirectory(k8sDirectory, SNAPSHOT_DIRECTORY_MODE);
   await chmod(flags.out, SNAPSHOT_DIRECTORY_MODE);
   await chmod(k8sDirectory, SNAPSHOT_DIRECTORY_MODE);
   const writer = new SnapshotWriter(flags.out);
