@@ -31,7 +31,7 @@ function expectAgreement(outcomes: readonly ScenarioOutcome[], reproductions: re
 describe('differential: the real controller v1.1.7 against resolve + the diff (canonical form)', () => {
   it('agrees on one handwritten scenario per rule of controller.md §2, the planted key collisions expected exactly', async () => {
     // Prepare
-    const cluster = await sharedCluster();
+    const cluster = await sharedCluster('controller');
     // Act
     const report = await runDifferential(cluster.adminKubeconfig, HANDWRITTEN, new Placements('h'));
     // Assess
@@ -47,7 +47,7 @@ describe('differential: the real controller v1.1.7 against resolve + the diff (c
 
   it('shrinks a disagreement to a minimal reproduction and prints it', async () => {
     // Prepare: a scenario whose expectation leaves out its collision, so that it disagrees with the controller
-    const cluster = await sharedCluster();
+    const cluster = await sharedCluster('controller');
     const collision = HANDWRITTEN.find((scenario) => scenario.name.startsWith('1.5 entry-key collision: 80-81'));
     if (collision === undefined) throw new Error('no handwritten collision scenario');
     const wrong = { ...collision, name: 'collision left out of the expectation', plantedCollisions: [] };
@@ -69,7 +69,7 @@ describe('differential: the real controller v1.1.7 against resolve + the diff (c
 
   it(`agrees on ${String(SEEDS)} seeded random clusters run side by side`, async () => {
     // Prepare
-    const cluster = await sharedCluster();
+    const cluster = await sharedCluster('controller');
     const scenarios = Array.from({ length: SEEDS }, (_, index) => randomScenario(FROM + index));
     // Act
     const report = await runDifferential(cluster.adminKubeconfig, scenarios, new Placements('r'));

@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { startCluster } from '../kubernetes/support/test-cluster';
+import { shareCluster, startCluster } from '../kubernetes/support/test-cluster';
 
 /**
  * One cluster for the tier: etcd + kube-apiserver + the real network policy controller v1.1.7 (built from
@@ -8,6 +7,5 @@ import { startCluster } from '../kubernetes/support/test-cluster';
  */
 export default async function globalSetup(): Promise<void> {
   const cluster = await startCluster({ controller: 'required', controllerArgs: '--endpoint-chunk-size=3' });
-  process.env.NETPOL_AUDIT_IT_CLUSTER_ENV = join(cluster.stateDir, 'cluster.env');
-  process.env.NETPOL_AUDIT_IT_CLUSTER_STATE = cluster.stateDir;
+  shareCluster('controller', cluster);
 }

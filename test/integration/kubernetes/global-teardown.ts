@@ -1,6 +1,5 @@
-import { stopCluster } from './support/test-cluster';
+import { stopSharedCluster } from './support/test-cluster';
 
 export default async function globalTeardown(): Promise<void> {
-  const stateDir = process.env.NETPOL_AUDIT_IT_CLUSTER_STATE;
-  if (stateDir !== undefined) await stopCluster(stateDir);
+  await stopSharedCluster('kubernetes');
 }

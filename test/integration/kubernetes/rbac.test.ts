@@ -47,7 +47,7 @@ describe('k8s/rbac.yaml grants exactly what the reader calls (SubjectAccessRevie
   }
 
   beforeAll(async () => {
-    cluster = await sharedCluster();
+    cluster = await sharedCluster('kubernetes');
     admin = await KubeClient.fromKubeconfig(cluster.adminKubeconfig);
   });
 

@@ -25,7 +25,7 @@ describe('KubernetesReader against a real kube-apiserver', () => {
   let admin: KubeClient;
 
   beforeAll(async () => {
-    cluster = await sharedCluster();
+    cluster = await sharedCluster('kubernetes');
     admin = await KubeClient.fromKubeconfig(cluster.adminKubeconfig);
     await apply(admin, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
     await apply(admin, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-a' } });

@@ -119,10 +119,32 @@ export function clusterPerSuite(options: ClusterOptions = {}): () => ClusterEnv 
   };
 }
 
-/** The cluster started by globalSetup (its env file path is passed through the environment). */
-export async function sharedCluster(): Promise<ClusterEnv> {
-  const file = process.env.NETPOL_AUDIT_IT_CLUSTER_ENV;
-  if (file === undefined)
-    throw new Error('NETPOL_AUDIT_IT_CLUSTER_ENV is not set: run through the integration-kubernetes Jest project');
+/**
+ * The tiers that share one cluster per Jest project. Jest runs every project's globalSetup in the same parent
+ * process, so each tier passes its cluster to its workers under its own variable.
+ */
+export type SharedClusterTier = 'kubernetes' | 'controller';
+
+function envVariable(tier: SharedClusterTier, what: 'ENV' | 'STATE'): string {
+  return `NETPOL_AUDIT_IT_${tier.toUpperCase()}_CLUSTER_${what}`;
+}
+
+/** For a tier's globalSetup: hands the cluster to the tier's test files (and its teardown). */
+export function shareCluster(tier: SharedClusterTier, cluster: ClusterEnv): void {
+  process.env[envVariable(tier, 'ENV')] = join(cluster.stateDir, 'cluster.env');
+  process.env[envVariable(tier, 'STATE')] = cluster.stateDir;
+}
+
+/** For a tier's globalTeardown. */
+export async function stopSharedCluster(tier: SharedClusterTier): Promise<void> {
+  const stateDir = process.env[envVariable(tier, 'STATE')];
+  if (stateDir !== undefined) await stopCluster(stateDir);
+}
+
+/** The cluster the tier's globalSetup started. */
+export async function sharedCluster(tier: SharedClusterTier): Promise<ClusterEnv> {
+  const variable = envVariable(tier, 'ENV');
+  const file = process.env[variable];
+  if (file === undefined) throw new Error(`${variable} is not set: run through the integration-${tier} Jest project`);
   return clusterEnvOf(parseEnvFile(await readFile(file, 'utf8')));
 }
