@@ -1,6 +1,7 @@
 /**
  * Map contents: ingress_map/egress_map (keys + slot sets), pod state (key 0 / key 1), cp maps (agent.md §2.8, §6).
  */
+import { upstreamText } from '../../model/check';
 import { findingOf } from '../../model/finding';
 import type { ParsedMapFile } from '../bundle';
 import {
@@ -195,6 +196,7 @@ export function compareLpmMap(
   const nodeName = context.expected.nodeName;
   const resource = identifierResource(state.podIdentifier, nodeName, state.pods);
   const mapLabel = `${role} (map ${found.id}, ${found.dump.file})`;
+  const placeholders = { mapId: String(found.id) };
   const owners = `pods ${podList(state.pods)}`;
   const { missing, extra, different } = diffLpm(context, expectedDirection.entries, contents);
 
@@ -213,9 +215,10 @@ export function compareLpmMap(
         {
           expected: { cidr: entry.cidr, ports: entry.ports, origin: entry.origin },
           actual: null,
+          placeholders,
           identity: `${role}|${canonical(context, entry.cidr)}`,
           ...(entry.origin === 'node-ip'
-            ? { upstreamIssue: `${NODE_LPM_ENTRY_MISSING.upstreamIssue ?? ''}, ${UPSTREAM.nodeIpKeyMissing}` }
+            ? { upstreamIssue: `${upstreamText(NODE_LPM_ENTRY_MISSING.upstream) ?? ''}, ${UPSTREAM.nodeIpKeyMissing}` }
             : {}),
         },
       ),
@@ -229,6 +232,7 @@ export function compareLpmMap(
         )}`,
         {
           expected: rest.map((e) => e.cidr),
+          placeholders,
           identity: keysIdentity(
             role,
             rest.map((e) => canonical(context, e.cidr)),
@@ -248,6 +252,7 @@ export function compareLpmMap(
         {
           expected: null,
           actual: { cidr: entry.cidr, ports: entry.values.map(plainSlot), line: entry.line },
+          placeholders,
           identity: `${role}|${canonical(context, entry.cidr)}`,
         },
       ),
@@ -261,6 +266,7 @@ export function compareLpmMap(
         )}`,
         {
           actual: rest.map((e) => e.cidr),
+          placeholders,
           identity: keysIdentity(
             role,
             rest.map((e) => canonical(context, e.cidr)),
@@ -289,6 +295,7 @@ export function compareLpmMap(
             orderDependent: expected.orderDependent,
           },
           actual: { cidr: actual.cidr, ports: actual.values.map(plainSlot), line: actual.line },
+          placeholders,
           identity: `${role}|${canonical(context, expected.cidr)}|${slotsIdentity(expected.ports)}|${slotsIdentity(actual.values)}`,
           ...(expected.orderDependent ? { severity: 'info' as const } : {}),
         },
@@ -304,6 +311,7 @@ export function compareLpmMap(
         )}`,
         {
           expected: rest.map((r) => r.expected.cidr),
+          placeholders,
           identity: keysIdentity(
             role,
             rest.map((r) => canonical(context, r.expected.cidr)),
@@ -362,6 +370,7 @@ export function comparePodState(
 
   const resource = identifierResource(state.podIdentifier, context.expected.nodeName, state.pods);
   const mapLabel = `${role} (map ${found.id}, ${found.dump.file})`;
+  const placeholders = { mapId: String(found.id) };
   const keys: [number, PodStateName | undefined, string][] = [
     [0, expected.networkPolicy, 'NetworkPolicy'],
     [1, expected.clusterPolicy, 'ClusterNetworkPolicy'],
@@ -379,6 +388,7 @@ export function comparePodState(
           {
             expected: { key, state: want, name },
             actual: null,
+            placeholders,
             identity: `${role}|key ${key}`,
             ...(key === 1 ? { upstreamIssue: UPSTREAM.clusterPolicyKeyMissing } : {}),
           },
@@ -400,9 +410,10 @@ export function comparePodState(
         {
           expected: { key, state: want, name },
           actual: { key, state: got, name: gotName },
+          placeholders,
           identity: `${role}|key ${key}|${got}`,
           ...(stale
-            ? { upstreamIssue: `${NODE_POD_STATE_MISMATCH.upstreamIssue ?? ''}, ${UPSTREAM.stalePodState}` }
+            ? { upstreamIssue: `${upstreamText(NODE_POD_STATE_MISMATCH.upstream) ?? ''}, ${UPSTREAM.stalePodState}` }
             : {}),
         },
       ),
@@ -451,6 +462,7 @@ export function compareCpMap(
     if (!same) different.push(key);
   }
   if (missing.length + extra.length + different.length === 0) return;
+  const placeholders = { mapId: String(found.id) };
   const parts = [
     missing.length > 0 ? `missing ${listSome(missing.map((k) => context.owners.describe(k)))}` : '',
     extra.length > 0 ? `unexpected ${listSome(extra.map((k) => context.owners.describe(k)))}` : '',
@@ -464,6 +476,7 @@ export function compareCpMap(
       {
         expected: { missing, different },
         actual: { extra, different },
+        placeholders,
         identity: [
           role,
           keysIdentity('missing', missing),
