@@ -146,10 +146,21 @@ describe('findings of a check', () => {
   });
 
   it('keep finding-level upstream hints and render the check links as owner/repo#n otherwise', () => {
-    expect(findingOf(nodeChecks.NODE_FILTER_MISSING, pod, 'm').upstreamIssue).toBe(
-      upstreamText(nodeChecks.NODE_FILTER_MISSING.upstream),
-    );
-    expect(findingOf(nodeChecks.NODE_FILTER_MISSING, pod, 'm').upstreamIssue).toBe('aws/aws-network-policy-agent#183');
-    expect(findingOf(nodeChecks.NODE_FILTER_MISSING, pod, 'm', { upstreamIssue: 'x/y#1' }).upstreamIssue).toBe('x/y#1');
+    const placeholders = { veth: 'eni9c515deae49', hook: 'egress' };
+    const finding = findingOf(nodeChecks.NODE_FILTER_MISSING, pod, 'm', { placeholders });
+    expect(finding.upstreamIssue).toBe(upstreamText(nodeChecks.NODE_FILTER_MISSING.upstream));
+    expect(finding.upstreamIssue).toBe('aws/aws-network-policy-agent#183');
+    const hinted = findingOf(nodeChecks.NODE_FILTER_MISSING, pod, 'm', { placeholders, upstreamIssue: 'x/y#1' });
+    expect(hinted.upstreamIssue).toBe('x/y#1');
+  });
+
+  it('need a value for every declared placeholder (checked by the compiler)', () => {
+    // @ts-expect-error NODE-FILTER-MISSING declares {veth} and {hook}
+    const unfilled = findingOf(nodeChecks.NODE_FILTER_MISSING, pod, 'm');
+    // @ts-expect-error {hook} is missing
+    findingOf(nodeChecks.NODE_FILTER_MISSING, pod, 'm', { placeholders: { veth: 'eni1' } });
+    // @ts-expect-error CP-PE-ORPHAN declares {policyEndpoint}
+    findingOf(diffChecks.CP_PE_ORPHAN, RESOURCE_FOR_SCOPE.namespaced, 'm');
+    expect(unfilled.verify).toContain('tc filter show dev {veth} {hook}');
   });
 });

@@ -19,8 +19,11 @@ export const ALWAYS_FILLED = ['kind', 'name', 'cluster'] as const;
 /** An upstream issue or pull request, as a link. */
 export type UpstreamLink = `https://${string}`;
 
-/** What `defineCheck` takes: the whole description of one check. */
-export interface CheckSpec {
+/**
+ * What `defineCheck` takes: the whole description of one check. `P` names its declared placeholders, so
+ * `findingOf` can require a value for each of them.
+ */
+export interface CheckSpec<P extends string = string> {
   readonly id: string;
   readonly layer: Layer;
   readonly severity: Severity;
@@ -30,7 +33,7 @@ export interface CheckSpec {
   /** What the findings' resource always names (see `ResourceScope`). */
   readonly resource: ResourceScope;
   /** Placeholders beyond the resource that the emitting code fills from the finding's details (`{veth}`, `{mapId}`). */
-  readonly placeholders?: readonly string[];
+  readonly placeholders?: readonly P[];
   /** What to do, as a template: `{namespace}`, `{name}`, `{node}`, `{cluster}` and the declared placeholders. */
   readonly remediation: string;
   /** The kubectl / aws / tc / aws-eks-na-cli command that confirms the fix, as a template. */
@@ -44,19 +47,29 @@ export interface CheckSpec {
 }
 
 /** An entry of the check catalog (docs/checks.md is generated from it and checked against it by a test). */
-export interface CheckDefinition extends Omit<CheckSpec, 'emittedBy' | 'placeholders'> {
-  readonly placeholders: readonly string[];
+export interface CheckDefinition<P extends string = string> extends Omit<CheckSpec<P>, 'emittedBy' | 'placeholders'> {
+  readonly placeholders: readonly P[];
   readonly emittedBy: readonly [string, ...string[]];
 }
 
-/** The one way to declare a check. */
-export function defineCheck(spec: CheckSpec): CheckDefinition {
+/** The one way to declare a check; the placeholder names are kept in its type. */
+export function defineCheck<const P extends string = never>(spec: CheckSpec<P>): CheckDefinition<P> {
   const emittedBy: readonly [string, ...string[]] =
     typeof spec.emittedBy === 'string' ? [spec.emittedBy] : spec.emittedBy;
   return { ...spec, placeholders: spec.placeholders ?? [], emittedBy };
 }
 
 const PLACEHOLDER = /\{([A-Za-z]+)\}/g;
+
+/**
+ * The values `findingOf` needs for a check's declared placeholders: all of them when the check names them, none
+ * when it declares none; a check known only as `CheckDefinition` (a table of checks) may pass any.
+ */
+export type PlaceholderValues<P extends string> = string extends P
+  ? { readonly placeholders?: Readonly<Record<string, string>> }
+  : [P] extends [never]
+    ? { readonly placeholders?: Readonly<Record<string, never>> }
+    : { readonly placeholders: Readonly<Record<P, string>> };
 
 /** The placeholders a template uses, each once, in order. */
 export function placeholdersOf(template: string): string[] {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fillTemplate, resourceValues, upstreamText, type CheckDefinition } from './check';
+import { fillTemplate, resourceValues, upstreamText, type CheckDefinition, type PlaceholderValues } from './check';
 
 export type { CheckDefinition } from './check';
 
@@ -46,24 +46,32 @@ export const Finding = z.object({
 });
 export type Finding = z.infer<typeof Finding>;
 
+/** What a finding adds to its check; `placeholders` holds the values of the check's declared placeholders. */
+export interface FindingDetails {
+  readonly expected?: unknown;
+  readonly actual?: unknown;
+  readonly severity?: Severity;
+  readonly upstreamIssue?: string;
+  readonly identity?: string;
+}
+
+/** The details are optional unless the check declares placeholders, which then all need a value. */
+type FindingDetailsArgument<P extends string> = string extends P
+  ? [details?: FindingDetails & PlaceholderValues<P>]
+  : [P] extends [never]
+    ? [details?: FindingDetails & PlaceholderValues<P>]
+    : [details: FindingDetails & PlaceholderValues<P>];
+
 /**
  * Builds findings for one catalog entry, so id, layer and default severity cannot drift from the catalog. The
  * remediation and verify templates are filled from the resource and `details.placeholders`; `{cluster}` is filled
  * when the report binds the findings to their cluster (`withFingerprints`).
  */
-export function findingOf(
-  check: CheckDefinition,
+export function findingOf<P extends string>(
+  check: CheckDefinition<P>,
   resource: ResourceRef,
   message: string,
-  details: {
-    expected?: unknown;
-    actual?: unknown;
-    severity?: Severity;
-    upstreamIssue?: string;
-    identity?: string;
-    /** Values of the check's declared placeholders (`{veth}`, `{mapId}`), beyond those of the resource. */
-    placeholders?: Readonly<Record<string, string>>;
-  } = {},
+  ...[details = {}]: FindingDetailsArgument<NoInfer<P>>
 ): Finding {
   const finding: Finding = {
     checkId: check.id,

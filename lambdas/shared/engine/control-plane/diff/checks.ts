@@ -20,10 +20,12 @@ const RECONCILE_CPE =
 
 /** The fields a family of endpoint checks shares unless a check says otherwise. */
 type Defaulted = 'layer' | 'resource' | 'remediation' | 'verify' | 'emittedBy' | 'upstream';
-type EndpointCheckSpec = Omit<CheckSpec, Defaulted> & Partial<Pick<CheckSpec, Defaulted>>;
+type EndpointCheckSpec<P extends string> = Omit<CheckSpec<P>, Defaulted> & Partial<Pick<CheckSpec<P>, Defaulted>>;
 
-function family(defaults: Pick<CheckSpec, Defaulted>): (spec: EndpointCheckSpec) => CheckDefinition {
-  return (spec) => defineCheck({ ...defaults, ...spec });
+function family(
+  defaults: Pick<CheckSpec, Defaulted>,
+): <const P extends string = never>(spec: EndpointCheckSpec<P>) => CheckDefinition<P> {
+  return <const P extends string = never>(spec: EndpointCheckSpec<P>) => defineCheck<P>({ ...defaults, ...spec });
 }
 
 const policyEndpointCheck = family({
