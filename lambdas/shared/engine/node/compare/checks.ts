@@ -10,8 +10,11 @@ const NA_CLI = '/opt/cni/bin/aws-eks-na-cli';
 
 /** Restarts the aws-node pod (CNI and agent) of the finding's node. */
 const RESTART_AGENT =
-  'restart the aws-node pod of node {node} (kubectl delete pod -n kube-system -l k8s-app=aws-node --field-selector spec.nodeName={node}); ' +
-  'the agent reloads programs and rewrites the maps from the PolicyEndpoints, and pods keep their current programs while it restarts';
+  'restart the aws-node pod of node {node} (kubectl delete pod -n kube-system -l k8s-app=aws-node --field-selector spec.nodeName={node})';
+
+/** What a restart does, said once at the end of a remediation. */
+const RESTART_EFFECT =
+  'The restarted agent reloads the programs and rewrites the maps from the PolicyEndpoints; pods keep their current programs while it restarts.';
 
 const SHOW_IDENTIFIER = onNode(`${NA_CLI} ebpf loaded-ebpfdata | grep -B2 -A11 {name}`);
 
@@ -67,7 +70,7 @@ export const NODE_AGENT_VERSION_MISMATCH = defineCheck({
   compares:
     'node.json agentVersion (running container or agent log) against the aws-eks-nodeagent image tag of the aws-node DaemonSet.',
   resource: 'on-node',
-  remediation: `The DaemonSet rollout has not reached node {node}: ${RESTART_AGENT}.`,
+  remediation: `The DaemonSet rollout has not reached node {node}: ${RESTART_AGENT}. ${RESTART_EFFECT}`,
   verify:
     "kubectl get pods -n kube-system -l k8s-app=aws-node --field-selector spec.nodeName={node} -o jsonpath='{.items[*].spec.containers[*].image}'",
   upstream: [],
@@ -99,7 +102,7 @@ export const NODE_FILTER_MISSING = defineCheck({
     'Pods that need filters against the bpf filters on their veth: handle_ingress on tc egress, handle_egress on tc ingress.',
   resource: 'namespaced-on-node',
   placeholders: ['veth', 'hook'],
-  remediation: `Pod {namespace}/{name} is not enforced in that direction: ${RESTART_AGENT}, or re-create the pod.`,
+  remediation: `Pod {namespace}/{name} is not enforced in that direction: ${RESTART_AGENT}, or re-create the pod. ${RESTART_EFFECT}`,
   verify: onNode('tc filter show dev {veth} {hook}'),
   upstream: ['https://github.com/aws/aws-network-policy-agent/issues/183'],
   emittedBy: FILTERS,
@@ -114,7 +117,7 @@ export const NODE_FILTER_PROGRAM_MISMATCH = defineCheck({
     'The program id (and bpf name) of the tc filter against the Prog ID pinned for <identifier>_handle_<direction>.',
   resource: 'namespaced-on-node',
   placeholders: ['veth', 'hook'],
-  remediation: `Veth {veth} of pod {namespace}/{name} runs an old program that no longer reads the agent's maps: re-create the pod, or ${RESTART_AGENT} (after a restart the filters can still point at the old program, so check again).`,
+  remediation: `Veth {veth} of pod {namespace}/{name} runs an old program that no longer reads the agent's maps: re-create the pod, or ${RESTART_AGENT} (after a restart the filters can still point at the old program, so check again). ${RESTART_EFFECT}`,
   verify: onNode(`tc filter show dev {veth} {hook} && ${NA_CLI} ebpf loaded-ebpfdata`),
   upstream: ['https://github.com/aws/aws-network-policy-agent/issues/514'],
   emittedBy: FILTERS,
@@ -127,7 +130,7 @@ export const NODE_PROGRAM_MISSING = defineCheck({
   title: 'No pinned program for a pod identifier',
   compares: 'Identifiers whose pods need filters against the programs listed by loaded-ebpfdata, per direction.',
   resource: 'on-node',
-  remediation: `The pods of identifier {name} are not enforced on node {node}: re-create them, or ${RESTART_AGENT}.`,
+  remediation: `The pods of identifier {name} are not enforced on node {node}: re-create them, or ${RESTART_AGENT}. ${RESTART_EFFECT}`,
   verify: SHOW_IDENTIFIER,
   upstream: ['https://github.com/aws/aws-network-policy-agent/issues/183'],
   emittedBy: PROGRAMS,
@@ -141,7 +144,7 @@ export const NODE_PROGRAM_NOT_ATTACHED = defineCheck({
   compares:
     'Each pinned program of an identifier with local pods against the program ids on the tc hooks of those pods.',
   resource: 'on-node',
-  remediation: `The program of identifier {name} is pinned but guards nothing on node {node}: re-create its pods, or ${RESTART_AGENT}.`,
+  remediation: `The program of identifier {name} is pinned but guards nothing on node {node}: re-create its pods, or ${RESTART_AGENT}. ${RESTART_EFFECT}`,
   verify: SHOW_IDENTIFIER,
   upstream: ['https://github.com/aws/aws-network-policy-agent/issues/621'],
   emittedBy: PROGRAMS,
@@ -168,7 +171,7 @@ export const NODE_MAP_UNMANAGED = defineCheck({
   title: 'Program reads a map the agent no longer manages',
   compares: 'Associated maps with an empty "Map Name:" in loaded-ebpfdata (a map id with no pin).',
   resource: 'on-node',
-  remediation: `Policy updates for identifier {name} on node {node} go to a map its program does not read: re-create its pods, or ${RESTART_AGENT}.`,
+  remediation: `Policy updates for identifier {name} on node {node} go to a map its program does not read: re-create its pods, or ${RESTART_AGENT}. ${RESTART_EFFECT}`,
   verify: SHOW_IDENTIFIER,
   upstream: ['https://github.com/aws/aws-network-policy-agent/issues/676'],
   emittedBy: PROGRAMS,
@@ -182,7 +185,7 @@ export const NODE_PROGRAM_MAPS_INCOMPLETE = defineCheck({
   compares:
     'The associated maps of each program against the set for the agent version: <dir>_map, <dir>_pod_state_map (v1.2+), cp_<dir>_map (v1.3+), aws_conntrack_map, policy_events.',
   resource: 'on-node',
-  remediation: `Pods of identifier {name} can be blackholed until the agent reloads: ${RESTART_AGENT}.`,
+  remediation: `Pods of identifier {name} can be blackholed until the agent reloads: ${RESTART_AGENT}. ${RESTART_EFFECT}`,
   verify: SHOW_IDENTIFIER,
   upstream: ['https://github.com/aws/aws-network-policy-agent/issues/646'],
   emittedBy: PROGRAMS,
@@ -190,7 +193,7 @@ export const NODE_PROGRAM_MAPS_INCOMPLETE = defineCheck({
 
 /** Map findings name the map they read, so the verify command dumps exactly that map. */
 const DUMP_MAP = onNode(`${NA_CLI} ebpf dump-maps {mapId}`);
-const REWRITE_MAPS = `The map of identifier {name} on node {node} differs from its PolicyEndpoints: ${RESTART_AGENT}.`;
+const REWRITE_MAPS = `The map of identifier {name} on node {node} differs from its PolicyEndpoints: ${RESTART_AGENT}. ${RESTART_EFFECT}`;
 
 export const NODE_LPM_ENTRY_MISSING = defineCheck({
   id: 'NODE-LPM-ENTRY-MISSING',
@@ -244,7 +247,7 @@ export const NODE_CP_ENTRY_MISMATCH = defineCheck({
     'Keys and (protocol, ports, priority) slots of cp_ingress_map/cp_egress_map against the recomputed entries.',
   resource: 'on-node',
   placeholders: ['mapId'],
-  remediation: `The cluster policy map of identifier {name} on node {node} differs from its ClusterPolicyEndpoints: ${RESTART_AGENT}.`,
+  remediation: `The cluster policy map of identifier {name} on node {node} differs from its ClusterPolicyEndpoints: ${RESTART_AGENT}. ${RESTART_EFFECT}`,
   verify: onNode(`${NA_CLI} ebpf dump-cp-maps {mapId}`),
   upstream: [],
   emittedBy: MAPS,
@@ -259,7 +262,7 @@ export const NODE_POD_STATE_MISMATCH = defineCheck({
     'Key 0 (NetworkPolicy) and key 1 (ClusterNetworkPolicy, v1.3+) of the pod-state maps against POLICIES_APPLIED / the mode default.',
   resource: 'on-node',
   placeholders: ['mapId'],
-  remediation: `The pods of identifier {name} are enforced by a stale state: re-create them (a pod deselected by every policy keeps its old rules), or ${RESTART_AGENT}.`,
+  remediation: `The pods of identifier {name} are enforced by a stale state: re-create them (a pod deselected by every policy keeps its old rules), or ${RESTART_AGENT}. ${RESTART_EFFECT}`,
   verify: DUMP_MAP,
   upstream: ['https://github.com/aws/aws-network-policy-agent/issues/616'],
   emittedBy: MAPS,
@@ -273,7 +276,7 @@ export const NODE_POD_STATE_KEY_MISSING = defineCheck({
   compares: 'The keys present in ingress_pod_state_map/egress_pod_state_map against key 0 (v1.2+) and key 1 (v1.3+).',
   resource: 'on-node',
   placeholders: ['mapId'],
-  remediation: `Every packet of the pods of identifier {name} is dropped until the agent reloads: ${RESTART_AGENT}.`,
+  remediation: `Every packet of the pods of identifier {name} is dropped until the agent reloads: ${RESTART_AGENT}. ${RESTART_EFFECT}`,
   verify: DUMP_MAP,
   upstream: ['https://github.com/aws/aws-network-policy-agent/issues/646'],
   emittedBy: MAPS,
