@@ -12,6 +12,11 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
 
+/** The title, and the check's further documentation when it has some. */
+function titleCell(check: CheckDefinition): string {
+  return check.docs === undefined ? cell(check.title) : `${cell(check.title)} (${cell(check.docs)})`;
+}
+
 /** The emitting modules as links relative to docs/. */
 function codeCell(check: CheckDefinition): string {
   return check.emittedBy.map((path) => `[${path.split('/').pop() ?? path}](../${path})`).join(', ');
@@ -48,7 +53,7 @@ export function renderCheckCatalog(checks: readonly CheckDefinition[]): string {
     );
     for (const check of inLayer) {
       lines.push(
-        `| \`${check.id}\` | ${check.severity} | ${cell(check.title)} | ${cell(check.compares)} | ${codeCell(check)} | ${cell(check.remediation)} | \`${cell(check.verify)}\` | ${upstreamCell(check)} |`,
+        `| \`${check.id}\` | ${check.severity} | ${titleCell(check)} | ${cell(check.compares)} | ${codeCell(check)} | ${cell(check.remediation)} | \`${cell(check.verify)}\` | ${upstreamCell(check)} |`,
       );
     }
     lines.push('');

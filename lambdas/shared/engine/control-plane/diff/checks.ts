@@ -72,6 +72,7 @@ export const CP_PE_STALE_SELECTOR = policyEndpointCheck({
   severity: 'low',
   title: 'PolicyEndpoint podSelector is stale',
   compares: 'Each PolicyEndpoint spec.podSelector against the current podSelector of its policy.',
+  docs: 'see [limits.md](limits.md): the controller never refreshes the podSelector of an existing PolicyEndpoint',
   upstream: [
     'https://github.com/aws/amazon-network-policy-controller-k8s/issues/238',
     'https://github.com/aws/aws-network-policy-agent/issues/643',
