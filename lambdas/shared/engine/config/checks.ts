@@ -81,7 +81,7 @@ export const CFG_CNI_SELF_MANAGED = defineCheck({
   compares: 'Whether the aws-node DaemonSet runs without a vpc-cni EKS add-on (Helm or manifest install).',
   resource: 'namespaced',
   remediation:
-    'Nothing to fix; the add-on checks are skipped. To move {namespace}/{name} to the EKS add-on, create it with the same settings as the Helm values. ' +
+    'Nothing to fix; the add-on checks are skipped. To move {namespace}/{name} to the EKS add-on, write its settings into values.json and run aws eks create-addon --cluster-name {cluster} --addon-name vpc-cni --configuration-values file://values.json --resolve-conflicts OVERWRITE. ' +
     OVERWRITE_CHANGES_ENFORCEMENT,
   verify: 'aws eks list-addons --cluster-name {cluster} && kubectl get daemonset {name} -n {namespace} -o yaml',
   upstream: [],
