@@ -154,7 +154,7 @@ export { coverageLines } from './report/render-coverage';
 export { compareReports, fingerprintOf, type ReportComparison } from './report/fingerprint';
 export { renderMarkdown, renderSummary } from './report/render-markdown';
 export {
-  CLUSTER_NOT_CHECKED,
+  INPUT_CLUSTER_UNREADABLE,
   NODE_NOT_COLLECTED,
   uncheckedClusterReport,
   withNotCollectedNodes,

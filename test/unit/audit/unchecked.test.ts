@@ -2,7 +2,7 @@ import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
 import {
   audit,
   AuditReport,
-  CLUSTER_NOT_CHECKED,
+  INPUT_CLUSTER_UNREADABLE,
   compareReports,
   NODE_NOT_COLLECTED,
   uncheckedClusterReport,
@@ -70,7 +70,7 @@ describe('uncheckedClusterReport', () => {
     );
     expect(report.findings).toHaveLength(1);
     expect(report.findings[0]).toMatchObject({
-      checkId: CLUSTER_NOT_CHECKED.id,
+      checkId: INPUT_CLUSTER_UNREADABLE.id,
       severity: 'high',
       layer: 'input',
       resource: { kind: 'Cluster', name: 'prod-b' },

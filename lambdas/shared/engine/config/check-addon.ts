@@ -1,5 +1,11 @@
 import { findingOf } from '../model/finding';
-import { ADDON_HEALTH, ADDON_KEY_CASE, ADDON_NP_DISABLED, ADDON_STATUS, ADDON_VALUES_MALFORMED } from './checks';
+import {
+  CFG_ADDON_HEALTH,
+  CFG_ADDON_KEY_CASE,
+  CFG_ADDON_NP_DISABLED,
+  CFG_ADDON_STATUS,
+  CFG_ADDON_VALUES_MALFORMED,
+} from './checks';
 import type { ConfigContext } from './context';
 import { enforcementSeverity, OutcomeBuilder, policiesNote, type ConfigRule } from './rule';
 
@@ -13,17 +19,17 @@ function runAddon(ctx: ConfigContext) {
   const ref = ctx.refs.addon;
 
   if (addon.status === undefined) {
-    out.skip(ADDON_STATUS, 'The add-on description has no status.');
+    out.skip(CFG_ADDON_STATUS, 'The add-on description has no status.');
   } else if (addon.status !== 'ACTIVE') {
     const transitional = TRANSITIONAL_STATUSES.has(addon.status);
     out.add(
       findingOf(
-        ADDON_STATUS,
+        CFG_ADDON_STATUS,
         ref,
         transitional
           ? `The vpc-cni add-on is ${addon.status}: the configuration may still change; re-run the audit when it is ACTIVE.`
           : `The vpc-cni add-on is ${addon.status}: its configuration may not be applied to the cluster.`,
-        { expected: 'ACTIVE', actual: addon.status, severity: transitional ? 'medium' : ADDON_STATUS.severity },
+        { expected: 'ACTIVE', actual: addon.status, severity: transitional ? 'medium' : CFG_ADDON_STATUS.severity },
       ),
     );
   }
@@ -34,7 +40,7 @@ function runAddon(ctx: ConfigContext) {
     const resources = resourceIds.length > 0 ? ` (resources: ${resourceIds.join(', ')})` : '';
     out.add(
       findingOf(
-        ADDON_HEALTH,
+        CFG_ADDON_HEALTH,
         ref,
         `vpc-cni add-on health issue ${code}: ${issue.message ?? 'no message'}${resources}`,
         {
@@ -48,13 +54,14 @@ function runAddon(ctx: ConfigContext) {
   if (!intentResult.ok) {
     out.add(
       findingOf(
-        ADDON_VALUES_MALFORMED,
+        CFG_ADDON_VALUES_MALFORMED,
         ref,
         `The add-on configurationValues could not be read (${intentResult.error}); the add-on intent is unknown, so its checks and the add-on/DaemonSet comparison were skipped.`,
         { expected: 'a JSON or YAML object', actual: intentResult.error },
       ),
     );
-    for (const check of [ADDON_KEY_CASE, ADDON_NP_DISABLED]) out.skip(check, 'Add-on configurationValues unreadable.');
+    for (const check of [CFG_ADDON_KEY_CASE, CFG_ADDON_NP_DISABLED])
+      out.skip(check, 'Add-on configurationValues unreadable.');
     return out.build();
   }
   const intent = intentResult.value;
@@ -62,7 +69,7 @@ function runAddon(ctx: ConfigContext) {
   for (const key of intent.misCasedKeys) {
     out.add(
       findingOf(
-        ADDON_KEY_CASE,
+        CFG_ADDON_KEY_CASE,
         ref,
         `configurationValues key "${key.path}" differs from "${key.expected}" only in case; keys are case-sensitive, so the setting is not applied as intended.`,
         { expected: key.expected, actual: key.path, identity: key.path },
@@ -77,10 +84,10 @@ function runAddon(ctx: ConfigContext) {
       : '';
     out.add(
       findingOf(
-        ADDON_NP_DISABLED,
+        CFG_ADDON_NP_DISABLED,
         ref,
         `The vpc-cni add-on does not enable network policy (enableNetworkPolicy = ${actual}).${caseHint}${policiesNote(ctx)}`,
-        { expected: '"true"', actual, severity: enforcementSeverity(ctx, ADDON_NP_DISABLED) },
+        { expected: '"true"', actual, severity: enforcementSeverity(ctx, CFG_ADDON_NP_DISABLED) },
       ),
     );
   }
@@ -88,7 +95,7 @@ function runAddon(ctx: ConfigContext) {
 }
 
 export const addonRule: ConfigRule = {
-  checks: [ADDON_STATUS, ADDON_HEALTH, ADDON_VALUES_MALFORMED, ADDON_KEY_CASE, ADDON_NP_DISABLED],
+  checks: [CFG_ADDON_STATUS, CFG_ADDON_HEALTH, CFG_ADDON_VALUES_MALFORMED, CFG_ADDON_KEY_CASE, CFG_ADDON_NP_DISABLED],
   skipReason: (ctx) => {
     if (ctx.autoMode) return 'EKS Auto Mode: there is no vpc-cni add-on to check.';
     if (ctx.addon === undefined) return 'No vpc-cni add-on in the inventory (self-managed CNI or not collected).';

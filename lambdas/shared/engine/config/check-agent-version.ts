@@ -1,6 +1,6 @@
 import { findingOf } from '../model/finding';
 import { requiredAgentFor, shippedAgentFor } from './agent-compatibility';
-import { AGENT_VERSION_SKEW, VERSION_UNKNOWN } from './checks';
+import { CFG_AGENT_VERSION_SKEW, CFG_VERSION_UNKNOWN } from './checks';
 import type { ConfigContext } from './context';
 import { AUTO_MODE_REASON, OutcomeBuilder, type ConfigRule } from './rule';
 import { versionAtLeast, versionCompare } from './version';
@@ -14,21 +14,21 @@ function runAgentVersion(ctx: ConfigContext) {
     const image = ctx.live?.agentContainer?.image;
     out.add(
       findingOf(
-        VERSION_UNKNOWN,
+        CFG_VERSION_UNKNOWN,
         ref,
         `The network policy agent version could not be judged (image ${image === undefined ? 'not set' : `"${image}"`}); the agent/CNI version skew check was skipped.`,
         { expected: 'an image tag like v1.3.5-eksbuild.3', actual: image },
       ),
     );
-    return out.skip(AGENT_VERSION_SKEW, 'Agent version unknown.').build();
+    return out.skip(CFG_AGENT_VERSION_SKEW, 'Agent version unknown.').build();
   }
-  if (cni === undefined) return out.skip(AGENT_VERSION_SKEW, 'VPC CNI version unknown.').build();
+  if (cni === undefined) return out.skip(CFG_AGENT_VERSION_SKEW, 'VPC CNI version unknown.').build();
 
   const required = requiredAgentFor(cni);
   if (required !== undefined && !versionAtLeast(agent, required)) {
     out.add(
       findingOf(
-        AGENT_VERSION_SKEW,
+        CFG_AGENT_VERSION_SKEW,
         ref,
         `VPC CNI ${cni} requires network policy agent >= ${required} (ipamd gRPC moved to a unix socket), but the agent is ${agent}: the agent cannot reach ipamd and pods fail to get policies.`,
         { expected: `>= ${required}`, actual: agent, severity: 'critical' },
@@ -39,7 +39,10 @@ function runAgentVersion(ctx: ConfigContext) {
   const shipped = shippedAgentFor(cni);
   if (shipped === undefined) {
     return out
-      .skip(AGENT_VERSION_SKEW, `VPC CNI ${cni} is not in the shipped-agent table; only the hard minimum was checked.`)
+      .skip(
+        CFG_AGENT_VERSION_SKEW,
+        `VPC CNI ${cni} is not in the shipped-agent table; only the hard minimum was checked.`,
+      )
       .build();
   }
   const order = versionCompare(agent, shipped);
@@ -47,7 +50,7 @@ function runAgentVersion(ctx: ConfigContext) {
     const older = order < 0;
     out.add(
       findingOf(
-        AGENT_VERSION_SKEW,
+        CFG_AGENT_VERSION_SKEW,
         ref,
         `Network policy agent ${agent} is ${older ? 'older' : 'newer'} than ${shipped}, the agent shipped with VPC CNI ${cni}${
           older
@@ -62,7 +65,7 @@ function runAgentVersion(ctx: ConfigContext) {
 }
 
 export const agentVersionRule: ConfigRule = {
-  checks: [AGENT_VERSION_SKEW],
+  checks: [CFG_AGENT_VERSION_SKEW],
   skipReason: (ctx) => {
     if (ctx.autoMode) return AUTO_MODE_REASON;
     if (ctx.live?.agentContainer === undefined) return 'No aws-eks-nodeagent container in the inventory.';

@@ -1,7 +1,7 @@
 import { findingOf } from '../model/finding';
 import { ENFORCING_MODE_ENV } from './addon-values';
 import { AGENT_CONTAINER, envValue, flagValue } from './aws-node';
-import { AGENT_MISSING, AGENT_NP_DISABLED, MODE_WITHOUT_AGENT } from './checks';
+import { CFG_AGENT_MISSING, CFG_AGENT_NP_DISABLED, CFG_MODE_WITHOUT_AGENT } from './checks';
 import type { ConfigContext } from './context';
 import { parseGoBool } from './go-bool';
 import { FLAG } from './live-settings';
@@ -23,22 +23,22 @@ function runAgent(ctx: ConfigContext) {
   if (agent === undefined) {
     out.add(
       findingOf(
-        AGENT_MISSING,
+        CFG_AGENT_MISSING,
         ref,
         `The aws-node DaemonSet has no ${AGENT_CONTAINER} container: no node enforces network policy.${controllerNote(ctx)}${policiesNote(ctx)}`,
         {
           expected: AGENT_CONTAINER,
           actual: live.daemonSet.spec.template.spec.containers.map((c) => c.name),
-          severity: enforcementSeverity(ctx, AGENT_MISSING),
+          severity: enforcementSeverity(ctx, CFG_AGENT_MISSING),
         },
       ),
     );
-    out.skip(AGENT_NP_DISABLED, `No ${AGENT_CONTAINER} container.`);
+    out.skip(CFG_AGENT_NP_DISABLED, `No ${AGENT_CONTAINER} container.`);
     const mode = envValue(live.cniContainer, ENFORCING_MODE_ENV);
     if (mode !== undefined && mode !== '') {
       out.add(
         findingOf(
-          MODE_WITHOUT_AGENT,
+          CFG_MODE_WITHOUT_AGENT,
           ref,
           `${ENFORCING_MODE_ENV}=${mode} is set on the aws-node container while the ${AGENT_CONTAINER} container is absent: the CNI waits for the agent and pod creation fails (vpc-cni README).`,
           { expected: `${ENFORCING_MODE_ENV} unset`, actual: mode },
@@ -54,10 +54,10 @@ function runAgent(ctx: ConfigContext) {
     const actual = flag.present ? flag.value : '(not set: default false)';
     out.add(
       findingOf(
-        AGENT_NP_DISABLED,
+        CFG_AGENT_NP_DISABLED,
         ref,
         `${AGENT_CONTAINER} runs with --${FLAG.networkPolicy}=${actual}: the agent attaches no eBPF programs, so NetworkPolicies are not enforced on the nodes.${controllerNote(ctx)}${policiesNote(ctx)}`,
-        { expected: 'true', actual, severity: enforcementSeverity(ctx, AGENT_NP_DISABLED) },
+        { expected: 'true', actual, severity: enforcementSeverity(ctx, CFG_AGENT_NP_DISABLED) },
       ),
     );
   }
@@ -65,7 +65,7 @@ function runAgent(ctx: ConfigContext) {
 }
 
 export const agentRule: ConfigRule = {
-  checks: [AGENT_MISSING, AGENT_NP_DISABLED, MODE_WITHOUT_AGENT],
+  checks: [CFG_AGENT_MISSING, CFG_AGENT_NP_DISABLED, CFG_MODE_WITHOUT_AGENT],
   skipReason: (ctx) => {
     if (ctx.autoMode) return AUTO_MODE_REASON;
     if (ctx.live === undefined) {

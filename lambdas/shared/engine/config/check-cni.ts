@@ -1,13 +1,13 @@
 import { findingOf } from '../model/finding';
 import {
-  AUTO_MODE,
-  CNI_DAEMONSET_MISSING,
-  CNI_MISSING,
-  CNI_SELF_MANAGED,
-  CNI_VERSION,
-  CNI_VERSION_CNP,
-  CNI_VERSION_STRICT,
-  VERSION_UNKNOWN,
+  CFG_AUTO_MODE,
+  CFG_CNI_DAEMONSET_MISSING,
+  CFG_CNI_MISSING,
+  CFG_CNI_SELF_MANAGED,
+  CFG_CNI_VERSION,
+  CFG_CNI_VERSION_CNP,
+  CFG_CNI_VERSION_STRICT,
+  CFG_VERSION_UNKNOWN,
 } from './checks';
 import type { ConfigContext } from './context';
 import { intentOf, liveModeOf, readMode } from './live-settings';
@@ -18,14 +18,14 @@ import { versionAtLeast } from './version';
 function runPresence(ctx: ConfigContext) {
   const out = new OutcomeBuilder();
   if (ctx.inventory.eksCluster === undefined) {
-    out.skip(AUTO_MODE, 'No EKS cluster description in the inventory: Auto Mode and the IP family are unknown.');
+    out.skip(CFG_AUTO_MODE, 'No EKS cluster description in the inventory: Auto Mode and the IP family are unknown.');
   }
   if (ctx.autoMode) {
     const extra =
       ctx.live === undefined ? '' : ' An aws-node DaemonSet is also present (non-Auto-Mode nodes); it is not checked.';
     out.add(
       findingOf(
-        AUTO_MODE,
+        CFG_AUTO_MODE,
         ctx.refs.cluster,
         `EKS Auto Mode: network policy is enabled by the amazon-vpc-cni ConfigMap and the NodeClass spec.networkPolicy; add-on and aws-node checks do not apply.${extra}`,
         { actual: { computeConfigEnabled: true } },
@@ -35,11 +35,11 @@ function runPresence(ctx: ConfigContext) {
   }
   if (ctx.addon === undefined && ctx.live === undefined) {
     if (ctx.daemonSetUnavailable) {
-      out.skip(CNI_MISSING, 'The aws-node DaemonSet could not be read and there is no vpc-cni add-on.');
+      out.skip(CFG_CNI_MISSING, 'The aws-node DaemonSet could not be read and there is no vpc-cni add-on.');
     } else {
       out.add(
         findingOf(
-          CNI_MISSING,
+          CFG_CNI_MISSING,
           ctx.refs.cluster,
           'No vpc-cni add-on and no kube-system/aws-node DaemonSet: the Amazon VPC CNI is not installed, so its network policy engine enforces nothing. Another CNI (Cilium, Calico) may be in use; this audit cannot judge it.',
           { expected: 'vpc-cni add-on or aws-node DaemonSet', actual: 'neither' },
@@ -51,7 +51,7 @@ function runPresence(ctx: ConfigContext) {
   if (ctx.addon === undefined) {
     out.add(
       findingOf(
-        CNI_SELF_MANAGED,
+        CFG_CNI_SELF_MANAGED,
         ctx.refs.daemonSet,
         'No vpc-cni EKS add-on in the inventory: the aws-node DaemonSet is treated as self-managed (Helm or manifest), or the add-on was not collected. Add-on checks are skipped; the live DaemonSet and ConfigMap are judged.',
       ),
@@ -59,11 +59,11 @@ function runPresence(ctx: ConfigContext) {
   }
   if (ctx.addon !== undefined && ctx.live === undefined) {
     if (ctx.daemonSetUnavailable) {
-      out.skip(CNI_DAEMONSET_MISSING, 'The aws-node DaemonSet could not be read.');
+      out.skip(CFG_CNI_DAEMONSET_MISSING, 'The aws-node DaemonSet could not be read.');
     } else {
       out.add(
         findingOf(
-          CNI_DAEMONSET_MISSING,
+          CFG_CNI_DAEMONSET_MISSING,
           ctx.refs.daemonSet,
           'The vpc-cni add-on is installed but there is no kube-system/aws-node DaemonSet: the CNI and the network policy agent are not running.',
           { expected: 'DaemonSet kube-system/aws-node', actual: 'absent' },
@@ -75,7 +75,7 @@ function runPresence(ctx: ConfigContext) {
 }
 
 export const cniPresenceRule: ConfigRule = {
-  checks: [AUTO_MODE, CNI_MISSING, CNI_SELF_MANAGED, CNI_DAEMONSET_MISSING],
+  checks: [CFG_AUTO_MODE, CFG_CNI_MISSING, CFG_CNI_SELF_MANAGED, CFG_CNI_DAEMONSET_MISSING],
   skipReason: () => undefined,
   run: runPresence,
 };
@@ -102,20 +102,21 @@ function runVersion(ctx: ConfigContext) {
     const seen = raw.length === 0 ? 'no version found' : `seen: ${raw.map((r) => `"${r}"`).join(', ')}`;
     out.add(
       findingOf(
-        VERSION_UNKNOWN,
+        CFG_VERSION_UNKNOWN,
         ctx.addon === undefined ? ctx.refs.daemonSet : ctx.refs.addon,
         `The VPC CNI version could not be judged (${seen}); the minimum-version checks were skipped.`,
         { expected: 'a version like v1.19.6-eksbuild.1', actual: raw.length === 0 ? undefined : raw },
       ),
     );
-    for (const check of [CNI_VERSION, CNI_VERSION_STRICT, CNI_VERSION_CNP]) out.skip(check, 'VPC CNI version unknown.');
+    for (const check of [CFG_CNI_VERSION, CFG_CNI_VERSION_STRICT, CFG_CNI_VERSION_CNP])
+      out.skip(check, 'VPC CNI version unknown.');
     return out.build();
   }
   const details = (minimum: string) => ({ expected: `>= ${minimum}`, actual: version });
   if (!versionAtLeast(version, MIN_CNI_NETWORK_POLICY)) {
     out.add(
       findingOf(
-        CNI_VERSION,
+        CFG_CNI_VERSION,
         resource,
         `VPC CNI ${version} (${source ?? 'unknown source'}) predates network policy support (1.14.0): NetworkPolicies are not enforced.`,
         details(MIN_CNI_NETWORK_POLICY),
@@ -126,7 +127,7 @@ function runVersion(ctx: ConfigContext) {
   if (strict.length > 0 && !versionAtLeast(version, MIN_CNI_STRICT)) {
     out.add(
       findingOf(
-        CNI_VERSION_STRICT,
+        CFG_CNI_VERSION_STRICT,
         resource,
         `Strict mode is used (${strict.join(', ')}) but VPC CNI ${version} predates it (1.17.1): NETWORK_POLICY_ENFORCING_MODE is ignored and pods start default-allow.`,
         details(MIN_CNI_STRICT),
@@ -137,7 +138,7 @@ function runVersion(ctx: ConfigContext) {
   if (clusterPolicies > 0 && !versionAtLeast(version, MIN_CNI_CLUSTER_POLICY)) {
     out.add(
       findingOf(
-        CNI_VERSION_CNP,
+        CFG_CNI_VERSION_CNP,
         resource,
         `${clusterPolicies} ClusterNetworkPolicy object(s) exist but VPC CNI ${version} predates admin network policies (1.21): they are not enforced on the nodes.`,
         details(MIN_CNI_CLUSTER_POLICY),
@@ -148,7 +149,7 @@ function runVersion(ctx: ConfigContext) {
 }
 
 export const cniVersionRule: ConfigRule = {
-  checks: [CNI_VERSION, CNI_VERSION_STRICT, CNI_VERSION_CNP, VERSION_UNKNOWN],
+  checks: [CFG_CNI_VERSION, CFG_CNI_VERSION_STRICT, CFG_CNI_VERSION_CNP, CFG_VERSION_UNKNOWN],
   skipReason: classicSkipReason,
   run: runVersion,
 };

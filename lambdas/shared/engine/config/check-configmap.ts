@@ -1,5 +1,5 @@
 import { findingOf } from '../model/finding';
-import { CONFIGMAP_CONTROLLER_DISABLED } from './checks';
+import { CFG_CONFIGMAP_CONTROLLER_DISABLED } from './checks';
 import { CONTROLLER_KEY, type ConfigContext } from './context';
 import { classicSkipReason, enforcementSeverity, OutcomeBuilder, policiesNote, type ConfigRule } from './rule';
 
@@ -7,7 +7,7 @@ function runConfigMap(ctx: ConfigContext) {
   const out = new OutcomeBuilder();
   const state = ctx.configMap;
   if (state.state === 'unavailable') {
-    return out.skip(CONFIGMAP_CONTROLLER_DISABLED, 'The amazon-vpc-cni ConfigMap could not be read.').build();
+    return out.skip(CFG_CONFIGMAP_CONTROLLER_DISABLED, 'The amazon-vpc-cni ConfigMap could not be read.').build();
   }
   if (state.state === 'present' && state.value === 'true') return out.build();
 
@@ -30,17 +30,17 @@ function runConfigMap(ctx: ConfigContext) {
   }
   out.add(
     findingOf(
-      CONFIGMAP_CONTROLLER_DISABLED,
+      CFG_CONFIGMAP_CONTROLLER_DISABLED,
       ctx.refs.configMap,
       `${detail}: the network policy controller is disabled and publishes no PolicyEndpoints, so NetworkPolicies are accepted but enforced by nothing.${policiesNote(ctx)}`,
-      { expected: 'true', actual, severity: enforcementSeverity(ctx, CONFIGMAP_CONTROLLER_DISABLED) },
+      { expected: 'true', actual, severity: enforcementSeverity(ctx, CFG_CONFIGMAP_CONTROLLER_DISABLED) },
     ),
   );
   return out.build();
 }
 
 export const configMapRule: ConfigRule = {
-  checks: [CONFIGMAP_CONTROLLER_DISABLED],
+  checks: [CFG_CONFIGMAP_CONTROLLER_DISABLED],
   skipReason: (ctx) => (ctx.autoMode ? undefined : classicSkipReason(ctx)),
   run: runConfigMap,
 };

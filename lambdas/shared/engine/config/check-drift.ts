@@ -2,7 +2,7 @@ import { findingOf, type Severity } from '../model/finding';
 import type { AddonIntent } from './addon-values';
 import { BANDWIDTH_PLUGIN_ENV, ENFORCING_MODE_ENV } from './addon-values';
 import { boolFlag, envValue, type LiveAwsNode } from './aws-node';
-import { ADDON_DRIFT } from './checks';
+import { CFG_ADDON_DRIFT } from './checks';
 import { CONTROLLER_KEY, type ConfigContext } from './context';
 import { parseGoBool } from './go-bool';
 import { FLAG, intentBool, intentOf, readMode } from './live-settings';
@@ -123,20 +123,20 @@ function configMapComparison(ctx: ConfigContext, intent: AddonIntent): Compariso
 function runDrift(ctx: ConfigContext) {
   const out = new OutcomeBuilder();
   const intent = intentOf(ctx);
-  if (intent === undefined) return out.skip(ADDON_DRIFT, 'Add-on configurationValues unreadable.').build();
+  if (intent === undefined) return out.skip(CFG_ADDON_DRIFT, 'Add-on configurationValues unreadable.').build();
   const comparisons = [
     ...(ctx.live === undefined
       ? []
       : [...agentComparisons(intent, ctx.live), ...cniComparisons(ctx, intent, ctx.live)]),
     ...configMapComparison(ctx, intent),
   ];
-  if (ctx.live === undefined) out.skip(ADDON_DRIFT, 'No live aws-node DaemonSet: only the ConfigMap was compared.');
+  if (ctx.live === undefined) out.skip(CFG_ADDON_DRIFT, 'No live aws-node DaemonSet: only the ConfigMap was compared.');
   for (const c of comparisons) {
     if (c.intended === undefined || c.actual === undefined || c.intended === c.actual) continue;
     const resource = c.live.startsWith('ConfigMap') ? ctx.refs.configMap : ctx.refs.daemonSet;
     out.add(
       findingOf(
-        ADDON_DRIFT,
+        CFG_ADDON_DRIFT,
         resource,
         `Add-on ${c.setting} intends ${String(c.intended)} but the live ${c.live} is ${String(c.actual)}: the cluster was changed outside the add-on (or the add-on update did not apply); an add-on update with OVERWRITE would revert it.`,
         {
@@ -152,7 +152,7 @@ function runDrift(ctx: ConfigContext) {
 }
 
 export const driftRule: ConfigRule = {
-  checks: [ADDON_DRIFT],
+  checks: [CFG_ADDON_DRIFT],
   skipReason: (ctx) => {
     if (ctx.autoMode) return AUTO_MODE_REASON;
     if (ctx.addon === undefined)

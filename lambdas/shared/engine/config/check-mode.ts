@@ -1,6 +1,6 @@
 import { findingOf } from '../model/finding';
 import { ENFORCING_MODE_ENV } from './addon-values';
-import { MODE, MODE_INVALID, MODE_MISMATCH } from './checks';
+import { CFG_MODE, CFG_MODE_INVALID, CFG_MODE_MISMATCH } from './checks';
 import type { ConfigContext } from './context';
 import { intentOf, modeSetting, readMode } from './live-settings';
 import { AUTO_MODE_REASON, classicSkipReason, OutcomeBuilder, type ConfigRule } from './rule';
@@ -13,7 +13,7 @@ function runMode(ctx: ConfigContext) {
     if (!intended.valid) {
       out.add(
         findingOf(
-          MODE_INVALID,
+          CFG_MODE_INVALID,
           ctx.refs.addon,
           `The add-on sets env.${ENFORCING_MODE_ENV}="${intended.raw}", which is neither "standard" nor "strict".`,
           { expected: 'standard | strict', actual: intended.raw },
@@ -24,19 +24,19 @@ function runMode(ctx: ConfigContext) {
   const setting = modeSetting(ctx);
   if (setting === undefined) {
     const reason = 'The aws-node container is not in the inventory, so the enforcement mode is unknown.';
-    return out.skip(MODE, reason).skip(MODE_MISMATCH, reason).build();
+    return out.skip(CFG_MODE, reason).skip(CFG_MODE_MISMATCH, reason).build();
   }
   const from = setting.source === 'live' ? '' : ' (add-on intent; the live DaemonSet is unknown)';
   if (!setting.value.valid) {
     out.add(
       findingOf(
-        MODE_INVALID,
+        CFG_MODE_INVALID,
         setting.resource,
         `${setting.description}="${setting.value.raw}" is neither "standard" nor "strict"${from}: the enforcement mode cannot be determined.`,
         { expected: 'standard | strict', actual: setting.value.raw },
       ),
     );
-    if (ctx.desiredMode !== undefined) out.skip(MODE_MISMATCH, 'The enforcement mode value is invalid.');
+    if (ctx.desiredMode !== undefined) out.skip(CFG_MODE_MISMATCH, 'The enforcement mode value is invalid.');
     return out.build();
   }
   const { mode, raw } = setting.value;
@@ -48,12 +48,14 @@ function runMode(ctx: ConfigContext) {
         ? 'new pods start default-deny (CoreDNS included) until their policies are applied'
         : 'pods are default-allow until a policy selects them';
     out.add(
-      findingOf(MODE, setting.resource, `Enforcement mode is ${mode} (${how})${from}: ${meaning}.`, { actual: mode }),
+      findingOf(CFG_MODE, setting.resource, `Enforcement mode is ${mode} (${how})${from}: ${meaning}.`, {
+        actual: mode,
+      }),
     );
   } else if (ctx.desiredMode !== mode) {
     out.add(
       findingOf(
-        MODE_MISMATCH,
+        CFG_MODE_MISMATCH,
         setting.resource,
         `Enforcement mode is ${mode} (${how})${from}, but ${ctx.desiredMode} is desired.`,
         { expected: ctx.desiredMode, actual: mode },
@@ -64,7 +66,7 @@ function runMode(ctx: ConfigContext) {
 }
 
 export const modeRule: ConfigRule = {
-  checks: [MODE, MODE_MISMATCH, MODE_INVALID],
+  checks: [CFG_MODE, CFG_MODE_MISMATCH, CFG_MODE_INVALID],
   skipReason: (ctx) =>
     ctx.autoMode
       ? `${AUTO_MODE_REASON} The Auto Mode default is set by NodeClass spec.networkPolicy, which is not in the inventory.`

@@ -1,6 +1,6 @@
 import { findingOf } from '../model/finding';
 import { boolFlag } from './aws-node';
-import { BANDWIDTH_PLUGIN, CLOUDWATCH_WITHOUT_EVENT_LOGS, IPV6_MISMATCH } from './checks';
+import { CFG_BANDWIDTH_PLUGIN, CFG_CLOUDWATCH_WITHOUT_EVENT_LOGS, CFG_IPV6_MISMATCH } from './checks';
 import type { ConfigContext } from './context';
 import { agentFlagSetting, bandwidthSetting, FLAG, type SourcedValue } from './live-settings';
 import { classicSkipReason, OutcomeBuilder, type ConfigRule } from './rule';
@@ -16,17 +16,17 @@ function checkIpv6(ctx: ConfigContext, out: OutcomeBuilder): void {
   const setting = agentFlagSetting(ctx, FLAG.ipv6, (i) => i.enableIpv6, 'nodeAgent.enableIpv6');
   if (ipFamily === undefined) {
     out.skip(
-      IPV6_MISMATCH,
+      CFG_IPV6_MISMATCH,
       'The cluster ipFamily is unknown (no kubernetesNetworkConfig.ipFamily in the cluster description).',
     );
     return;
   }
   if (setting === undefined) {
-    out.skip(IPV6_MISMATCH, UNKNOWN_SETTING);
+    out.skip(CFG_IPV6_MISMATCH, UNKNOWN_SETTING);
     return;
   }
   if (setting.value === undefined) {
-    out.skip(IPV6_MISMATCH, `${setting.description} is not a boolean.`);
+    out.skip(CFG_IPV6_MISMATCH, `${setting.description} is not a boolean.`);
     return;
   }
   const expected = ipFamily === 'ipv6';
@@ -36,7 +36,7 @@ function checkIpv6(ctx: ConfigContext, out: OutcomeBuilder): void {
       : 'the agent loads the IPv6 programs, so IPv4 pod traffic is not policed';
     out.add(
       findingOf(
-        IPV6_MISMATCH,
+        CFG_IPV6_MISMATCH,
         setting.resource,
         `${setting.description} is ${String(setting.value)}${sourceNote(setting)} but the cluster ipFamily is ${ipFamily}: ${effect}.`,
         { expected: String(expected), actual: String(setting.value) },
@@ -48,7 +48,7 @@ function checkIpv6(ctx: ConfigContext, out: OutcomeBuilder): void {
 function checkBandwidth(ctx: ConfigContext, out: OutcomeBuilder): void {
   const setting = bandwidthSetting(ctx);
   if (setting === undefined) {
-    out.skip(BANDWIDTH_PLUGIN, UNKNOWN_SETTING);
+    out.skip(CFG_BANDWIDTH_PLUGIN, UNKNOWN_SETTING);
     return;
   }
   if (setting.value !== true) return;
@@ -56,10 +56,10 @@ function checkBandwidth(ctx: ConfigContext, out: OutcomeBuilder): void {
   const npOff = setting.source === 'live' && (agent === undefined || boolFlag(agent, FLAG.networkPolicy) !== true);
   out.add(
     findingOf(
-      BANDWIDTH_PLUGIN,
+      CFG_BANDWIDTH_PLUGIN,
       setting.resource,
       `${setting.description} is true${sourceNote(setting)}: the bandwidth plugin conflicts with the tc programs of the network policy agent and is not supported with network policy.${npOff ? ' Network policy is not enabled on the agent, so it matters once it is.' : ''}`,
-      { expected: 'false', actual: 'true', severity: npOff ? 'low' : BANDWIDTH_PLUGIN.severity },
+      { expected: 'false', actual: 'true', severity: npOff ? 'low' : CFG_BANDWIDTH_PLUGIN.severity },
     ),
   );
 }
@@ -78,13 +78,13 @@ function checkCloudWatch(ctx: ConfigContext, out: OutcomeBuilder): void {
     'nodeAgent.enablePolicyEventLogs',
   );
   if (cloudWatch === undefined || eventLogs === undefined) {
-    out.skip(CLOUDWATCH_WITHOUT_EVENT_LOGS, UNKNOWN_SETTING);
+    out.skip(CFG_CLOUDWATCH_WITHOUT_EVENT_LOGS, UNKNOWN_SETTING);
     return;
   }
   if (cloudWatch.value !== true || eventLogs.value === true) return;
   out.add(
     findingOf(
-      CLOUDWATCH_WITHOUT_EVENT_LOGS,
+      CFG_CLOUDWATCH_WITHOUT_EVENT_LOGS,
       cloudWatch.resource,
       `${cloudWatch.description} is true but ${eventLogs.description} is ${String(eventLogs.value ?? 'invalid')}${sourceNote(cloudWatch)}: CloudWatch logging needs policy event logs, so no flow logs reach CloudWatch. CloudWatch logs also need logs:* IAM permissions or the agent crashes (aws-network-policy-agent#141).`,
       {
@@ -96,7 +96,7 @@ function checkCloudWatch(ctx: ConfigContext, out: OutcomeBuilder): void {
 }
 
 export const settingsRule: ConfigRule = {
-  checks: [IPV6_MISMATCH, BANDWIDTH_PLUGIN, CLOUDWATCH_WITHOUT_EVENT_LOGS],
+  checks: [CFG_IPV6_MISMATCH, CFG_BANDWIDTH_PLUGIN, CFG_CLOUDWATCH_WITHOUT_EVENT_LOGS],
   skipReason: classicSkipReason,
   run: (ctx) => {
     const out = new OutcomeBuilder();

@@ -9,18 +9,18 @@ import { clusterResource, passedOf, type Evaluation } from '../model/outcome';
 import type { ResolvedPolicy } from '../model/resolved-policy';
 import { UNTIMED, type PhaseTimer } from '../ports';
 import { DIFF_CHECKS, diffClusterPolicyEndpoints, diffPolicyEndpoints } from './diff';
-import { CPE_ORPHAN, PE_ORPHAN } from './diff/checks';
+import { CP_CPE_ORPHAN, CP_PE_ORPHAN } from './diff/checks';
 import { isKindUnavailable } from './diff/diff-policy-endpoints';
 import {
   checkServicePortMapping,
   ClusterIndex,
   resolveClusterNetworkPolicies,
   resolveNetworkPolicies,
-  SERVICE_PORT_UNMAPPED,
+  CP_SVC_PORT_UNMAPPED,
   type ResolvedClusterPolicy,
 } from './resolver';
 import { checkStaticLimits } from './static-limits';
-import { LIMIT_STRICT_NO_DNS, LIMIT_STRICT_UNSELECTED, STATIC_LIMIT_CHECKS } from './static-limits/checks';
+import { CP_LIMIT_STRICT_NO_DNS, CP_LIMIT_STRICT_UNSELECTED, STATIC_LIMIT_CHECKS } from './static-limits/checks';
 
 export interface ControlPlaneAssessment extends LayerOutcome {
   /** The expected content per NetworkPolicy / ApplicationNetworkPolicy (empty when the layer could not run). */
@@ -36,10 +36,10 @@ export function missingResolverInputs(inventory: ClusterInventory): string[] {
 }
 
 const perPolicy = (prefix: string): CheckDefinition[] =>
-  DIFF_CHECKS.filter((check) => check.id.startsWith(prefix) && check !== PE_ORPHAN && check !== CPE_ORPHAN);
+  DIFF_CHECKS.filter((check) => check.id.startsWith(prefix) && check !== CP_PE_ORPHAN && check !== CP_CPE_ORPHAN);
 const POLICY_ENDPOINT_CHECKS = perPolicy('CP-PE-');
 const CLUSTER_POLICY_ENDPOINT_CHECKS = perPolicy('CP-CPE-');
-const STRICT_ONLY: ReadonlySet<CheckDefinition> = new Set([LIMIT_STRICT_NO_DNS, LIMIT_STRICT_UNSELECTED]);
+const STRICT_ONLY: ReadonlySet<CheckDefinition> = new Set([CP_LIMIT_STRICT_NO_DNS, CP_LIMIT_STRICT_UNSELECTED]);
 
 /** Which checks ran on which resource: per policy for the content diff, the cluster for the rest. */
 function evaluations(
@@ -52,17 +52,17 @@ function evaluations(
   const strict = effective.enforcementMode === 'strict';
   const result: Evaluation[] = [
     { checks: STATIC_LIMIT_CHECKS.filter((check) => strict || !STRICT_ONLY.has(check)), resource: cluster },
-    { checks: [SERVICE_PORT_UNMAPPED], resource: cluster },
+    { checks: [CP_SVC_PORT_UNMAPPED], resource: cluster },
   ];
   if (!isKindUnavailable(inventory, 'PolicyEndpoint')) {
-    result.push({ checks: [PE_ORPHAN], resource: cluster });
+    result.push({ checks: [CP_PE_ORPHAN], resource: cluster });
     for (const policy of resolved) {
       const { namespace, name } = policy.policyRef;
       result.push({ checks: POLICY_ENDPOINT_CHECKS, resource: { kind: policy.kind, namespace, name } });
     }
   }
   if (!isKindUnavailable(inventory, 'ClusterPolicyEndpoint')) {
-    result.push({ checks: [CPE_ORPHAN], resource: cluster });
+    result.push({ checks: [CP_CPE_ORPHAN], resource: cluster });
     for (const policy of resolvedCluster) {
       result.push({
         checks: CLUSTER_POLICY_ENDPOINT_CHECKS,

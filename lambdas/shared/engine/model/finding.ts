@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { fillTemplate, resourceValues, upstreamText, type CheckDefinition, type PlaceholderValues } from './check';
+
+export type { CheckDefinition } from './check';
 
 export const Severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 export type Severity = z.infer<typeof Severity>;
@@ -34,34 +37,41 @@ export const Finding = z.object({
    * names and time. Part of the fingerprint; empty when the check and resource say it all.
    */
   identity: z.string().optional(),
+  /** What to do, from the check's template with this finding's names filled in. Not part of the fingerprint. */
+  remediation: z.string().optional(),
+  /** The command that confirms the fix, names filled in. Not part of the fingerprint. */
+  verify: z.string().optional(),
   /** Stable across runs for the same drift: check, cluster, resource, node and identity (report/fingerprint.ts). */
   fingerprint: z.string().optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 
-/** An entry of the check catalog (docs/checks.md is checked against it by a test). */
-export interface CheckDefinition {
-  readonly id: string;
-  readonly layer: Layer;
-  readonly severity: Severity;
-  readonly title: string;
-  /** What the check compares, in one sentence. */
-  readonly compares: string;
+/** What a finding adds to its check; `placeholders` holds the values of the check's declared placeholders. */
+export interface FindingDetails {
+  readonly expected?: unknown;
+  readonly actual?: unknown;
+  readonly severity?: Severity;
   readonly upstreamIssue?: string;
+  readonly identity?: string;
 }
 
-/** Builds findings for one catalog entry, so id, layer and default severity cannot drift from the catalog. */
-export function findingOf(
-  check: CheckDefinition,
+/** The details are optional unless the check declares placeholders, which then all need a value. */
+type FindingDetailsArgument<P extends string> = string extends P
+  ? [details?: FindingDetails & PlaceholderValues<P>]
+  : [P] extends [never]
+    ? [details?: FindingDetails & PlaceholderValues<P>]
+    : [details: FindingDetails & PlaceholderValues<P>];
+
+/**
+ * Builds findings for one catalog entry, so id, layer and default severity cannot drift from the catalog. The
+ * remediation and verify templates are filled from the resource and `details.placeholders`; `{cluster}` is filled
+ * when the report binds the findings to their cluster (`withFingerprints`).
+ */
+export function findingOf<P extends string>(
+  check: CheckDefinition<P>,
   resource: ResourceRef,
   message: string,
-  details: {
-    expected?: unknown;
-    actual?: unknown;
-    severity?: Severity;
-    upstreamIssue?: string;
-    identity?: string;
-  } = {},
+  ...[details = {}]: FindingDetailsArgument<NoInfer<P>>
 ): Finding {
   const finding: Finding = {
     checkId: check.id,
@@ -72,8 +82,11 @@ export function findingOf(
   };
   if (details.expected !== undefined) finding.expected = details.expected;
   if (details.actual !== undefined) finding.actual = details.actual;
-  const upstreamIssue = details.upstreamIssue ?? check.upstreamIssue;
+  const upstreamIssue = details.upstreamIssue ?? upstreamText(check.upstream);
   if (upstreamIssue !== undefined) finding.upstreamIssue = upstreamIssue;
   if (details.identity !== undefined) finding.identity = details.identity;
+  const values = { ...resourceValues(resource), ...details.placeholders };
+  finding.remediation = fillTemplate(check.remediation, values);
+  finding.verify = fillTemplate(check.verify, values);
   return finding;
 }

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { CHECK_CATALOG } from '../checks-catalog';
-import { Finding, Layer, ResourceRef, Severity, type CheckDefinition } from '../model/finding';
+import { fillTemplate, resourceValues, type CheckDefinition } from '../model/check';
+import type { Finding, Layer, ResourceRef, Severity } from '../model/finding';
 import { fingerprintOf } from './fingerprint';
 import type { AuditReport } from './report';
 
@@ -91,29 +91,20 @@ export function checkResults(report: AuditReport): CheckResult[] {
   return [...failures, ...(reportedPasses(report) ?? derivedPasses(report))];
 }
 
-/** What to do and how to check it, when the finding (names filled in) or its catalog entry carries them. */
+/** What to do and how to check it, names filled in; for reports written before findings carried them, from the catalog. */
 export interface RemediationHints {
   readonly remediation?: string;
   readonly verify: readonly string[];
 }
 
-const Hints = z.object({
-  remediation: z.string().optional(),
-  verify: z.union([z.string(), z.array(z.string())]).optional(),
-});
-
-function hintsOf(value: unknown): { remediation?: string; verify?: string | string[] } {
-  const parsed = Hints.safeParse(value);
-  return parsed.success ? parsed.data : {};
-}
-
 export function remediationOf(finding: Finding): RemediationHints {
-  const own = hintsOf(finding);
-  const catalog = hintsOf(checkDefinition(finding.checkId));
-  const remediation = own.remediation ?? catalog.remediation;
-  const verify = own.verify ?? catalog.verify ?? [];
+  const check = checkDefinition(finding.checkId);
+  const values = resourceValues(finding.resource);
+  const remediation =
+    finding.remediation ?? (check === undefined ? undefined : fillTemplate(check.remediation, values));
+  const verify = finding.verify ?? (check === undefined ? undefined : fillTemplate(check.verify, values));
   return {
     ...(remediation === undefined ? {} : { remediation }),
-    verify: typeof verify === 'string' ? [verify] : verify,
+    verify: verify === undefined ? [] : [verify],
   };
 }

@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
+import { fillTemplate } from '../model/check';
 import type { Finding } from '../model/finding';
 import type { AuditReport } from './report';
 
@@ -13,8 +14,22 @@ export function fingerprintOf(clusterName: string, finding: Finding): string {
   return bytesToHex(sha256(utf8ToBytes(JSON.stringify(parts)))).slice(0, 32);
 }
 
+/** `{cluster}` in the remediation and verify hints becomes the cluster's name. */
+function withClusterName(clusterName: string, finding: Finding): Finding {
+  const values = { cluster: clusterName };
+  return {
+    ...finding,
+    ...(finding.remediation === undefined ? {} : { remediation: fillTemplate(finding.remediation, values) }),
+    ...(finding.verify === undefined ? {} : { verify: fillTemplate(finding.verify, values) }),
+  };
+}
+
+/** Binds findings to their cluster: the fingerprint, and the cluster name in the hints (which the fingerprint ignores). */
 export function withFingerprints(clusterName: string, findings: readonly Finding[]): Finding[] {
-  return findings.map((finding) => ({ ...finding, fingerprint: fingerprintOf(clusterName, finding) }));
+  return findings.map((finding) => ({
+    ...withClusterName(clusterName, finding),
+    fingerprint: fingerprintOf(clusterName, finding),
+  }));
 }
 
 /** New, resolved and persisting findings between two reports of one cluster, by fingerprint. */

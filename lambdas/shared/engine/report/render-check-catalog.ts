@@ -1,4 +1,5 @@
-import type { CheckDefinition, Layer } from '../model/finding';
+import { upstreamReference, type CheckDefinition } from '../model/check';
+import type { Layer } from '../model/finding';
 
 const LAYER_TITLES: Readonly<Record<Layer, string>> = {
   input: 'Input (what the audit could not read)',
@@ -11,6 +12,20 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
 
+/** The title, and the check's further documentation when it has some. */
+function titleCell(check: CheckDefinition): string {
+  return check.docs === undefined ? cell(check.title) : `${cell(check.title)} (${cell(check.docs)})`;
+}
+
+/** The emitting modules as links relative to docs/. */
+function codeCell(check: CheckDefinition): string {
+  return check.emittedBy.map((path) => `[${path.split('/').pop() ?? path}](../${path})`).join(', ');
+}
+
+function upstreamCell(check: CheckDefinition): string {
+  return check.upstream.map((link) => `[${upstreamReference(link)}](${link})`).join(', ');
+}
+
 /** docs/checks.md, generated from the check catalog so ids, layers and severities cannot drift from the code. */
 export function renderCheckCatalog(checks: readonly CheckDefinition[]): string {
   const lines = [
@@ -21,6 +36,11 @@ export function renderCheckCatalog(checks: readonly CheckDefinition[]): string {
     'Every finding in `report.json` carries one of these stable ids. The severity is the default; a check may raise or',
     'lower it for a specific case (for example a version skew that upstream marks as required).',
     '',
+    "Each finding also carries `remediation` and `verify`: the templates below with the finding's names filled in",
+    '(`{kind}`, `{name}`, `{namespace}`, `{node}`, `{cluster}`, and per check `{veth}`, `{hook}`, `{mapId}`, ...). A hint that',
+    'changes enforcement says so. **code** is the module that emits the check. To add a check, see',
+    '[adding-a-check.md](adding-a-check.md).',
+    '',
   ];
   for (const layer of Object.keys(LAYER_TITLES) as Layer[]) {
     const inLayer = checks.filter((check) => check.layer === layer);
@@ -28,12 +48,12 @@ export function renderCheckCatalog(checks: readonly CheckDefinition[]): string {
     lines.push(
       `## ${LAYER_TITLES[layer]}`,
       '',
-      '| id | severity | title | compares | upstream issue |',
-      '|---|---|---|---|---|',
+      '| id | severity | title | compares | code | remediation | verify | upstream |',
+      '|---|---|---|---|---|---|---|---|',
     );
     for (const check of inLayer) {
       lines.push(
-        `| \`${check.id}\` | ${check.severity} | ${cell(check.title)} | ${cell(check.compares)} | ${cell(check.upstreamIssue ?? '')} |`,
+        `| \`${check.id}\` | ${check.severity} | ${titleCell(check)} | ${cell(check.compares)} | ${codeCell(check)} | ${cell(check.remediation)} | \`${cell(check.verify)}\` | ${upstreamCell(check)} |`,
       );
     }
     lines.push('');

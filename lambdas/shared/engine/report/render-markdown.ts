@@ -26,6 +26,8 @@ function findingBlock(finding: Finding): string[] {
   ];
   if (finding.expected !== undefined) lines.push(`  - expected: \`${compact(finding.expected)}\``);
   if (finding.actual !== undefined) lines.push(`  - actual: \`${compact(finding.actual)}\``);
+  if (finding.remediation !== undefined) lines.push(`  - remediation: ${finding.remediation}`);
+  if (finding.verify !== undefined) lines.push(`  - verify: \`${finding.verify}\``);
   if (finding.upstreamIssue !== undefined) lines.push(`  - upstream: ${finding.upstreamIssue}`);
   return lines;
 }

@@ -1,5 +1,6 @@
 import { CHECK_CATALOG } from '../checks-catalog';
-import type { CheckDefinition, Finding, Severity } from '../model/finding';
+import type { CheckDefinition } from '../model/check';
+import type { Finding, Severity } from '../model/finding';
 import { resourceLabel } from './check-results';
 import { fingerprintOf } from './fingerprint';
 import type { AuditReport } from './report';
@@ -32,6 +33,7 @@ export interface SarifRule {
   readonly fullDescription: { readonly text: string };
   readonly defaultConfiguration: { readonly level: SarifLevel };
   readonly helpUri?: string;
+  readonly help?: { readonly text: string };
   readonly properties: { readonly 'security-severity': string; readonly tags: readonly string[] };
 }
 
@@ -66,16 +68,16 @@ export interface SarifLog {
   ];
 }
 
-/** The first upstream reference as a link: `owner/repo#n` is a GitHub issue; anything else is left out. */
-export function upstreamLink(reference: string | undefined): string | undefined {
-  const first = reference?.split(',')[0]?.trim() ?? '';
-  if (/^https?:\/\/\S+$/.test(first)) return first;
-  const issue = /^([\w.-]+\/[\w.-]+)#(\d+)$/.exec(first);
-  return issue === null ? undefined : `https://github.com/${issue[1] ?? ''}/issues/${issue[2] ?? ''}`;
-}
+/** What a rule needs: a catalog entry, or the bare finding fields of a check the catalog does not know. */
+type RuleSource = Pick<CheckDefinition, 'id' | 'layer' | 'severity' | 'title' | 'compares'> &
+  Partial<Pick<CheckDefinition, 'upstream' | 'remediation' | 'verify'>>;
 
-function ruleOf(check: CheckDefinition): SarifRule {
-  const helpUri = upstreamLink(check.upstreamIssue);
+function ruleOf(check: RuleSource): SarifRule {
+  const helpUri = check.upstream?.[0];
+  const help =
+    check.remediation === undefined || check.verify === undefined
+      ? undefined
+      : { text: `${check.remediation} Verify: ${check.verify}` };
   return {
     id: check.id,
     name: check.id
@@ -85,6 +87,7 @@ function ruleOf(check: CheckDefinition): SarifRule {
     fullDescription: { text: check.compares },
     defaultConfiguration: { level: LEVEL[check.severity] },
     ...(helpUri === undefined ? {} : { helpUri }),
+    ...(help === undefined ? {} : { help }),
     properties: {
       'security-severity': SECURITY_SEVERITY[check.severity],
       tags: ['security', 'network-policy', check.layer],
@@ -124,7 +127,7 @@ function resultOf(report: AuditReport, finding: Finding, ruleIndex: number): Sar
  * file, so results carry logical locations and the fingerprint as a partial fingerprint.
  */
 export function renderSarif(report: AuditReport): SarifLog {
-  const catalog = [...CHECK_CATALOG];
+  const catalog: RuleSource[] = [...CHECK_CATALOG];
   const known = new Set(catalog.map((check) => check.id));
   for (const finding of report.findings) {
     if (!known.has(finding.checkId)) {

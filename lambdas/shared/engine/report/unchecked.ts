@@ -1,29 +1,46 @@
 import type { ClusterAccessCause } from '../errors';
-import type { CheckDefinition, Finding } from '../model/finding';
+import { defineCheck, type CheckDefinition } from '../model/check';
+import type { Finding } from '../model/finding';
 import { findingOf } from '../model/finding';
 import type { NotCollectedNode } from '../ports';
 import { withFingerprints } from './fingerprint';
 import { compareFindings, REPORT_SCHEMA_VERSION, summarise, type AuditReport } from './report';
 
-export const NODE_NOT_COLLECTED: CheckDefinition = {
+const UNCHECKED = 'lambdas/shared/engine/report/unchecked.ts';
+
+export const NODE_NOT_COLLECTED = defineCheck({
   id: 'NODE-NOT-COLLECTED',
   layer: 'node',
   severity: 'medium',
   title: 'Node outputs could not be collected',
   compares:
     'The nodes picked for collection against the node outputs that arrived (unreachable SSM agent, failed or timed-out command); such a node is not checked, never reported clean.',
-};
+  resource: 'on-node',
+  remediation:
+    'Make node {node} reachable for SSM Run Command (SSM agent running, instance role with AmazonSSMManagedInstanceCore) and collect it again; until then it is not checked.',
+  verify:
+    "kubectl get node {node} -o jsonpath='{.spec.providerID}' && aws ssm describe-instance-information --query 'InstanceInformationList[].[InstanceId,PingStatus]'",
+  upstream: [],
+  emittedBy: UNCHECKED,
+});
 
-export const CLUSTER_NOT_CHECKED: CheckDefinition = {
+export const INPUT_CLUSTER_UNREADABLE = defineCheck({
   id: 'INPUT-CLUSTER-UNREADABLE',
   layer: 'input',
   severity: 'high',
   title: 'Cluster could not be checked',
   compares:
     'Each configured cluster against the clusters whose EKS and Kubernetes APIs could be read in the run; no layer of such a cluster is checked.',
-};
+  resource: 'cluster-wide',
+  remediation:
+    'Give the audit role access to cluster {name}: eks:DescribeCluster and eks:ListAddons/DescribeAddon, an EKS access entry with read access to the Kubernetes API, and a reachable endpoint; then run the audit again.',
+  verify:
+    'aws eks describe-cluster --name {name} --query cluster.status && aws eks list-access-entries --cluster-name {name}',
+  upstream: [],
+  emittedBy: UNCHECKED,
+});
 
-export const UNCHECKED_CHECKS: readonly CheckDefinition[] = [NODE_NOT_COLLECTED, CLUSTER_NOT_CHECKED];
+export const UNCHECKED_CHECKS: readonly CheckDefinition[] = [NODE_NOT_COLLECTED, INPUT_CLUSTER_UNREADABLE];
 
 /** Adds one `NODE-NOT-COLLECTED` finding and one not-checked entry per node whose outputs did not arrive. */
 export function withNotCollectedNodes(report: AuditReport, nodes: readonly NotCollectedNode[]): AuditReport {
@@ -55,7 +72,7 @@ export interface UncheckedCluster {
 /** The report of a cluster whose APIs could not be read: one finding that says so, every layer not checked. */
 export function uncheckedClusterReport(cluster: UncheckedCluster): AuditReport {
   const finding: Finding = findingOf(
-    CLUSTER_NOT_CHECKED,
+    INPUT_CLUSTER_UNREADABLE,
     { kind: 'Cluster', name: cluster.clusterName },
     `cluster ${cluster.clusterName} could not be checked (${cluster.cause}): ${cluster.detail}`,
   );

@@ -45,7 +45,9 @@ describe('CP-PE-ENTRY-KEY-COLLISION', () => {
     expect(findings.map((finding) => finding.checkId)).toEqual(['CP-PE-ENTRY-KEY-COLLISION']);
     const [finding] = findings;
     expect(finding?.severity).toBe('medium');
-    expect(finding?.upstreamIssue).toBe('aws/amazon-network-policy-controller-k8s PR #260, PR #261, PR #263');
+    expect(finding?.upstreamIssue).toBe(
+      'aws/amazon-network-policy-controller-k8s#260, aws/amazon-network-policy-controller-k8s#261, aws/amazon-network-policy-controller-k8s#263',
+    );
     expect(finding?.expected).toEqual({
       direction: 'ingress',
       entry: { cidr: '10.1.0.9', ports: [{ protocol: 'TCP', port: 80, endPort: 81 }] },

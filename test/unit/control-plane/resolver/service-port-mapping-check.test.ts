@@ -43,7 +43,10 @@ describe('CP-SVC-PORT-UNMAPPED', () => {
         id: 'CP-SVC-PORT-UNMAPPED',
         layer: 'control-plane',
         severity: 'high',
-        upstreamIssue: 'aws/aws-network-policy-agent#166, aws/amazon-network-policy-controller-k8s#222',
+        upstream: [
+          'https://github.com/aws/aws-network-policy-agent/issues/166',
+          'https://github.com/aws/amazon-network-policy-controller-k8s/issues/222',
+        ],
       }),
     );
   });

@@ -27,17 +27,17 @@ export interface ExpectedClusterPolicy {
 }
 
 const POD_CHECKS: PodChecks = {
-  missing: checks.CPE_POD_MISSING,
-  extra: checks.CPE_POD_EXTRA,
-  staleIp: checks.CPE_POD_STALE_IP,
+  missing: checks.CP_CPE_POD_MISSING,
+  extra: checks.CP_CPE_POD_EXTRA,
+  staleIp: checks.CP_CPE_POD_STALE_IP,
 };
 const RULE_CHECKS: RuleChecks = {
-  ingressMissing: checks.CPE_INGRESS_MISSING,
-  ingressExtra: checks.CPE_INGRESS_EXTRA,
-  egressMissing: checks.CPE_EGRESS_MISSING,
-  egressExtra: checks.CPE_EGRESS_EXTRA,
-  narrower: checks.CPE_PORTS_NARROWER,
-  wider: checks.CPE_PORTS_WIDER,
+  ingressMissing: checks.CP_CPE_INGRESS_MISSING,
+  ingressExtra: checks.CP_CPE_INGRESS_EXTRA,
+  egressMissing: checks.CP_CPE_EGRESS_MISSING,
+  egressExtra: checks.CP_CPE_EGRESS_EXTRA,
+  narrower: checks.CP_CPE_PORTS_NARROWER,
+  wider: checks.CP_CPE_PORTS_WIDER,
 };
 
 const CPE_RULE_HINTS: RuleHints = {
@@ -67,7 +67,7 @@ function tierPriorityFindings(policy: ExpectedClusterPolicy, endpoints: readonly
   if (differing.length === 0) return [];
   return [
     findingOf(
-      checks.CPE_TIER_PRIORITY_MISMATCH,
+      checks.CP_CPE_TIER_PRIORITY_MISMATCH,
       resourceOf(policy.policyRef.name),
       `ClusterNetworkPolicy ${policy.policyRef.name} is ${policy.tier}/${String(policy.priority)}, but ClusterPolicyEndpoint(s) ${differing.map((entry) => `${entry.clusterPolicyEndpoint} ${entry.tier ?? '<none>'}/${entry.priority === null ? '<none>' : String(entry.priority)}`).join('; ')} differ; the agent orders rules by them.`,
       {
@@ -89,11 +89,14 @@ function orphanFinding(
   const ownerUid = controllerOwner(endpoint.metadata)?.uid;
   const ownerKnown = ownerUid !== undefined && uids.has(ownerUid);
   const actual = { clusterPolicyEndpoint: endpoint.metadata.name, policyRef: endpoint.spec.policyRef, ownerUid };
+  const placeholders = { clusterPolicyEndpoint: endpoint.metadata.name };
   const details =
-    (endpoint.spec.podSelectorEndpoints ?? []).length > 0 ? { actual } : { actual, severity: 'low' as const };
+    (endpoint.spec.podSelectorEndpoints ?? []).length > 0
+      ? { actual, placeholders }
+      : { actual, placeholders, severity: 'low' as const };
   if (!names.has(refName) && !ownerKnown) {
     return findingOf(
-      checks.CPE_ORPHAN,
+      checks.CP_CPE_ORPHAN,
       resourceOf(refName),
       `ClusterPolicyEndpoint ${endpoint.metadata.name} refers to ClusterNetworkPolicy ${refName}, which does not exist; the agent still enforces its rules for the pods it lists.`,
       { ...details, identity: 'policy does not exist' },
@@ -103,7 +106,7 @@ function orphanFinding(
   if (ownerUid === undefined || ownerUid === '' || ownerKnown || liveUid === undefined || liveUid === '')
     return undefined;
   return findingOf(
-    checks.CPE_ORPHAN,
+    checks.CP_CPE_ORPHAN,
     resourceOf(refName),
     `ClusterPolicyEndpoint ${endpoint.metadata.name} is owned by UID ${ownerUid}, a deleted ClusterNetworkPolicy; the live ${refName} has UID ${liveUid}.`,
     { ...details, expected: { ownerUid: liveUid }, identity: `owner ${ownerUid}` },
@@ -136,7 +139,7 @@ export function diffClusterPolicyEndpoints(
     if (endpoints.length === 0) {
       findings.push(
         findingOf(
-          checks.CPE_MISSING,
+          checks.CP_CPE_MISSING,
           resource,
           `ClusterNetworkPolicy ${policy.policyRef.name} has no ClusterPolicyEndpoint, so none of its rules are enforced.`,
           {

@@ -19,17 +19,17 @@ import {
 } from './upstream-hints';
 
 const POD_CHECKS: PodChecks = {
-  missing: checks.PE_POD_MISSING,
-  extra: checks.PE_POD_EXTRA,
-  staleIp: checks.PE_POD_STALE_IP,
+  missing: checks.CP_PE_POD_MISSING,
+  extra: checks.CP_PE_POD_EXTRA,
+  staleIp: checks.CP_PE_POD_STALE_IP,
 };
 const RULE_CHECKS: RuleChecks = {
-  ingressMissing: checks.PE_INGRESS_MISSING,
-  ingressExtra: checks.PE_INGRESS_EXTRA,
-  egressMissing: checks.PE_EGRESS_MISSING,
-  egressExtra: checks.PE_EGRESS_EXTRA,
-  narrower: checks.PE_PORTS_NARROWER,
-  wider: checks.PE_PORTS_WIDER,
+  ingressMissing: checks.CP_PE_INGRESS_MISSING,
+  ingressExtra: checks.CP_PE_INGRESS_EXTRA,
+  egressMissing: checks.CP_PE_EGRESS_MISSING,
+  egressExtra: checks.CP_PE_EGRESS_EXTRA,
+  narrower: checks.CP_PE_PORTS_NARROWER,
+  wider: checks.CP_PE_PORTS_WIDER,
 };
 
 const POLICY_KINDS = new Set(['NetworkPolicy', 'ApplicationNetworkPolicy']);
@@ -89,7 +89,7 @@ function staleSelectorFindings(policy: ResolvedPolicy, endpoints: readonly Polic
   }));
   return [
     findingOf(
-      checks.PE_STALE_SELECTOR,
+      checks.CP_PE_STALE_SELECTOR,
       resourceOf(policy),
       `${policy.kind} ${policy.policyRef.namespace}/${policy.policyRef.name} selects {${selectorToString(policy.podSelector)}}, but ${String(stale.length)} PolicyEndpoint(s) still carry ${[...new Set(actual.map((entry) => `{${entry.podSelector}}`))].join(', ')}: the controller never refreshes spec.podSelector.`,
       {
@@ -112,7 +112,7 @@ function isolationFindings(policy: ResolvedPolicy, endpoints: readonly PolicyEnd
   if (differing.length === 0) return [];
   return [
     findingOf(
-      checks.PE_ISOLATION_MISMATCH,
+      checks.CP_PE_ISOLATION_MISMATCH,
       resourceOf(policy),
       `${policy.kind} ${policy.policyRef.namespace}/${policy.policyRef.name} isolates [${wanted.join(', ')}], but PolicyEndpoint(s) ${differing.map((entry) => `${entry.policyEndpoint} [${entry.podIsolation.join(', ')}]`).join('; ')} differ.`,
       { expected: wanted, actual: differing, identity: distinctSorted(differing.map((e) => e.podIsolation.join(','))) },
@@ -162,11 +162,12 @@ function orphanFinding(endpoint: PolicyEndpoint, known: KnownPolicies): Finding 
   const resource: ResourceRef = { kind, namespace: policyRef.namespace, name: policyRef.name };
   const actual = { policyEndpoint: endpoint.metadata.name, policyRef, ownerUid };
   const listsPods = (endpoint.spec.podSelectorEndpoints ?? []).length > 0;
-  const details = listsPods ? { actual } : { actual, severity: 'low' as const };
+  const placeholders = { policyEndpoint: endpoint.metadata.name };
+  const details = listsPods ? { actual, placeholders } : { actual, placeholders, severity: 'low' as const };
   const name = `${endpoint.metadata.namespace}/${endpoint.metadata.name}`;
   if (!known.refs.has(refKey(policyRef.namespace, policyRef.name)) && !ownerKnown) {
     return findingOf(
-      checks.PE_ORPHAN,
+      checks.CP_PE_ORPHAN,
       resource,
       `PolicyEndpoint ${name} refers to ${kind} ${policyRef.namespace}/${policyRef.name}, which does not exist; the agent still enforces its rules for the pods it lists.`,
       { ...details, identity: 'policy does not exist' },
@@ -176,7 +177,7 @@ function orphanFinding(endpoint: PolicyEndpoint, known: KnownPolicies): Finding 
   const liveUid = known.uidByPolicy.get(policyObjectKey(kind, policyRef.namespace, policyRef.name));
   if (liveUid === undefined || liveUid === '') return undefined;
   return findingOf(
-    checks.PE_ORPHAN,
+    checks.CP_PE_ORPHAN,
     resource,
     `PolicyEndpoint ${name} is owned by UID ${ownerUid}, a deleted ${kind}; the live ${policyRef.namespace}/${policyRef.name} has UID ${liveUid}. Garbage collection will delete it.`,
     { ...details, expected: { ownerUid: liveUid }, identity: `owner ${ownerUid}` },
@@ -218,7 +219,7 @@ export function diffPolicyEndpoints(inventory: ClusterInventory, expected: reado
     const details = hint.upstreamIssue === undefined ? {} : { upstreamIssue: hint.upstreamIssue };
     findings.push(
       findingOf(
-        checks.PE_MISSING,
+        checks.CP_PE_MISSING,
         resourceOf(policy),
         `${policy.kind} ${policy.policyRef.namespace}/${policy.policyRef.name} has no PolicyEndpoint, so none of its rules (${String(policy.podSelectorEndpoints.length)} selected pods) are enforced. ${hint.note ?? ''}`.trim(),
         {

@@ -11,7 +11,7 @@ import {
   type EndpointLike,
   type GroupView,
 } from './canonical';
-import { ENTRY_KEY_COLLISION } from './checks';
+import { CP_PE_ENTRY_KEY_COLLISION } from './checks';
 import type { Direction } from './compare-content';
 
 export const COLLIDING_CONTROLLER_VERSION = 'v1.1.7';
@@ -95,7 +95,7 @@ export function keyCollisionFinding(resource: ResourceRef, direction: Direction,
   const kept = loss.keptInstead.map(viewOfEntry);
   const policy = `${resource.kind} ${resource.namespace ?? ''}/${resource.name}`;
   return findingOf(
-    ENTRY_KEY_COLLISION,
+    CP_PE_ENTRY_KEY_COLLISION,
     resource,
     `${policy}: the ${direction} entry ${describeEntry(lost)} never reached the PolicyEndpoints, so the traffic it ` +
       `allows is dropped and nothing logs it. The network policy controller ${COLLIDING_CONTROLLER_VERSION} keys ` +

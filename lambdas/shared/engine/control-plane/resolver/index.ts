@@ -1,5 +1,5 @@
 export { ClusterIndex } from './cluster-index';
-export { RESOLVER_CHECKS, SERVICE_PORT_UNMAPPED } from './checks';
+export { RESOLVER_CHECKS, CP_SVC_PORT_UNMAPPED } from './checks';
 export {
   resolveClusterNetworkPolicies,
   resolveClusterNetworkPolicy,

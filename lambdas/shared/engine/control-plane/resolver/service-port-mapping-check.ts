@@ -3,7 +3,7 @@ import { findingOf, type Finding } from '../../model/finding';
 import type { EndpointInfo, EndpointPort, NetworkPolicy, Pod, Protocol, Service } from '../../model/kubernetes';
 import { selectorMatches } from '../../selectors';
 import { ClusterIndex, selectorKey } from './cluster-index';
-import { SERVICE_PORT_UNMAPPED } from './checks';
+import { CP_SVC_PORT_UNMAPPED } from './checks';
 import { peerNamespaces, type PodsPeer } from './peers';
 import { findNamedContainerPort, isNetworkReady } from './pods';
 import { cidrContains } from './ip-match';
@@ -156,7 +156,7 @@ function unmappedFinding(
     `${formatRulePort(gap.rulePort)} reaches backends of Service ${serviceName}, but the controller adds no ClusterIP ` +
     `entry for ${clusterIp} ${listenPorts}: ${reasonFor(gap.mapping)}; clients that connect through the Service are dropped`;
   return findingOf(
-    SERVICE_PORT_UNMAPPED,
+    CP_SVC_PORT_UNMAPPED,
     { kind: 'NetworkPolicy', namespace: policy.metadata.namespace, name: policy.metadata.name },
     message,
     {

@@ -2,7 +2,7 @@ import type { ClusterInventory } from '../../model/cluster';
 import { findingOf, type Finding } from '../../model/finding';
 import type { Pod } from '../../model/kubernetes';
 import { LabelIndex } from '../../label-index';
-import { LIMIT_HOSTNETWORK_SELECTED } from './checks';
+import { CP_LIMIT_HOSTNETWORK_SELECTED } from './checks';
 import { sample } from './sample';
 
 const TERMINAL_PHASES = new Set(['Succeeded', 'Failed']);
@@ -28,7 +28,7 @@ export function checkHostNetworkSelected(inventory: ClusterInventory): Finding[]
     const pods = selected.map((pod) => pod.metadata.name);
     findings.push(
       findingOf(
-        LIMIT_HOSTNETWORK_SELECTED,
+        CP_LIMIT_HOSTNETWORK_SELECTED,
         { kind: policy.kind, namespace, name },
         `${policy.kind} ${namespace}/${name} selects ${String(pods.length)} hostNetwork pod(s) (${sample(pods).join(', ')}); the controller leaves them out of its PolicyEndpoints and they have no veth to enforce on, so the policy does not apply to them.`,
         { expected: { hostNetworkPods: 0 }, actual: { hostNetworkPods: pods.length, samplePods: sample(pods) } },

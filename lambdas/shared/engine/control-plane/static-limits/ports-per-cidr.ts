@@ -1,6 +1,6 @@
 import type { EffectiveConfiguration } from '../../model/assessment';
 import { findingOf, type Finding } from '../../model/finding';
-import { LIMIT_PORTS_PER_CIDR } from './checks';
+import { CP_LIMIT_PORTS_PER_CIDR } from './checks';
 import { CidrParser, distinctSlotsExceed, MAX_PORT_PROTOCOL, slotsPerCidr } from './port-slots';
 import { policyName, podKey, type PolicySets } from './policy-sets';
 import { andOthers, sample } from './sample';
@@ -26,7 +26,7 @@ export function checkPortsPerCidr(sets: PolicySets, effective: EffectiveConfigur
         const policies = group.policies.map(policyName);
         findings.push(
           findingOf(
-            LIMIT_PORTS_PER_CIDR,
+            CP_LIMIT_PORTS_PER_CIDR,
             { kind: 'Pod', namespace: first.namespace, name: first.name },
             `Pod ${podKey(first)}${andOthers(group.pods.length)}: ${direction} ${direction === 'ingress' ? 'from' : 'to'} ${cidr} merges to ${String(slots)} port/protocol combinations across ${policies.join(', ')}; the agent silently keeps only ${String(MAX_PORT_PROTOCOL)}.`,
             {

@@ -1,9 +1,10 @@
 import type { EffectiveConfiguration } from '../../model/assessment';
 import type { ClusterInventory } from '../../model/cluster';
+import { upstreamText } from '../../model/check';
 import { findingOf, type Finding } from '../../model/finding';
 import type { Pod } from '../../model/kubernetes';
 import type { ResolvedPolicy } from '../../model/resolved-policy';
-import { LIMIT_SHARED_POD_IDENTIFIER } from './checks';
+import { CP_LIMIT_SHARED_POD_IDENTIFIER } from './checks';
 import { isTerminal } from './host-network';
 import { identifierFormFor, podIdentifier } from './pod-identifier';
 import { policyName, podKey, type PolicySets } from './policy-sets';
@@ -66,12 +67,12 @@ export function checkSharedPodIdentifier(
     if (signatures.size < 2) continue;
     const crossNamespace = new Set(pods.map((pod) => pod.metadata.namespace)).size > 1;
     const upstreamIssue = crossNamespace
-      ? `${LIMIT_SHARED_POD_IDENTIFIER.upstreamIssue ?? ''}, ${CROSS_NAMESPACE_ISSUE}`
+      ? `${upstreamText(CP_LIMIT_SHARED_POD_IDENTIFIER.upstream) ?? ''}, ${CROSS_NAMESPACE_ISSUE}`
       : undefined;
     const actualPods = sample(members).map((member) => ({ pod: member.pod, policies: namesOf(member.signature) }));
     findings.push(
       findingOf(
-        LIMIT_SHARED_POD_IDENTIFIER,
+        CP_LIMIT_SHARED_POD_IDENTIFIER,
         { kind: 'Pod', namespace: first.metadata.namespace, name: first.metadata.name, node },
         `Pods ${members.map((member) => member.pod).join(', ')} on node ${node} share the agent pod identifier ${identifier} but are selected by different policies (${String(signatures.size)} distinct sets); they share one eBPF map set, so each gets the union of their rules.${assumption}`,
         {

@@ -2,7 +2,7 @@ import type { ClusterInventory } from '../../model/cluster';
 import { findingOf, type Finding } from '../../model/finding';
 import type { ResolvedPolicy } from '../../model/resolved-policy';
 import { asList, type EndpointLike, type PortLike } from '../diff/canonical';
-import { LIMIT_STRICT_NO_DNS, LIMIT_STRICT_UNSELECTED } from './checks';
+import { CP_LIMIT_STRICT_NO_DNS, CP_LIMIT_STRICT_UNSELECTED } from './checks';
 import { isTerminal } from './host-network';
 import { policyName, podKey, type PolicySets } from './policy-sets';
 import { andOthers, sample } from './sample';
@@ -45,7 +45,7 @@ export function checkStrictNoDns(sets: PolicySets): Finding[] {
     const policies = group.policies.map(policyName);
     findings.push(
       findingOf(
-        LIMIT_STRICT_NO_DNS,
+        CP_LIMIT_STRICT_NO_DNS,
         { kind: 'Pod', namespace: first.namespace, name: first.name },
         `Pod ${podKey(first)}${andOthers(group.pods.length)}: egress is restricted by ${policies.join(', ')} and no egress entry allows UDP or TCP port 53, so name resolution fails (strict mode).`,
         {
@@ -72,7 +72,7 @@ export function checkStrictUnselected(inventory: ClusterInventory, sets: PolicyS
   }
   return [...unselected].map(([namespace, pods]) =>
     findingOf(
-      LIMIT_STRICT_UNSELECTED,
+      CP_LIMIT_STRICT_UNSELECTED,
       { kind: 'Namespace', name: namespace },
       `Strict mode: ${String(pods.length)} pod(s) in namespace ${namespace} (${sample(pods).join(', ')}) are selected by no NetworkPolicy or ApplicationNetworkPolicy and are denied all traffic, kubelet probes included until rules exist.`,
       { expected: { selectedByAPolicy: true }, actual: { unselectedPods: pods.length, samplePods: sample(pods) } },

@@ -47,6 +47,7 @@ export function compareFilters(context: NodeCompareContext, state: ExpectedIdent
             expected: { veth: pod.vethName, vlanVeth: pod.vlanVethName },
             actual: null,
             identity: pod.vethName,
+            placeholders: { veth: pod.vethName },
             ...(pod.selected || strict ? {} : { severity: 'low' as const }),
           },
         ),
@@ -128,6 +129,7 @@ function comparePodHook(
   const resource = podResource(pod, nodeName);
   const file = `tc/${veth}.${hook}.txt`;
   const handle = `handle_${direction}`;
+  const placeholders = { veth, hook };
   const verdict = hookVerdict(context, state, veth, direction);
   switch (verdict.kind) {
     case 'ok':
@@ -160,6 +162,7 @@ function comparePodHook(
             expected: { hook, program: handle },
             actual: { filters: verdict.parsed.output.filters.length },
             identity: hook,
+            placeholders,
             ...(pod.selected || strict ? {} : { severity: 'low' as const }),
           },
         ),
@@ -176,6 +179,7 @@ function comparePodHook(
             expected: { hook, name: handle, programId: program?.programId ?? null },
             actual: { name: filter.name, programId: filter.programId },
             identity: `${hook}|swapped`,
+            placeholders,
           },
         ),
       );
@@ -192,6 +196,7 @@ function comparePodHook(
             expected: { hook, programId: program.programId, pin: program.pinPath },
             actual: { programId: filter.programId, tag: filter.tag },
             identity: `${hook}|runs ${String(filter.programId)} instead of ${String(program.programId)}`,
+            placeholders,
           },
         ),
       );

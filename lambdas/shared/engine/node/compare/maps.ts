@@ -1,6 +1,7 @@
 /**
  * Map contents: ingress_map/egress_map (keys + slot sets), pod state (key 0 / key 1), cp maps (agent.md §2.8, §6).
  */
+import { upstreamText } from '../../model/check';
 import { findingOf } from '../../model/finding';
 import type { ParsedMapFile } from '../bundle';
 import {
@@ -21,37 +22,26 @@ import {
   NODE_POD_STATE_MISMATCH,
   UPSTREAM,
 } from './checks';
-import { identifierResource, listSome, podList, type NodeCompareContext } from './context';
+import { identifierResource, podList, type NodeCompareContext } from './context';
+import {
+  cpEntryMismatchMessage,
+  lpmEntryExtraMessage,
+  lpmEntryMissingMessage,
+  lpmKeysExtraMessage,
+  lpmKeysMissingMessage,
+  lpmKeysPortsMismatchMessage,
+  lpmPortsMismatchMessage,
+  podStateKeyMissingMessage,
+  podStateMismatchMessage,
+  podStateMismatchReason,
+  type MapSubject,
+} from './map-messages';
 
 /** Per map and check, at most this many per-key findings; the rest are rolled up into one. */
 export const MAX_KEY_FINDINGS = 20;
 
-const PROTOCOL_TEXT: Readonly<Record<number, string>> = {
-  6: 'TCP',
-  17: 'UDP',
-  132: 'SCTP',
-  1: 'ICMP',
-  254: 'ANY',
-  255: 'RESERVED',
-};
-
 function slotId(protocol: number | null, startPort: number, endPort: number): string {
   return `${protocol ?? 'UNKNOWN'}:${startPort}:${endPort}`;
-}
-
-export function describeSlot(slot: {
-  readonly protocol: number | null;
-  readonly startPort: number;
-  readonly endPort: number;
-}): string {
-  const protocol = slot.protocol === null ? 'UNKNOWN' : (PROTOCOL_TEXT[slot.protocol] ?? String(slot.protocol));
-  if (slot.protocol === 255) return 'RESERVED (deny)';
-  if (slot.startPort === 0) return protocol === 'ANY' ? 'ANY' : `${protocol} any port`;
-  return slot.endPort === 0 ? `${protocol} ${slot.startPort}` : `${protocol} ${slot.startPort}-${slot.endPort}`;
-}
-
-function describeSlots(slots: readonly { protocol: number | null; startPort: number; endPort: number }[]): string {
-  return slots.length === 0 ? 'no slot' : slots.map(describeSlot).join(', ');
 }
 
 /** The map of `role` a program reads, with its dump when it was collected and parsed into contents. */
@@ -64,6 +54,15 @@ function dumpOf(
   if (map === undefined) return undefined;
   const dump = context.bundle.mapDump(map.id);
   return dump === undefined ? undefined : { id: map.id, dump };
+}
+
+/** The map a finding is about, and the pods of the identifier that share it. */
+function mapSubject(
+  role: MapRole,
+  found: { id: number; dump: ParsedMapFile },
+  state: ExpectedIdentifierState,
+): MapSubject {
+  return { mapLabel: `${role} (map ${found.id}, ${found.dump.file})`, owners: `pods ${podList(state.pods)}` };
 }
 
 /** Entries of an LPM dump, `[]` for an empty map, undefined when the contents are unknown (error, header only). */
@@ -194,8 +193,8 @@ export function compareLpmMap(
   const expectedDirection = expectedMaps[direction];
   const nodeName = context.expected.nodeName;
   const resource = identifierResource(state.podIdentifier, nodeName, state.pods);
-  const mapLabel = `${role} (map ${found.id}, ${found.dump.file})`;
-  const owners = `pods ${podList(state.pods)}`;
+  const subject = mapSubject(role, found, state);
+  const placeholders = { mapId: String(found.id) };
   const { missing, extra, different } = diffLpm(context, expectedDirection.entries, contents);
 
   const posture = `${direction} posture ${expectedDirection.posture}`;
@@ -206,16 +205,20 @@ export function compareLpmMap(
       findingOf(
         NODE_LPM_ENTRY_MISSING,
         resource,
-        `${mapLabel} of ${owners} lacks ${context.owners.describe(entry.cidr)} → ${describeSlots(entry.ports)}` +
-          (entry.origin === 'node-ip' ? ' (the node-IP key that admits kubelet probes)' : '') +
-          (entry.origin === 'except' ? ' (an except key: the CIDR is not denied)' : '') +
-          ` [${posture}; PolicyEndpoints ${listSome(state.policyEndpoints)}]`,
+        lpmEntryMissingMessage(subject, {
+          key: context.owners.describe(entry.cidr),
+          slots: entry.ports,
+          origin: entry.origin,
+          posture,
+          policyEndpoints: state.policyEndpoints,
+        }),
         {
           expected: { cidr: entry.cidr, ports: entry.ports, origin: entry.origin },
           actual: null,
+          placeholders,
           identity: `${role}|${canonical(context, entry.cidr)}`,
           ...(entry.origin === 'node-ip'
-            ? { upstreamIssue: `${NODE_LPM_ENTRY_MISSING.upstreamIssue ?? ''}, ${UPSTREAM.nodeIpKeyMissing}` }
+            ? { upstreamIssue: `${upstreamText(NODE_LPM_ENTRY_MISSING.upstream) ?? ''}, ${UPSTREAM.nodeIpKeyMissing}` }
             : {}),
         },
       ),
@@ -223,12 +226,13 @@ export function compareLpmMap(
       findingOf(
         NODE_LPM_ENTRY_MISSING,
         resource,
-        `${mapLabel} of ${owners} lacks ${rest.length} more expected keys: ${listSome(
+        lpmKeysMissingMessage(
+          subject,
           rest.map((e) => e.cidr),
-          10,
-        )}`,
+        ),
         {
           expected: rest.map((e) => e.cidr),
+          placeholders,
           identity: keysIdentity(
             role,
             rest.map((e) => canonical(context, e.cidr)),
@@ -243,11 +247,16 @@ export function compareLpmMap(
       findingOf(
         NODE_LPM_ENTRY_EXTRA,
         resource,
-        `${mapLabel} of ${owners} holds ${context.owners.describe(entry.cidr)} → ${describeSlots(entry.values)} (line ${entry.line}), which no PolicyEndpoint asks for: a stale rule (e.g. a deselected pod, PR #645)` +
-          (state.policyEndpoints.length === 0 ? '; no PolicyEndpoint selects these pods at all' : ''),
+        lpmEntryExtraMessage(subject, {
+          key: context.owners.describe(entry.cidr),
+          slots: entry.values,
+          line: entry.line,
+          unselected: state.policyEndpoints.length === 0,
+        }),
         {
           expected: null,
           actual: { cidr: entry.cidr, ports: entry.values.map(plainSlot), line: entry.line },
+          placeholders,
           identity: `${role}|${canonical(context, entry.cidr)}`,
         },
       ),
@@ -255,12 +264,13 @@ export function compareLpmMap(
       findingOf(
         NODE_LPM_ENTRY_EXTRA,
         resource,
-        `${mapLabel} of ${owners} holds ${rest.length} more unexpected keys: ${listSome(
+        lpmKeysExtraMessage(
+          subject,
           rest.map((e) => e.cidr),
-          10,
-        )}`,
+        ),
         {
           actual: rest.map((e) => e.cidr),
+          placeholders,
           identity: keysIdentity(
             role,
             rest.map((e) => canonical(context, e.cidr)),
@@ -271,16 +281,18 @@ export function compareLpmMap(
   emitCapped(
     context,
     different,
-    ({ expected, actual, verdict }) => {
-      const order = expected.orderDependent
-        ? "; several differently written CIDRs map to this key, so the agent's last write decides (order-dependent, reported leniently)"
-        : '';
-      return findingOf(
+    ({ expected, actual, verdict }) =>
+      findingOf(
         NODE_LPM_PORTS_MISMATCH,
         resource,
-        `${mapLabel} of ${owners}: key ${context.owners.describe(expected.cidr)} (line ${actual.line}) allows ${describeSlots(actual.values)}, expected ${describeSlots(expected.ports)}` +
-          (verdict.lenient === undefined ? '' : ` (${verdict.lenient})`) +
-          order,
+        lpmPortsMismatchMessage(subject, {
+          key: context.owners.describe(expected.cidr),
+          line: actual.line,
+          actual: actual.values,
+          expected: expected.ports,
+          lenient: verdict.lenient,
+          orderDependent: expected.orderDependent,
+        }),
         {
           expected: {
             cidr: expected.cidr,
@@ -289,21 +301,22 @@ export function compareLpmMap(
             orderDependent: expected.orderDependent,
           },
           actual: { cidr: actual.cidr, ports: actual.values.map(plainSlot), line: actual.line },
+          placeholders,
           identity: `${role}|${canonical(context, expected.cidr)}|${slotsIdentity(expected.ports)}|${slotsIdentity(actual.values)}`,
           ...(expected.orderDependent ? { severity: 'info' as const } : {}),
         },
-      );
-    },
+      ),
     (rest) =>
       findingOf(
         NODE_LPM_PORTS_MISMATCH,
         resource,
-        `${mapLabel} of ${owners}: ${rest.length} more keys with other ports: ${listSome(
+        lpmKeysPortsMismatchMessage(
+          subject,
           rest.map((r) => r.expected.cidr),
-          10,
-        )}`,
+        ),
         {
           expected: rest.map((r) => r.expected.cidr),
+          placeholders,
           identity: keysIdentity(
             role,
             rest.map((r) => canonical(context, r.expected.cidr)),
@@ -361,7 +374,8 @@ export function comparePodState(
   else return;
 
   const resource = identifierResource(state.podIdentifier, context.expected.nodeName, state.pods);
-  const mapLabel = `${role} (map ${found.id}, ${found.dump.file})`;
+  const subject = mapSubject(role, found, state);
+  const placeholders = { mapId: String(found.id) };
   const keys: [number, PodStateName | undefined, string][] = [
     [0, expected.networkPolicy, 'NetworkPolicy'],
     [1, expected.clusterPolicy, 'ClusterNetworkPolicy'],
@@ -369,40 +383,36 @@ export function comparePodState(
   for (const [key, name, meaning] of keys) {
     if (name === undefined) continue;
     const want = POD_STATE_VALUE[name];
+    const stateKey = { key, meaning, expectedName: name };
     const got = actual.get(key);
     if (got === undefined) {
       context.findings.push(
-        findingOf(
-          NODE_POD_STATE_KEY_MISSING,
-          resource,
-          `${mapLabel} of pods ${podList(state.pods)} has no key ${key} (${meaning} state, expected ${name}): the ${direction} program drops every packet`,
-          {
-            expected: { key, state: want, name },
-            actual: null,
-            identity: `${role}|key ${key}`,
-            ...(key === 1 ? { upstreamIssue: UPSTREAM.clusterPolicyKeyMissing } : {}),
-          },
-        ),
+        findingOf(NODE_POD_STATE_KEY_MISSING, resource, podStateKeyMissingMessage(subject, stateKey, direction), {
+          expected: { key, state: want, name },
+          actual: null,
+          placeholders,
+          identity: `${role}|key ${key}`,
+          ...(key === 1 ? { upstreamIssue: UPSTREAM.clusterPolicyKeyMissing } : {}),
+        }),
       );
       continue;
     }
     if (got === want) continue;
     const stale = got === POD_STATE_VALUE.POLICIES_APPLIED;
     const gotName = STATE_NAMES[got] ?? `unknown state ${got}`;
-    const why = stale
-      ? `no ${key === 0 ? 'PolicyEndpoint' : 'ClusterPolicyEndpoint'} selects these pods any more, yet the kernel still enforces rules (stale state)`
-      : `${key === 0 ? `PolicyEndpoints ${listSome(state.policyEndpoints)}` : `ClusterPolicyEndpoints ${listSome(state.clusterPolicyEndpoints)}`} select these pods, yet the kernel does not apply them`;
+    const reason = podStateMismatchReason(key, stale, state);
     context.findings.push(
       findingOf(
         NODE_POD_STATE_MISMATCH,
         resource,
-        `${mapLabel} of pods ${podList(state.pods)}: key ${key} (${meaning}) is ${got} ${gotName}, expected ${want} ${name}: ${why}`,
+        podStateMismatchMessage(subject, stateKey, { state: got, name: gotName, expectedState: want, reason }),
         {
           expected: { key, state: want, name },
           actual: { key, state: got, name: gotName },
+          placeholders,
           identity: `${role}|key ${key}|${got}`,
           ...(stale
-            ? { upstreamIssue: `${NODE_POD_STATE_MISMATCH.upstreamIssue ?? ''}, ${UPSTREAM.stalePodState}` }
+            ? { upstreamIssue: `${upstreamText(NODE_POD_STATE_MISMATCH.upstream) ?? ''}, ${UPSTREAM.stalePodState}` }
             : {}),
         },
       ),
@@ -451,19 +461,20 @@ export function compareCpMap(
     if (!same) different.push(key);
   }
   if (missing.length + extra.length + different.length === 0) return;
-  const parts = [
-    missing.length > 0 ? `missing ${listSome(missing.map((k) => context.owners.describe(k)))}` : '',
-    extra.length > 0 ? `unexpected ${listSome(extra.map((k) => context.owners.describe(k)))}` : '',
-    different.length > 0 ? `other slots on ${listSome(different)}` : '',
-  ].filter((part) => part !== '');
+  const placeholders = { mapId: String(found.id) };
   context.findings.push(
     findingOf(
       NODE_CP_ENTRY_MISMATCH,
       identifierResource(state.podIdentifier, context.expected.nodeName, state.pods),
-      `${role} (map ${found.id}, ${found.dump.file}) of pods ${podList(state.pods)} differs from ClusterPolicyEndpoints ${state.clusterPolicyEndpoints.length === 0 ? '(none)' : listSome(state.clusterPolicyEndpoints)}: ${parts.join('; ')}`,
+      cpEntryMismatchMessage(mapSubject(role, found, state), state.clusterPolicyEndpoints, {
+        missing: missing.map((k) => context.owners.describe(k)),
+        extra: extra.map((k) => context.owners.describe(k)),
+        other: different,
+      }),
       {
         expected: { missing, different },
         actual: { extra, different },
+        placeholders,
         identity: [
           role,
           keysIdentity('missing', missing),
