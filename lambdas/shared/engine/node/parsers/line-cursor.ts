@@ -103,8 +103,14 @@ export class LineCursor {
   }
 }
 
+/** Control characters (C0, DEL, C1) and the bidi overrides, shown as `\u{..}` so no raw byte reaches a report. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the purpose
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu;
+
+/** At most 80 characters of an input line, its control characters escaped. */
 export function excerpt(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return shown.replace(UNPRINTABLE, (character) => `\\u{${(character.codePointAt(0) ?? 0).toString(16)}}`);
 }
 
 const MAX_U32 = 4294967295;
