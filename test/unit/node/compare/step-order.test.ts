@@ -3,7 +3,7 @@ import { parseNodeBundle } from '#engine/node/bundle';
 import { compareNodeState, IDENTIFIER_STEPS, type IdentifierStep } from '#engine/node/compare/audit-node-layer';
 import { assessCollection } from '#engine/node/compare/collection';
 import { IpOwners } from '#engine/node/compare/context';
-import { CidrParser } from '#engine/node/expected/cidr';
+import { CidrParser } from '#engine/facts/cidr';
 import { DRIFT_NODE, loadExample } from './support';
 
 function permutations<T>(items: readonly T[]): T[][] {

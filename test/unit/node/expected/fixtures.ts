@@ -8,8 +8,8 @@ import type {
   PolicyEndpoint,
   PolicyType,
 } from '#engine/model/kubernetes';
-import { agentBehaviour, type AgentBehaviour } from '#engine/node/expected/agent-behaviour';
-import { CidrParser, type IpFamily } from '#engine/node/expected/cidr';
+import { agentBehaviour, type AgentBehaviour } from '#engine/facts/agent-behaviour';
+import { CidrParser, type IpFamily } from '#engine/facts/cidr';
 import type { CpContext } from '#engine/node/expected/cp-entries';
 import type { ExpectedNodeState, ExpectedNodeStateInput } from '#engine/node/expected/expected-node-state';
 import { computeExpectedNodeState } from '#engine/node/expected/expected-node-state';

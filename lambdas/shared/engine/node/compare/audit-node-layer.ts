@@ -10,8 +10,8 @@ import { UNTIMED, type PhaseTimer } from '../../ports';
 import type { Node } from '../../model/kubernetes';
 import type { RawNodeOutput } from '../../model/node-output';
 import { parseNodeBundle, type ParsedNodeBundle } from '../bundle';
-import { normaliseAgentVersion } from '../expected/agent-behaviour';
-import { CidrParser } from '../expected/cidr';
+import { parseVersion } from '../../facts/version';
+import { CidrParser } from '../../facts/cidr';
 import {
   computeExpectedNodeState,
   nodeInternalIPs,
@@ -19,7 +19,7 @@ import {
   type ExpectedNodeState,
 } from '../expected/expected-node-state';
 import { NodeTargetIndex } from '../expected/node-index';
-import type { Sha1Hex } from '../expected/veth-name';
+import type { Sha1Hex } from '../../facts/veth-name';
 import { NODE_AGENT_VERSION_MISMATCH } from './checks';
 import { nodeEvaluations } from './evaluations';
 import { assessCollection, type CollectionVerdict } from './collection';
@@ -83,7 +83,7 @@ export function auditNodeLayer(input: NodeLayerInput): LayerOutcome {
 /** Node version from node.json (`unknown` or unparsable ignored). */
 function nodeAgentVersion(bundle: ParsedNodeBundle): string | undefined {
   const raw = bundle.nodeInfo?.agentVersion;
-  return raw === undefined || raw === 'unknown' ? undefined : normaliseAgentVersion(raw);
+  return raw === undefined || raw === 'unknown' ? undefined : parseVersion(raw);
 }
 
 /** One node: collection, agent version, then filters, programs, maps and pins per pod identifier. */
@@ -96,7 +96,7 @@ export function auditNodeBundle(bundle: ParsedNodeBundle, shared: NodeAuditShare
 
   const clusterVersion = shared.effective.agentVersion;
   const onNode = nodeAgentVersion(bundle);
-  if (onNode !== undefined && clusterVersion !== undefined && onNode !== normaliseAgentVersion(clusterVersion)) {
+  if (onNode !== undefined && clusterVersion !== undefined && onNode !== parseVersion(clusterVersion)) {
     findings.push(
       findingOf(
         NODE_AGENT_VERSION_MISMATCH,

@@ -1,7 +1,7 @@
 import type { ClusterInventory } from '../../model/cluster';
 import type { Finding, ResourceRef } from '../../model/finding';
 import type { ParsedNodeBundle } from '../bundle';
-import type { CidrParser } from '../expected/cidr';
+import type { CidrParser } from '../../facts/cidr';
 import type { ExpectedIdentifierState, ExpectedNodeState, ExpectedPod } from '../expected/expected-node-state';
 import type { PolicyDirection, TcHook } from '../model';
 

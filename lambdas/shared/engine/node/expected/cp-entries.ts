@@ -1,6 +1,6 @@
 import type { ClusterEndpointInfo, ClusterPolicyAction } from '../../model/kubernetes';
-import type { AgentBehaviour } from './agent-behaviour';
-import { type CidrParser, type IpFamily, type NetworkKey, type ParsedCidr } from './cidr';
+import type { AgentBehaviour } from '../../facts/agent-behaviour';
+import { type CidrParser, type IpFamily, type NetworkKey, type ParsedCidr } from '../../facts/cidr';
 import { finishEntries, writeDraft, type DraftEntry, type ExpectedCpEntry } from './map-entry';
 import { IpProtocol, protocolNumber, type CpPortSlot } from './slots';
 

@@ -22,15 +22,15 @@ import type {
   PodEndpoint,
   PolicyEndpoint,
 } from '../../model/kubernetes';
-import { agentBehaviour, type AgentBehaviour } from './agent-behaviour';
-import { CidrParser, ipFamilyOf, type IpFamily } from './cidr';
+import { agentBehaviour, type AgentBehaviour } from '../../facts/agent-behaviour';
+import { CidrParser, ipFamilyOf, type IpFamily } from '../../facts/cidr';
 import { computeCpEntries, type CpRuleSource } from './cp-entries';
 import { endpointListId, expectedDirection, type ExpectedDirection, type LpmContext } from './lpm-entries';
 import type { ExpectedCpEntry } from './map-entry';
-import { podIdentifierWith } from './pod-identifier';
+import { podIdentifierWith } from '../../facts/pod-identifier';
 import { scanEndpoints, type NodeTargetIndex } from './node-index';
 import { indexClusterPolicyEndpoints, indexPolicyEndpoints, IpMatcher, type IndexedEndpoint } from './targets';
-import { hostVethName, type Sha1Hex } from './veth-name';
+import { hostVethName, type Sha1Hex } from '../../facts/veth-name';
 
 export interface ExpectedNodeStateInput {
   readonly nodeName: string;

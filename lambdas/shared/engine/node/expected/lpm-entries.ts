@@ -1,6 +1,6 @@
 import type { EndpointInfo, EndpointPort } from '../../model/kubernetes';
-import type { AgentBehaviour } from './agent-behaviour';
-import type { CidrParser, IpFamily, NetworkKey, ParsedCidr } from './cidr';
+import type { AgentBehaviour } from '../../facts/agent-behaviour';
+import type { CidrParser, IpFamily, NetworkKey, ParsedCidr } from '../../facts/cidr';
 import { finishEntries, writeDraft, type DraftEntry, type ExpectedLpmEntry, type LpmEntryOrigin } from './map-entry';
 import {
   ANY_SLOT,

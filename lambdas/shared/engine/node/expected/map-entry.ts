@@ -1,4 +1,4 @@
-import type { NetworkKey, ParsedCidr } from './cidr';
+import type { NetworkKey, ParsedCidr } from '../../facts/cidr';
 import { fitSlots, type CpPortSlot, type PortSlot } from './slots';
 
 export type LpmEntryOrigin = 'node-ip' | 'rule' | 'catch-all' | 'except';

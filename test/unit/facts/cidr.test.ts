@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
-import { CidrParser, parseCidr } from '#engine/node/expected/cidr';
+import { CidrParser, parseCidr } from '#engine/facts/cidr';
 
 /** Go's reading of an IPv4 CIDR or bare IP, spelled out with ipaddr.js (the general path of `parseCidr`). */
 function reference(raw: string): { prefixLength: number; canonical: string; value: number } | undefined {
