@@ -106,6 +106,11 @@ export function familyBits(family: IpFamily): number {
   return family === 'ipv4' ? 32 : 128;
 }
 
+/** `IPv4` / `IPv6`, as messages name a family. */
+export function familyLabel(family: IpFamily): string {
+  return family === 'ipv4' ? 'IPv4' : 'IPv6';
+}
+
 /** Go's `net.ParseCIDR` accepts only dotted four-part decimal IPv4 without leading zeros. */
 const FOUR_PART_DECIMAL = /^(?:0|[1-9]\d{0,2})(?:\.(?:0|[1-9]\d{0,2})){3}$/;
 

@@ -1,15 +1,14 @@
 import * as ipaddr from 'ipaddr.js';
+import { familyBits, type IpFamily } from '../../facts/cidr';
 import { asList, type EndpointLike, type PortLike } from '../diff/canonical';
 
 export const MAX_PORT_PROTOCOL = 24;
-
-type Family = 'ipv4' | 'ipv6';
 
 interface ParsedCidr {
   readonly key: string;
   readonly address: ipaddr.IPv4 | ipaddr.IPv6;
   readonly bits: number;
-  readonly family: Family;
+  readonly family: IpFamily;
 }
 
 interface Rule {
@@ -59,10 +58,6 @@ function parseCidr(text: string): ParsedCidr | null {
   }
 }
 
-function hostBits(family: Family): number {
-  return family === 'ipv4' ? 32 : 128;
-}
-
 function addressIn(inner: ParsedCidr, range: ParsedCidr): boolean {
   return inner.family === range.family && inner.address.match(range.address, range.bits);
 }
@@ -107,7 +102,7 @@ export function distinctSlotsExceed(lists: Iterable<readonly EndpointLike[]>, li
 export function slotsPerCidr(
   entries: Iterable<EndpointLike>,
   parser: CidrParser,
-  family: Family | undefined,
+  family: IpFamily | undefined,
 ): CidrSlots[] {
   const rules: Rule[] = [];
   for (const entry of entries) {
@@ -137,7 +132,7 @@ export function slotsPerCidr(
       for (const slot of candidate.slots) state.slots.add(slot);
     }
     keys.set(rule.cidr.key, state);
-    if (rule.cidr.bits < hostBits(rule.cidr.family)) broader.push(state);
+    if (rule.cidr.bits < familyBits(rule.cidr.family)) broader.push(state);
   }
   return [...keys.values()].map((state) => ({ cidr: state.cidr.key, slots: state.slots.size }));
 }

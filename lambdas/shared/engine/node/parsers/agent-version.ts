@@ -1,4 +1,5 @@
 import { AGENT_RELEASE } from '../../facts/agent-behaviour';
+import { familyBits } from '../../facts/cidr';
 import { versionCompare } from '../../facts/version';
 import type {
   AgentVersionRange,
@@ -36,7 +37,7 @@ export function lpmDumpAgentVersions(dump: LpmMapDump): AgentVersionRange | null
 export function cpDumpAgentVersions(dump: CpMapDump): AgentVersionRange {
   const hasNodeIpEntry = dump.entries.some(
     (entry) =>
-      entry.prefixLen === (dump.family === 4 ? 32 : 128) &&
+      entry.prefixLen === familyBits(dump.family) &&
       entry.values.some((slot) => isAnyProtocol(slot.protocol) && slot.priority === 1),
   );
   return hasNodeIpEntry

@@ -49,7 +49,7 @@ export function readCpMapDump(cursor: LineCursor): MapDumpOutcome<CpMapDump> {
     entries.push({ ...key, values: readSlotBlocks(cursor, CP_LABELS).map(toCpSlot) });
   }
   expectEnd(cursor);
-  return { kind: 'cp-map', family: families.value ?? 4, entries, readErrors };
+  return { kind: 'cp-map', family: families.value ?? 'ipv4', entries, readErrors };
 }
 
 /** Decodes the stored `tierPriority*10 + action` (§1.3.5, §2.3). */

@@ -25,7 +25,7 @@ export function parseLpmMapDump(
 export function readLpmMapDump(cursor: LineCursor): MapDumpOutcome<LpmMapDump> {
   const preamble = readCliPreamble(cursor, { mapDump: true });
   if (preamble.outcome !== null) return preamble.outcome;
-  const families = new FamilyTracker(preamble.header === null ? undefined : 6);
+  const families = new FamilyTracker(preamble.header === null ? undefined : 'ipv6');
   const entries: LpmEntry[] = [];
   const readErrors: MapReadError[] = [];
   let generation: LpmGeneration | null = null;
@@ -63,7 +63,14 @@ export function readLpmMapDump(cursor: LineCursor): MapDumpOutcome<LpmMapDump> {
     entries.push({ ...key, values });
   }
   expectEnd(cursor);
-  return { kind: 'lpm-map', family: families.value ?? 4, generation, header: preamble.header, entries, readErrors };
+  return {
+    kind: 'lpm-map',
+    family: families.value ?? 'ipv4',
+    generation,
+    header: preamble.header,
+    entries,
+    readErrors,
+  };
 }
 
 function labelsOf(generation: 'G2' | 'G3'): SlotLabels {
