@@ -12,6 +12,7 @@ import type { RawNodeOutput } from '../../model/node-output';
 import { parseNodeBundle, type ParsedNodeBundle } from '../bundle';
 import { parseVersion } from '../../facts/version';
 import { CidrParser } from '../../facts/cidr';
+import { LpmCache } from '../expected/lpm-cache';
 import {
   computeExpectedNodeState,
   nodeInternalIPs,
@@ -41,6 +42,8 @@ export interface NodeAuditShared {
   readonly effective: EffectiveConfiguration;
   readonly sha1Hex: Sha1Hex;
   readonly cidrs: CidrParser;
+  /** LPM memo tables and ids of this audit. */
+  readonly lpmCache: LpmCache;
   readonly owners: IpOwners;
   readonly nodesByName: ReadonlyMap<string, Node>;
   /** Pods and PE/CPE targets by node, built once for all nodes (absent: each node indexes the lists itself). */
@@ -55,6 +58,7 @@ export function auditNodeLayer(input: NodeLayerInput): LayerOutcome {
     effective: input.effective,
     sha1Hex: input.sha1Hex,
     cidrs: new CidrParser(),
+    lpmCache: new LpmCache(),
     owners: IpOwners.of(input.inventory),
     nodesByName: new Map(input.inventory.nodes.map((node) => [node.metadata.name, node])),
     nodeIndex: new NodeTargetIndex(
@@ -132,6 +136,7 @@ export function auditNodeBundle(bundle: ParsedNodeBundle, shared: NodeAuditShare
       enforcementMode: shared.effective.enforcementMode,
       sha1Hex: shared.sha1Hex,
       cidrParser: shared.cidrs,
+      lpmCache: shared.lpmCache,
       nodeIndex: shared.nodeIndex,
     }),
   );
