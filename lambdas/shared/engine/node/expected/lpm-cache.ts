@@ -146,32 +146,33 @@ function sameSlotsAsPorts(slots: readonly PortSlot[], ports: readonly EndpointPo
 
 /** Equal in everything a prepared rule reads (cidr, except, ports). */
 function sameEndpoints(a: readonly EndpointInfo[], b: readonly EndpointInfo[]): boolean {
+  return sameLists(
+    a,
+    b,
+    (x, y) =>
+      x.cidr === y.cidr &&
+      sameLists(x.except ?? NO_EXCEPTS, y.except ?? NO_EXCEPTS, differ) &&
+      sameLists(x.ports ?? NO_PORTS, y.ports ?? NO_PORTS, samePort),
+  );
+}
+
+function samePort(x: EndpointPort, y: EndpointPort): boolean {
+  return x.protocol === y.protocol && x.port === y.port && x.endPort === y.endPort;
+}
+
+/** For lists of values compared by identity: `sameLists` has found them not identical. */
+function differ(): boolean {
+  return false;
+}
+
+/** Element by element: identical, or `same`. */
+function sameLists<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     const y = b[i];
     if (x === y) continue;
-    if (x === undefined || y === undefined || x.cidr !== y.cidr) return false;
-    if (!sameStrings(x.except ?? NO_EXCEPTS, y.except ?? NO_EXCEPTS)) return false;
-    if (!samePorts(x.ports ?? NO_PORTS, y.ports ?? NO_PORTS)) return false;
-  }
-  return true;
-}
-
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function samePorts(a: readonly EndpointPort[], b: readonly EndpointPort[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === y) continue;
-    if (x === undefined || y === undefined) return false;
-    if (x.protocol !== y.protocol || x.port !== y.port || x.endPort !== y.endPort) return false;
+    if (x === undefined || y === undefined || !same(x, y)) return false;
   }
   return true;
 }
