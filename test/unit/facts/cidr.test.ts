@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
-import { CidrParser, familyBits, familyLabel, ipFamilyOf, normaliseIp, parseCidr, sameIp } from '#engine/facts/cidr';
+import {
+  cidrContains,
+  CidrParser,
+  familyBits,
+  familyLabel,
+  ipFamilyOf,
+  normaliseIp,
+  parseCidr,
+  sameIp,
+} from '#engine/facts/cidr';
 
 /** Go's reading of an IPv4 CIDR or bare IP, spelled out with ipaddr.js (the general path of `parseCidr`). */
 function reference(raw: string): { prefixLength: number; canonical: string; value: number } | undefined {
@@ -128,9 +137,27 @@ describe('IP family', () => {
     expect([familyLabel('ipv6'), familyBits('ipv6')]).toEqual(['IPv6', 128]);
   });
 
-  it('compares addresses however they are written', () => {
+  it('compares addresses however they are written, as net.IP.Equal does', () => {
     expect(sameIp('fd00:0::5', 'fd00::5')).toBe(true);
+    expect(sameIp('::ffff:10.0.0.1', '10.0.0.1')).toBe(true);
     expect(sameIp('10.0.0.1', '10.0.0.2')).toBe(false);
     expect(normaliseIp('garbage')).toBeUndefined();
+  });
+});
+
+describe('cidrContains', () => {
+  it.each([
+    ['10.0.0.0/8', '10.1.2.3', [], true],
+    ['10.0.0.5/24', '10.0.0.7', [], true],
+    ['10.0.0.0/8', '10.1.2.3', ['10.1.0.0/16'], false],
+    ['10.0.0.0/8', '10.1.2.3', ['10.2.0.0/16', 'garbage'], true],
+    ['10.0.0.7', '10.0.0.7', [], true],
+    ['2600:1f14::/56', '2600:1f14::99', [], true],
+    ['0.0.0.0/0', 'fd00::5', [], false],
+    ['10.0.0.0/8', '10.1', [], false],
+    ['10.0.0.0/8', '10.1.2.3/32', [], false],
+    ['not-a-cidr', '10.1.2.3', [], false],
+  ] as const)('%s holds %s except %j: %s', (cidr, ip, except, contained) => {
+    expect(cidrContains(cidr, ip, except)).toBe(contained);
   });
 });
