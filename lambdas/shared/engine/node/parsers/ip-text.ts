@@ -8,14 +8,18 @@ export function ipFamily(text: string): IpFamily | undefined {
   return ipaddr.IPv4.isValidFourPartDecimal(text) ? 'ipv4' : undefined;
 }
 
-export interface ParsedCidr {
+/**
+ * A map key as the CLI printed it: the text is kept for the report and the comparison by text. Networks (masks,
+ * containment) are `facts/cidr` `ParsedCidr`; this is only its printed form.
+ */
+export interface PrintedCidr {
   readonly ip: string;
   readonly prefixLen: number;
   readonly family: IpFamily;
 }
 
 /** `10.0.0.0/16`, `2600:1f14::/56`; undefined if malformed or the prefix does not fit the family. */
-export function parseCidrText(text: string): ParsedCidr | undefined {
+export function parseCidrText(text: string): PrintedCidr | undefined {
   const slash = text.lastIndexOf('/');
   if (slash <= 0) return undefined;
   const ip = text.slice(0, slash);
