@@ -1,18 +1,19 @@
 import type { EndpointInfo } from '../../model/kubernetes';
 import type { AgentBehaviour } from '../../facts/agent-behaviour';
-import type { CidrParser, IpFamily, NetworkKey, ParsedCidr } from '../../facts/cidr';
+import type { NetworkKey, ParsedCidr } from '../../facts/cidr';
 import type { LpmTables } from './lpm-cache';
-import { finishEntries, writeDraft, type DraftEntry, type ExpectedLpmEntry, type LpmEntryOrigin } from './map-entry';
+import {
+  finishEntries,
+  writeDraft,
+  type DraftEntry,
+  type ExpectedLpmEntry,
+  type LpmEntryOrigin,
+  type NodeRuleContext,
+} from './map-entry';
 import { ANY_SLOT, fitSlots, IpProtocol, RESERVED_SLOT, type FittedSlots, type PortSlot } from './slots';
 
-export interface LpmContext {
+export interface LpmContext extends NodeRuleContext {
   readonly behaviour: Pick<AgentBehaviour, 'ruleAlgorithm' | 'canonicalisesCidrs' | 'slotLimit'>;
-  /** The cluster's family: rules and excepts of the other family are skipped (§2.8 step 3c). */
-  readonly family: IpFamily;
-  /** The agent's node IP as a host CIDR. */
-  readonly nodeIp: ParsedCidr;
-  readonly cidrs: CidrParser;
-  readonly reportInvalid: (cidr: string) => void;
   /** Memo tables of this node computation, from the audit's {@link LpmCache}. */
   readonly tables: LpmTables;
 }
