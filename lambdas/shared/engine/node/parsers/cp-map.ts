@@ -2,7 +2,7 @@ import type { NodeOutputParseError, Result } from '../../errors';
 import type { CpAction, CpEntry, CpMapDump, CpPolicySlot, CpTier, MapDumpOutcome, MapReadError } from '../model';
 import { readCliPreamble } from './cli-outcome';
 import { afterLabel, LineCursor, runParser } from './line-cursor';
-import { DONE_READING, expectEnd, FamilyTracker, readErrorLine } from './map-walk';
+import { DONE_READING, expectEnd, FamilyTracker, nextEntryLine } from './map-walk';
 import { readSlotBlocks } from './lpm-map';
 import { CP_LABELS, type RawSlot } from './policy-slot';
 
@@ -32,15 +32,11 @@ export function readCpMapDump(cursor: LineCursor): MapDumpOutcome<CpMapDump> {
   const entries: CpEntry[] = [];
   const readErrors: MapReadError[] = [];
 
+  const expecting = `a "Key:" line or "${DONE_READING}"`;
   for (;;) {
-    const line = cursor.next(`a "Key:" line or "${DONE_READING}"`);
+    const line = nextEntryLine(cursor, expecting, readErrors);
+    if (line === undefined) break;
     const text = line.norm;
-    if (text === DONE_READING) break;
-    const readError = readErrorLine(line);
-    if (readError !== undefined) {
-      readErrors.push(readError);
-      continue;
-    }
     const keyText = afterLabel(text, KEY);
     if (keyText === undefined) cursor.fail(line, 'expected a "Key:" line');
     const repeat = cursor.next('the repeated "Key:" line');

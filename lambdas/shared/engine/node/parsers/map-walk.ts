@@ -6,6 +6,24 @@ import { isRule, type LineCursor, type SourceLine } from './line-cursor';
 export const DONE_READING = 'Done reading all entries';
 
 /** G3 `error reading NetworkPolicy entry: …` line, or undefined. */
+/**
+ * The next entry line of a map dump, with the CLI's `error reading … entry:` lines collected into `readErrors`;
+ * `undefined` at `Done reading all entries`.
+ */
+export function nextEntryLine(
+  cursor: LineCursor,
+  expecting: string,
+  readErrors: MapReadError[],
+): SourceLine | undefined {
+  for (;;) {
+    const line = cursor.next(expecting);
+    if (line.norm === DONE_READING) return undefined;
+    const readError = readErrorLine(line);
+    if (readError === undefined) return line;
+    readErrors.push(readError);
+  }
+}
+
 export function readErrorLine(line: SourceLine): MapReadError | undefined {
   const text = line.norm;
   for (const policyKind of ['NetworkPolicy', 'ClusterNetworkPolicy'] as const) {
