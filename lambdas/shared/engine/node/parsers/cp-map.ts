@@ -3,7 +3,7 @@ import type { CpAction, CpEntry, CpMapDump, CpPolicySlot, CpTier, MapDumpOutcome
 import { readCliPreamble } from './cli-outcome';
 import { afterLabel, LineCursor, runParser } from './line-cursor';
 import { DONE_READING, expectEnd, FamilyTracker, nextEntryLine } from './map-walk';
-import { readSlotBlocks } from './lpm-map';
+import { readSlotBlocks, toPolicySlot } from './lpm-map';
 import { CP_LABELS, type RawSlot } from './policy-slot';
 
 const KEY = 'Key:';
@@ -62,14 +62,5 @@ export function decodeCpPriority(
 
 function toCpSlot(raw: RawSlot): CpPolicySlot {
   const priority = raw.priority ?? 0;
-  return {
-    line: raw.line,
-    slot: raw.slot,
-    protocol: raw.protocol,
-    protocolLabel: raw.protocolLabel,
-    startPort: raw.startPort,
-    endPort: raw.endPort,
-    priority,
-    ...decodeCpPriority(priority),
-  };
+  return { ...toPolicySlot(raw), priority, ...decodeCpPriority(priority) };
 }
