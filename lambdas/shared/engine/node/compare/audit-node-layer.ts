@@ -26,7 +26,7 @@ import { nodeEvaluations } from './evaluations';
 import { assessCollection, type CollectionVerdict } from './collection';
 import { IpOwners, nodeResource, type NodeCompareContext } from './context';
 import { compareFilters } from './filters';
-import { compareCpMap, compareLpmMap, comparePodState } from './maps';
+import { compareCpMap, compareLpmMap, comparePodState, LpmDiffs } from './maps';
 import { compareOrphanedPins, comparePrograms } from './programs';
 
 export interface NodeLayerInput {
@@ -44,6 +44,7 @@ export interface NodeAuditShared {
   readonly cidrs: CidrParser;
   /** LPM memo tables and ids of this audit. */
   readonly lpmCache: LpmCache;
+  readonly lpmDiffs: LpmDiffs;
   readonly owners: IpOwners;
   readonly nodesByName: ReadonlyMap<string, Node>;
   /** Pods and PE/CPE targets by node, built once for all nodes (absent: each node indexes the lists itself). */
@@ -59,6 +60,7 @@ export function auditNodeLayer(input: NodeLayerInput): LayerOutcome {
     sha1Hex: input.sha1Hex,
     cidrs: new CidrParser(),
     lpmCache: new LpmCache(),
+    lpmDiffs: new LpmDiffs(),
     owners: IpOwners.of(input.inventory),
     nodesByName: new Map(input.inventory.nodes.map((node) => [node.metadata.name, node])),
     nodeIndex: new NodeTargetIndex(
@@ -175,7 +177,7 @@ export const IDENTIFIER_STEPS: readonly IdentifierStep[] = [compareFilters, comp
 export function compareNodeState(
   bundle: ParsedNodeBundle,
   expected: ExpectedNodeState,
-  shared: Pick<NodeAuditShared, 'cidrs' | 'owners'>,
+  shared: Pick<NodeAuditShared, 'cidrs' | 'owners' | 'lpmDiffs'>,
   collection: CollectionVerdict = assessCollection(bundle),
   steps: readonly IdentifierStep[] = IDENTIFIER_STEPS,
 ): LayerOutcome {
@@ -196,6 +198,7 @@ export function compareNodeState(
     expected,
     cidrs: shared.cidrs,
     owners: shared.owners,
+    lpmDiffs: shared.lpmDiffs,
     findings,
     tcAvailable: collection.tcAvailable,
   };
