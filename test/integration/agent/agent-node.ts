@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { hostVethName } from '#engine/node/expected/veth-name';
+import { hostVethName } from '#engine/facts/veth-name';
 import { NodeLab } from '../node-collector/node-lab';
 import { run } from '../node-collector/process';
 import { type AgentBuild } from './agent-build';

@@ -5,7 +5,7 @@
  * says; a policy change is reprogrammed by the agent and stays clean; tampering behind the agent's back (bpftool,
  * tc) gives exactly the expected finding while the packets keep following explain. Run as root.
  */
-import { podIdentifier } from '#engine/node/expected/pod-identifier';
+import { podIdentifier } from '#engine/facts/pod-identifier';
 import type { AgentNode } from './agent-node';
 import { collectAndAudit, connected, digest, type AuditedSnapshot, type FlowResult } from './node-audit';
 import { AGENT_VERSION, API_INGRESS_CHANGED, ARTICLE, NODE_IP, RICH, type ScenarioPod } from './scenarios';

@@ -7,8 +7,8 @@
  * The kernel contents the agent v1.4.1 programs for these PolicyEndpoints are written out BY HAND below
  * (agent.md §2.8), not computed by the engine: the test compares both.
  */
-import { hostVethName, type Sha1Hex } from '#engine/node/expected/veth-name';
-import { podIdentifier } from '#engine/node/expected/pod-identifier';
+import { hostVethName, type Sha1Hex } from '#engine/facts/veth-name';
+import { podIdentifier } from '#engine/facts/pod-identifier';
 import type { IdentifierSpec } from './node-lab';
 
 export const AGENT_VERSION = 'v1.4.1';

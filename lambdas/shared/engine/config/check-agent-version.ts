@@ -1,9 +1,9 @@
 import { findingOf } from '../model/finding';
-import { requiredAgentFor, shippedAgentFor } from './agent-compatibility';
+import { requiredAgentFor, shippedAgentFor } from '../facts/agent-compatibility';
 import { CFG_AGENT_VERSION_SKEW, CFG_VERSION_UNKNOWN } from './checks';
 import type { ConfigContext } from './context';
 import { AUTO_MODE_REASON, OutcomeBuilder, type ConfigRule } from './rule';
-import { versionAtLeast, versionCompare } from './version';
+import { versionAtLeast, versionCompare } from '../facts/version';
 
 function runAgentVersion(ctx: ConfigContext) {
   const out = new OutcomeBuilder();

@@ -12,8 +12,8 @@ import {
 import type { ConfigContext } from './context';
 import { intentOf, liveModeOf, readMode } from './live-settings';
 import { classicSkipReason, OutcomeBuilder, type ConfigRule } from './rule';
-import { MIN_CNI_CLUSTER_POLICY, MIN_CNI_NETWORK_POLICY, MIN_CNI_STRICT } from './minimum-versions';
-import { versionAtLeast } from './version';
+import { MIN_CNI_CLUSTER_POLICY, MIN_CNI_NETWORK_POLICY, MIN_CNI_STRICT } from '../facts/minimum-versions';
+import { versionAtLeast } from '../facts/version';
 
 function runPresence(ctx: ConfigContext) {
   const out = new OutcomeBuilder();

@@ -7,7 +7,7 @@ import { CONTROLLER_KEY, type ConfigContext } from './context';
 import { parseGoBool } from './go-bool';
 import { FLAG, intentBool, intentOf, readMode } from './live-settings';
 import { AUTO_MODE_REASON, OutcomeBuilder, type ConfigRule } from './rule';
-import { imageTag, parseVersion } from './version';
+import { imageTag, parseVersion } from '../facts/version';
 
 /** One add-on setting and the live value it renders to; `undefined` on either side = not comparable. */
 interface Comparison {

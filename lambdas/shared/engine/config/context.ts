@@ -5,7 +5,7 @@ import type { ClusterInventory } from '../model/cluster';
 import type { ResourceRef } from '../model/finding';
 import { parseConfigurationValues, type AddonIntent } from './addon-values';
 import { readAwsNode, envValue, type LiveAwsNode } from './aws-node';
-import { imageTag, parseVersion } from './version';
+import { imageTag, parseVersion } from '../facts/version';
 
 export const CONTROLLER_KEY = 'enable-network-policy-controller';
 

@@ -2,9 +2,9 @@ import type { EffectiveConfiguration } from '../model/assessment';
 import { boolFlag } from './aws-node';
 import type { ConfigContext } from './context';
 import { FLAG, liveModeOf } from './live-settings';
-import { MIN_CNI_NETWORK_POLICY } from './minimum-versions';
+import { MIN_CNI_NETWORK_POLICY } from '../facts/minimum-versions';
 import { cniPresent } from './rule';
-import { versionAtLeast } from './version';
+import { versionAtLeast } from '../facts/version';
 
 /** `true`/`false`/`undefined` (unknown) from the amazon-vpc-cni ConfigMap: missing ConfigMap or key = disabled. */
 function controllerEnabled(ctx: ConfigContext): boolean | undefined {

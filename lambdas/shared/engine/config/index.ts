@@ -1,5 +1,3 @@
 export { assessConfiguration, type ConfigOptions } from './assess-configuration';
 export { CONFIG_CHECKS } from './checks';
 export { parseConfigurationValues, type AddonIntent } from './addon-values';
-export { parseVersion, imageTag } from './version';
-export { shippedAgentFor, requiredAgentFor } from './agent-compatibility';

@@ -1,16 +1,11 @@
-import ipaddr from 'ipaddr.js';
 import { isHostNetwork, isNetworkReady, podIp } from '../control-plane/resolver/pods';
 import { UnknownEndpointError } from '../errors';
+import { ipFamilyOf, sameIp } from '../facts/cidr';
 import type { ClusterInventory } from '../model/cluster';
 
 export { UnknownEndpointError };
 import type { Pod } from '../model/kubernetes';
 import { podLabel, type FlowEndpoint, type LocatedEndpoint } from './model';
-
-function sameIp(a: string, b: string): boolean {
-  if (!ipaddr.isValid(a) || !ipaddr.isValid(b)) return false;
-  return ipaddr.process(a).toString() === ipaddr.process(b).toString();
-}
 
 /** Network-ready pods first, then non-hostNetwork ones: an IP shared with the node belongs to a pod only by accident. */
 function podOwningIp(pods: readonly Pod[], ip: string): Pod | undefined {
@@ -21,7 +16,7 @@ function podOwningIp(pods: readonly Pod[], ip: string): Pod | undefined {
 /** `namespace/pod` or an IP; throws UnknownEndpointError naming what was not found. */
 export function locateEndpoint(inventory: ClusterInventory, endpoint: FlowEndpoint): LocatedEndpoint {
   if ('ip' in endpoint) {
-    if (!ipaddr.isValid(endpoint.ip)) throw new UnknownEndpointError(endpoint.ip, 'not a valid IP address');
+    if (ipFamilyOf(endpoint.ip) === undefined) throw new UnknownEndpointError(endpoint.ip, 'not a valid IP address');
     const pod = podOwningIp(inventory.pods, endpoint.ip);
     return pod === undefined ? { ip: endpoint.ip, label: endpoint.ip } : { ip: endpoint.ip, pod, label: podLabel(pod) };
   }
@@ -38,7 +33,7 @@ export function locateEndpoint(inventory: ClusterInventory, endpoint: FlowEndpoi
 /** `ns/pod` → pod endpoint; anything that parses as an IP → IP endpoint. */
 export function parseFlowEndpoint(text: string): FlowEndpoint {
   const trimmed = text.trim();
-  if (ipaddr.isValid(trimmed)) return { ip: trimmed };
+  if (ipFamilyOf(trimmed) !== undefined) return { ip: trimmed };
   const slash = trimmed.indexOf('/');
   if (slash <= 0 || slash === trimmed.length - 1 || trimmed.indexOf('/', slash + 1) !== -1) {
     throw new UnknownEndpointError(text, 'expected <namespace>/<pod> or an IP address');

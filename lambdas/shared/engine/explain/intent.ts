@@ -1,4 +1,4 @@
-import { cidrContains } from '../control-plane/resolver/ip-match';
+import { cidrContains } from '../facts/cidr';
 import { isHostNetwork } from '../control-plane/resolver/pods';
 import {
   defaultPolicyTypes,

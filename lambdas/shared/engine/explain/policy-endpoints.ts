@@ -1,4 +1,4 @@
-import { cidrContains } from '../control-plane/resolver/ip-match';
+import { cidrContains, parseCidr } from '../facts/cidr';
 import { isHostNetwork, podIp } from '../control-plane/resolver/pods';
 import type { EnforcementMode } from '../model/assessment';
 import type { ClusterInventory } from '../model/cluster';
@@ -10,7 +10,6 @@ import type {
   PodEndpoint,
   PolicyEndpoint,
 } from '../model/kubernetes';
-import { prefixLength } from './cidr';
 import { podLabel, type DecidedBy, type SideQuestion, type SideVerdict } from './model';
 import { describeEndpointPorts, endpointPortsMatch } from './ports';
 import { tierWinner, type TierCandidate } from './tiers';
@@ -26,6 +25,11 @@ function entriesOf<T extends EndpointInfo>(
   question: SideQuestion,
 ): T[] {
   return (question.side === 'ingress' ? spec.ingress : spec.egress) ?? [];
+}
+
+/** Prefix length of a CIDR or bare IP; -1 when unparsable (sorts last). */
+function prefixLengthOf(cidr: string): number {
+  return parseCidr(cidr)?.prefixLength ?? -1;
 }
 
 function peName(endpoint: PolicyEndpoint): string {
@@ -150,7 +154,7 @@ export function policyEndpointSide(
         hits.push({ endpoint, entry: { ...entry, cidr: entry.cidr }, index });
       });
     }
-    const best = hits.sort((a, b) => prefixLength(b.entry.cidr) - prefixLength(a.entry.cidr))[0];
+    const best = hits.sort((a, b) => prefixLengthOf(b.entry.cidr) - prefixLengthOf(a.entry.cidr))[0];
     if (best !== undefined) {
       return {
         ...base,

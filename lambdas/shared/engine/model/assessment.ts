@@ -1,3 +1,4 @@
+import type { IpFamily } from '../facts/cidr';
 import type { Finding } from './finding';
 import type { PassedCheck } from './outcome';
 
@@ -31,7 +32,7 @@ export interface EffectiveConfiguration {
   /** `x.y.z` of the network policy agent image (aws-eks-nodeagent container). */
   readonly agentVersion: string | undefined;
   readonly autoMode: boolean;
-  readonly ipFamily: 'ipv4' | 'ipv6' | undefined;
+  readonly ipFamily: IpFamily | undefined;
 }
 
 export interface ConfigAssessment extends LayerOutcome {

@@ -1,9 +1,10 @@
+import type { IpFamily } from '../facts/cidr';
+
 /**
  * Typed results of the node output parsers (agent.md §1.3, §2.1–2.5, §3.1).
  * Every record carries the 1-based `line` it was read from, so findings can point back at the raw output.
  */
 
-export type AddressFamily = 4 | 6;
 /** Direction of the NPA program: `handle_ingress` guards traffic into the pod, `handle_egress` traffic out of it. */
 export type PolicyDirection = 'ingress' | 'egress';
 /** tc hook on the host-side veth. tc `egress` carries `handle_ingress`, tc `ingress` carries `handle_egress` (§3.1). */
@@ -232,7 +233,7 @@ export interface MapReadError {
 
 export interface LpmMapDump {
   readonly kind: 'lpm-map';
-  readonly family: AddressFamily;
+  readonly family: IpFamily;
   /** null when the dump has no key (only `Done reading all entries`). */
   readonly generation: LpmGeneration | null;
   /** Present only for the IPv6 CLI v1.3.0+. */
@@ -263,7 +264,7 @@ export interface CpEntry extends MapKey {
 
 export interface CpMapDump {
   readonly kind: 'cp-map';
-  readonly family: AddressFamily;
+  readonly family: IpFamily;
   readonly entries: readonly CpEntry[];
   readonly readErrors: readonly MapReadError[];
 }
@@ -319,7 +320,7 @@ export interface ConntrackEntry {
 
 export interface ConntrackDump {
   readonly kind: 'conntrack-map';
-  readonly family: AddressFamily;
+  readonly family: IpFamily;
   /** null when the dump has no entries. */
   readonly keyGeneration: ConntrackKeyGeneration | null;
   readonly valueGeneration: ConntrackValueGeneration | null;

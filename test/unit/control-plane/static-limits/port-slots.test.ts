@@ -1,5 +1,6 @@
 import type { EndpointLike } from '#engine/control-plane/diff/canonical';
-import { CidrParser, slotsPerCidr } from '#engine/control-plane/static-limits/port-slots';
+import { CidrParser } from '#engine/facts/cidr';
+import { slotsPerCidr } from '#engine/control-plane/static-limits/port-slots';
 
 function ports(count: number, start = 1000, protocol = 'TCP') {
   return Array.from({ length: count }, (_, index) => ({ protocol, port: start + index }));

@@ -126,25 +126,39 @@ describe('CP-LIMIT-SHARED-POD-IDENTIFIER', () => {
     expect(byId(checkStaticLimits(cluster, [policy], STANDARD), 'CP-LIMIT-SHARED-POD-IDENTIFIER')).toEqual([]);
   });
 
-  it('uses the older form across namespaces when the agent version is unknown, and says so', () => {
-    // Prepare: deny-me-x@ns1 and deny-y@me-ns1 both become deny-me-ns1 with the "-" separator
-    const policy = resolved('ns1', 'p', { podSelectorEndpoints: [podEndpoint('ns1', 'deny-me-x', '1')] });
+  it('uses the newest identifier form when the agent version is unknown, as the node layer does, and says so', () => {
+    // Prepare: a.b-x and a_b-y share a_b@ns1 (dots replaced); deny-me-x@ns1 and deny-y@me-ns1 stay apart
+    const policy = resolved('ns1', 'p', {
+      podSelectorEndpoints: [podEndpoint('ns1', 'a.b-x', '1'), podEndpoint('ns1', 'deny-me-x', '2')],
+    });
     const cluster = inventory({
-      pods: [pod('ns1', 'deny-me-x', { node: 'n1' }), pod('me-ns1', 'deny-y', { node: 'n1' })],
+      pods: [
+        pod('ns1', 'a.b-x', { node: 'n1' }),
+        pod('ns1', 'a_b-y', { node: 'n1' }),
+        pod('ns1', 'deny-me-x', { node: 'n1' }),
+        pod('me-ns1', 'deny-y', { node: 'n1' }),
+      ],
     });
     // Act
     const unknown = byId(
       checkStaticLimits(cluster, [policy], { ...STANDARD, agentVersion: undefined }),
       'CP-LIMIT-SHARED-POD-IDENTIFIER',
     );
-    const current = byId(checkStaticLimits(cluster, [policy], STANDARD), 'CP-LIMIT-SHARED-POD-IDENTIFIER');
+    const legacy = byId(
+      checkStaticLimits(cluster, [policy], { ...STANDARD, agentVersion: '1.3.7' }),
+      'CP-LIMIT-SHARED-POD-IDENTIFIER',
+    );
     // Assess
     expect(unknown).toHaveLength(1);
-    expect(unknown[0]?.message).toMatch(/Agent version unknown/);
-    expect(unknown[0]?.upstreamIssue).toBe(
+    expect(unknown[0]?.actual).toMatchObject({ identifier: 'a_b@ns1' });
+    expect(unknown[0]?.message).toMatch(/Agent version unknown: assumed the v1\.4\.0\+ identifier form/);
+    expect(legacy.map((finding) => (finding.actual as { identifier: string }).identifier).sort()).toEqual([
+      'a_b-ns1',
+      'deny-me-ns1',
+    ]);
+    expect(legacy.find((finding) => finding.message.includes('deny-me-ns1'))?.upstreamIssue).toBe(
       'aws/aws-network-policy-agent#616, aws/aws-network-policy-agent#676, aws/aws-network-policy-agent#576',
     );
-    expect(current).toEqual([]);
   });
 });
 

@@ -3,7 +3,8 @@ import { parseNodeBundle } from '#engine/node/bundle';
 import { compareNodeState, IDENTIFIER_STEPS, type IdentifierStep } from '#engine/node/compare/audit-node-layer';
 import { assessCollection } from '#engine/node/compare/collection';
 import { IpOwners } from '#engine/node/compare/context';
-import { CidrParser } from '#engine/node/expected/cidr';
+import { LpmDiffs } from '#engine/node/compare/maps';
+import { CidrParser } from '#engine/facts/cidr';
 import { DRIFT_NODE, loadExample } from './support';
 
 function permutations<T>(items: readonly T[]): T[][] {
@@ -22,7 +23,7 @@ describe('node compare steps', () => {
     const expected = resolveNode({ inventory: drift.inventory }, DRIFT_NODE);
     const run = (steps: readonly IdentifierStep[]): string[] => {
       const bundle = parseNodeBundle(raw);
-      const shared = { cidrs: new CidrParser(), owners: IpOwners.of(drift.inventory) };
+      const shared = { cidrs: new CidrParser(), owners: IpOwners.of(drift.inventory), lpmDiffs: new LpmDiffs() };
       const outcome = compareNodeState(bundle, expected, shared, assessCollection(bundle), steps);
       return outcome.findings.map((finding) => JSON.stringify(finding));
     };

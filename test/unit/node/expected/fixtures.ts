@@ -8,11 +8,12 @@ import type {
   PolicyEndpoint,
   PolicyType,
 } from '#engine/model/kubernetes';
-import { agentBehaviour, type AgentBehaviour } from '#engine/node/expected/agent-behaviour';
-import { CidrParser, type IpFamily } from '#engine/node/expected/cidr';
+import { agentBehaviour, type AgentBehaviour } from '#engine/facts/agent-behaviour';
+import { CidrParser, type IpFamily } from '#engine/facts/cidr';
 import type { CpContext } from '#engine/node/expected/cp-entries';
 import type { ExpectedNodeState, ExpectedNodeStateInput } from '#engine/node/expected/expected-node-state';
 import { computeExpectedNodeState } from '#engine/node/expected/expected-node-state';
+import { LpmCache } from '#engine/node/expected/lpm-cache';
 import type { LpmContext } from '#engine/node/expected/lpm-entries';
 import type { ExpectedMapEntry } from '#engine/node/expected/map-entry';
 import type { PortSlot } from '#engine/node/expected/slots';
@@ -94,6 +95,7 @@ export function lpmContext(agentVersion: string | undefined, nodeIp: string, fam
     cidrs,
     invalid,
     reportInvalid: (cidr: string) => invalid.push(cidr),
+    tables: new LpmCache().forNode(),
   };
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { EndpointInfo } from '#engine/model/kubernetes';
-import { parseCidr } from '#engine/node/expected/cidr';
+import { parseCidr } from '#engine/facts/cidr';
 import { computeLpmEntries, expectedDirection } from '#engine/node/expected/lpm-entries';
 import { asSets, lpmContext, SAMPLE } from './fixtures';
 

@@ -16,7 +16,7 @@ describe('ebpf dump-maps on aws_conntrack_map', () => {
     // Act
     const dump = parse(sample('aws-eks-na-cli_ebpf_dump-maps_aws_conntrack_map.v1.2.x.txt'));
     // Assess
-    expect(dump).toMatchObject({ family: 4, keyGeneration: 'owner-ip', valueGeneration: 'value', header: null });
+    expect(dump).toMatchObject({ family: 'ipv4', keyGeneration: 'owner-ip', valueGeneration: 'value', header: null });
     expect(dump.entries[0]).toEqual({
       line: 1,
       sourceIp: '10.0.40.12',
@@ -65,7 +65,7 @@ describe('ebpf dump-maps on aws_conntrack_map', () => {
     // Act
     const dump = parse(sample('aws-eks-na-cli-v6_ebpf_dump-maps_aws_conntrack_map.v1.3.7-v1.4.1.txt'));
     // Assess
-    expect(dump).toMatchObject({ family: 6, keyGeneration: 'owner-ip-ifindex', header: { mapType: 9, mapId: 5 } });
+    expect(dump).toMatchObject({ family: 'ipv6', keyGeneration: 'owner-ip-ifindex', header: { mapType: 9, mapId: 5 } });
     expect(dump.entries[1]).toMatchObject({ destIp: 'fd74:9d4e:ba42::a', destPort: 53, protocol: 17 });
   });
 

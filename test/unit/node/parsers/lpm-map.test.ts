@@ -19,7 +19,7 @@ describe('ebpf dump-maps on an LPM map', () => {
     // Act
     const dump = parse(sample('aws-eks-na-cli_ebpf_dump-maps_ingress_map.v1.3.0-plus.txt'));
     // Assess
-    expect(dump).toMatchObject({ family: 4, generation: 'G3', header: null, readErrors: [] });
+    expect(dump).toMatchObject({ family: 'ipv4', generation: 'G3', header: null, readErrors: [] });
     expect(dump.entries.map((e) => e.cidr)).toEqual(['10.0.1.25/32', '10.0.5.0/24', '10.0.40.12/32', '10.0.0.0/16']);
     expect(slotSets(dump)).toEqual({
       '10.0.1.25/32': ['254:0:0'],
@@ -79,7 +79,7 @@ describe('ebpf dump-maps on an LPM map', () => {
     const dump = parse(sample('aws-eks-na-cli-v6_ebpf_dump-maps_ingress_map.v1.3.0-plus.txt'));
     // Assess
     expect(dump).toMatchObject({
-      family: 6,
+      family: 'ipv6',
       generation: 'G2',
       header: { line: 1, mapName: '', mapType: 11, mapId: 2211 },
     });

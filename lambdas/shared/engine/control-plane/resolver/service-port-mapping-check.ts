@@ -6,7 +6,7 @@ import { ClusterIndex, selectorKey } from './cluster-index';
 import { CP_SVC_PORT_UNMAPPED } from './checks';
 import { peerNamespaces, type PodsPeer } from './peers';
 import { findNamedContainerPort, isNetworkReady } from './pods';
-import { cidrContains } from './ip-match';
+import { cidrContains } from '../../facts/cidr';
 import { networkPolicyInput, type RulePort } from './policy-input';
 import { resolvePolicyInput } from './resolve-policy';
 import {

@@ -1,16 +1,7 @@
-import * as ipaddr from 'ipaddr.js';
+import { familyBits, type CidrParser, type IpFamily, type ParsedCidr } from '../../facts/cidr';
 import { asList, type EndpointLike, type PortLike } from '../diff/canonical';
 
 export const MAX_PORT_PROTOCOL = 24;
-
-type Family = 'ipv4' | 'ipv6';
-
-interface ParsedCidr {
-  readonly key: string;
-  readonly address: ipaddr.IPv4 | ipaddr.IPv6;
-  readonly bits: number;
-  readonly family: Family;
-}
 
 interface Rule {
   readonly cidr: ParsedCidr;
@@ -29,42 +20,9 @@ export interface CidrSlots {
   readonly slots: number;
 }
 
-/** Parses (and caches) a CIDR or bare IP into its canonical network form; `null` for anything unparsable. */
-export class CidrParser {
-  private readonly cache = new Map<string, ParsedCidr | null>();
-
-  parse(text: string): ParsedCidr | null {
-    let parsed = this.cache.get(text);
-    if (parsed !== undefined) return parsed;
-    parsed = parseCidr(text);
-    this.cache.set(text, parsed);
-    return parsed;
-  }
-}
-
-function parseCidr(text: string): ParsedCidr | null {
-  const trimmed = text.trim();
-  try {
-    const withMask = trimmed.includes('/')
-      ? trimmed
-      : `${trimmed}/${ipaddr.parse(trimmed).kind() === 'ipv4' ? '32' : '128'}`;
-    const [address, bits] = ipaddr.parseCIDR(withMask);
-    const network =
-      address.kind() === 'ipv4'
-        ? ipaddr.IPv4.networkAddressFromCIDR(withMask)
-        : ipaddr.IPv6.networkAddressFromCIDR(withMask);
-    return { key: `${network.toString()}/${String(bits)}`, address: network, bits, family: network.kind() };
-  } catch {
-    return null;
-  }
-}
-
-function hostBits(family: Family): number {
-  return family === 'ipv4' ? 32 : 128;
-}
-
+/** `inner`'s network lies in `range` (same family). */
 function addressIn(inner: ParsedCidr, range: ParsedCidr): boolean {
-  return inner.family === range.family && inner.address.match(range.address, range.bits);
+  return range.containsAddressOf(inner, true);
 }
 
 /** Agent slot identity: nil protocol → ANY, nil port/endPort → 0 (agent.md §2.8 step 5). */
@@ -107,24 +65,24 @@ export function distinctSlotsExceed(lists: Iterable<readonly EndpointLike[]>, li
 export function slotsPerCidr(
   entries: Iterable<EndpointLike>,
   parser: CidrParser,
-  family: Family | undefined,
+  family: IpFamily | undefined,
 ): CidrSlots[] {
   const rules: Rule[] = [];
   for (const entry of entries) {
     if (typeof entry.cidr !== 'string' || entry.cidr.trim() === '') continue;
     const cidr = parser.parse(entry.cidr);
-    if (cidr === null || (family !== undefined && cidr.family !== family)) continue;
+    if (cidr === undefined || (family !== undefined && cidr.family !== family)) continue;
     const except = asList(entry.except)
       .map((value) => parser.parse(value))
-      .filter((value): value is ParsedCidr => value !== null);
+      .filter((value): value is ParsedCidr => value !== undefined);
     rules.push({ cidr, slots: slotsOf(entry), except });
   }
-  rules.sort((a, b) => a.cidr.bits - b.cidr.bits);
+  rules.sort((a, b) => a.cidr.prefixLength - b.cidr.prefixLength);
 
   const keys = new Map<string, KeyState>();
   const broader: KeyState[] = [];
   for (const rule of rules) {
-    const existing = keys.get(rule.cidr.key);
+    const existing = keys.get(rule.cidr.canonical);
     if (existing !== undefined) {
       for (const slot of rule.slots) existing.slots.add(slot);
       existing.except.push(...rule.except);
@@ -132,12 +90,12 @@ export function slotsPerCidr(
     }
     const state: KeyState = { cidr: rule.cidr, slots: new Set(rule.slots), except: [...rule.except] };
     for (const candidate of broader) {
-      if (candidate.cidr.bits >= rule.cidr.bits || !addressIn(rule.cidr, candidate.cidr)) continue;
+      if (candidate.cidr.prefixLength >= rule.cidr.prefixLength || !addressIn(rule.cidr, candidate.cidr)) continue;
       if (candidate.except.some((excepted) => addressIn(rule.cidr, excepted))) continue;
       for (const slot of candidate.slots) state.slots.add(slot);
     }
-    keys.set(rule.cidr.key, state);
-    if (rule.cidr.bits < hostBits(rule.cidr.family)) broader.push(state);
+    keys.set(rule.cidr.canonical, state);
+    if (rule.cidr.prefixLength < familyBits(rule.cidr.family)) broader.push(state);
   }
-  return [...keys.values()].map((state) => ({ cidr: state.cidr.key, slots: state.slots.size }));
+  return [...keys.values()].map((state) => ({ cidr: state.cidr.canonical, slots: state.slots.size }));
 }

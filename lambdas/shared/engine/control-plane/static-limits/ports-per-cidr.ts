@@ -1,7 +1,8 @@
 import type { EffectiveConfiguration } from '../../model/assessment';
 import { findingOf, type Finding } from '../../model/finding';
 import { CP_LIMIT_PORTS_PER_CIDR } from './checks';
-import { CidrParser, distinctSlotsExceed, MAX_PORT_PROTOCOL, slotsPerCidr } from './port-slots';
+import { CidrParser } from '../../facts/cidr';
+import { distinctSlotsExceed, MAX_PORT_PROTOCOL, slotsPerCidr } from './port-slots';
 import { policyName, podKey, type PolicySets } from './policy-sets';
 import { andOthers, sample } from './sample';
 

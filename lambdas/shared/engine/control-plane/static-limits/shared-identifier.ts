@@ -1,3 +1,5 @@
+import { AGENT_RELEASE, agentBehaviour } from '../../facts/agent-behaviour';
+import { podIdentifierWith } from '../../facts/pod-identifier';
 import type { EffectiveConfiguration } from '../../model/assessment';
 import type { ClusterInventory } from '../../model/cluster';
 import { upstreamText } from '../../model/check';
@@ -6,7 +8,6 @@ import type { Pod } from '../../model/kubernetes';
 import type { ResolvedPolicy } from '../../model/resolved-policy';
 import { CP_LIMIT_SHARED_POD_IDENTIFIER } from './checks';
 import { isTerminal } from './host-network';
-import { identifierFormFor, podIdentifier } from './pod-identifier';
 import { policyName, podKey, type PolicySets } from './policy-sets';
 import { sample } from './sample';
 
@@ -26,14 +27,14 @@ export function checkSharedPodIdentifier(
   sets: PolicySets,
   effective: EffectiveConfiguration,
 ): Finding[] {
-  const form = identifierFormFor(effective.agentVersion);
+  const behaviour = agentBehaviour(effective.agentVersion);
   // Almost every pod is alone on its key: it is stored as is, and a list is made for the second pod only.
   const podsByKey = new Map<string, Pod | Pod[]>();
   for (const pod of inventory.pods) {
     if (pod.spec.hostNetwork === true || isTerminal(pod)) continue;
     const node = nodeOf(pod);
     if (node === '') continue;
-    const key = `${node}\u0000${podIdentifier(pod.metadata.name, pod.metadata.namespace, form)}`;
+    const key = `${node}\u0000${podIdentifierWith(pod.metadata.name, pod.metadata.namespace, behaviour)}`;
     const pods = podsByKey.get(key);
     if (pods === undefined) podsByKey.set(key, pod);
     else if (Array.isArray(pods)) pods.push(pod);
@@ -48,9 +49,9 @@ export function checkSharedPodIdentifier(
           .map((index) => expected[Number(index)])
           .filter((policy): policy is ResolvedPolicy => policy !== undefined)
           .map(policyName);
-  const assumption = form.assumed
-    ? ' Agent version unknown: assumed the pre-v1.4.0 identifier form <name>-<namespace>.'
-    : '';
+  const assumption = behaviour.versionKnown
+    ? ''
+    : ` Agent version unknown: assumed the v${AGENT_RELEASE.atSeparator}+ identifier form <name>@<namespace>.`;
 
   const findings: Finding[] = [];
   for (const pods of podsByKey.values()) {
@@ -58,7 +59,7 @@ export function checkSharedPodIdentifier(
     const [first] = pods;
     if (first === undefined) continue;
     const node = nodeOf(first);
-    const identifier = podIdentifier(first.metadata.name, first.metadata.namespace, form);
+    const identifier = podIdentifierWith(first.metadata.name, first.metadata.namespace, behaviour);
     const members = pods.map((pod) => {
       const ref = { namespace: pod.metadata.namespace, name: pod.metadata.name };
       return { pod: podKey(ref), signature: sets.signatureOf(podKey(ref)) };

@@ -1,4 +1,4 @@
-import { cidrContains } from '../../control-plane/resolver/ip-match';
+import { cidrContains } from '../../facts/cidr';
 import type { Protocol } from '../../model/kubernetes';
 import { PROTOCOL, type CpEntry, type CpPolicySlot, type LpmEntry, type PolicySlot } from '../../node/model';
 

@@ -1,12 +1,11 @@
-import { compare } from 'semver';
 import { isHostNetwork } from '../../control-plane/resolver/pods';
 import type { EnforcementMode } from '../../model/assessment';
 import type { ClusterInventory } from '../../model/cluster';
 import type { Pod } from '../../model/kubernetes';
 import type { ParsedNodeBundle } from '../../node/bundle';
-import { agentBehaviour, type AgentBehaviour } from '../../node/expected/agent-behaviour';
-import { podIdentifierCandidates } from '../../node/expected/pod-identifier';
-import { hostVethName } from '../../node/expected/veth-name';
+import { agentBehaviour, type AgentBehaviour } from '../../facts/agent-behaviour';
+import { podIdentifierCandidates } from '../../facts/pod-identifier';
+import { hostVethName } from '../../facts/veth-name';
 import {
   POD_STATE,
   type CpEntry,
@@ -383,14 +382,13 @@ export function kernelSide(question: SideQuestion, context: KernelContext): Side
     }
   }
 
-  const version = behaviour.version ?? '999.0.0';
   const site: ProgramSite = {
     bundle,
     program,
     identifier,
     pod,
     behaviour,
-    anyChecksPort: compare(version, '1.2.4') >= 0,
+    anyChecksPort: behaviour.anyChecksPort,
     packet: { protocol: PROTOCOL_NUMBER[question.protocol], port: question.port },
     peerIp: question.peer.ip,
   };

@@ -10,8 +10,9 @@ import { UNTIMED, type PhaseTimer } from '../../ports';
 import type { Node } from '../../model/kubernetes';
 import type { RawNodeOutput } from '../../model/node-output';
 import { parseNodeBundle, type ParsedNodeBundle } from '../bundle';
-import { normaliseAgentVersion } from '../expected/agent-behaviour';
-import { CidrParser } from '../expected/cidr';
+import { parseVersion } from '../../facts/version';
+import { CidrParser } from '../../facts/cidr';
+import { LpmCache } from '../expected/lpm-cache';
 import {
   computeExpectedNodeState,
   nodeInternalIPs,
@@ -19,13 +20,13 @@ import {
   type ExpectedNodeState,
 } from '../expected/expected-node-state';
 import { NodeTargetIndex } from '../expected/node-index';
-import type { Sha1Hex } from '../expected/veth-name';
+import type { Sha1Hex } from '../../facts/veth-name';
 import { NODE_AGENT_VERSION_MISMATCH } from './checks';
 import { nodeEvaluations } from './evaluations';
 import { assessCollection, type CollectionVerdict } from './collection';
 import { IpOwners, nodeResource, type NodeCompareContext } from './context';
 import { compareFilters } from './filters';
-import { compareCpMap, compareLpmMap, comparePodState } from './maps';
+import { compareCpMap, compareLpmMap, comparePodState, LpmDiffs } from './maps';
 import { compareOrphanedPins, comparePrograms } from './programs';
 
 export interface NodeLayerInput {
@@ -41,6 +42,9 @@ export interface NodeAuditShared {
   readonly effective: EffectiveConfiguration;
   readonly sha1Hex: Sha1Hex;
   readonly cidrs: CidrParser;
+  /** LPM memo tables and ids of this audit. */
+  readonly lpmCache: LpmCache;
+  readonly lpmDiffs: LpmDiffs;
   readonly owners: IpOwners;
   readonly nodesByName: ReadonlyMap<string, Node>;
   /** Pods and PE/CPE targets by node, built once for all nodes (absent: each node indexes the lists itself). */
@@ -55,6 +59,8 @@ export function auditNodeLayer(input: NodeLayerInput): LayerOutcome {
     effective: input.effective,
     sha1Hex: input.sha1Hex,
     cidrs: new CidrParser(),
+    lpmCache: new LpmCache(),
+    lpmDiffs: new LpmDiffs(),
     owners: IpOwners.of(input.inventory),
     nodesByName: new Map(input.inventory.nodes.map((node) => [node.metadata.name, node])),
     nodeIndex: new NodeTargetIndex(
@@ -83,7 +89,7 @@ export function auditNodeLayer(input: NodeLayerInput): LayerOutcome {
 /** Node version from node.json (`unknown` or unparsable ignored). */
 function nodeAgentVersion(bundle: ParsedNodeBundle): string | undefined {
   const raw = bundle.nodeInfo?.agentVersion;
-  return raw === undefined || raw === 'unknown' ? undefined : normaliseAgentVersion(raw);
+  return raw === undefined || raw === 'unknown' ? undefined : parseVersion(raw);
 }
 
 /** One node: collection, agent version, then filters, programs, maps and pins per pod identifier. */
@@ -96,7 +102,7 @@ export function auditNodeBundle(bundle: ParsedNodeBundle, shared: NodeAuditShare
 
   const clusterVersion = shared.effective.agentVersion;
   const onNode = nodeAgentVersion(bundle);
-  if (onNode !== undefined && clusterVersion !== undefined && onNode !== normaliseAgentVersion(clusterVersion)) {
+  if (onNode !== undefined && clusterVersion !== undefined && onNode !== parseVersion(clusterVersion)) {
     findings.push(
       findingOf(
         NODE_AGENT_VERSION_MISMATCH,
@@ -132,6 +138,7 @@ export function auditNodeBundle(bundle: ParsedNodeBundle, shared: NodeAuditShare
       enforcementMode: shared.effective.enforcementMode,
       sha1Hex: shared.sha1Hex,
       cidrParser: shared.cidrs,
+      lpmCache: shared.lpmCache,
       nodeIndex: shared.nodeIndex,
     }),
   );
@@ -170,7 +177,7 @@ export const IDENTIFIER_STEPS: readonly IdentifierStep[] = [compareFilters, comp
 export function compareNodeState(
   bundle: ParsedNodeBundle,
   expected: ExpectedNodeState,
-  shared: Pick<NodeAuditShared, 'cidrs' | 'owners'>,
+  shared: Pick<NodeAuditShared, 'cidrs' | 'owners' | 'lpmDiffs'>,
   collection: CollectionVerdict = assessCollection(bundle),
   steps: readonly IdentifierStep[] = IDENTIFIER_STEPS,
 ): LayerOutcome {
@@ -191,6 +198,7 @@ export function compareNodeState(
     expected,
     cidrs: shared.cidrs,
     owners: shared.owners,
+    lpmDiffs: shared.lpmDiffs,
     findings,
     tcAvailable: collection.tcAvailable,
   };

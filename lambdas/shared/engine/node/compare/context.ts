@@ -1,9 +1,10 @@
 import type { ClusterInventory } from '../../model/cluster';
 import type { Finding, ResourceRef } from '../../model/finding';
 import type { ParsedNodeBundle } from '../bundle';
-import type { CidrParser } from '../expected/cidr';
+import type { CidrParser } from '../../facts/cidr';
 import type { ExpectedIdentifierState, ExpectedNodeState, ExpectedPod } from '../expected/expected-node-state';
 import type { PolicyDirection, TcHook } from '../model';
+import type { LpmDiffs } from './maps';
 
 /** Everything one node's comparison needs: read-only inputs, and the findings sink the steps append to. */
 export interface NodeCompareContext {
@@ -11,6 +12,8 @@ export interface NodeCompareContext {
   readonly expected: ExpectedNodeState;
   readonly cidrs: CidrParser;
   readonly owners: IpOwners;
+  /** LPM diffs of this audit, by expected entries and dump. */
+  readonly lpmDiffs: LpmDiffs;
   /** Append-only: each step adds its findings; no step reads another's, so their order does not matter. */
   readonly findings: Finding[];
   /** tc outputs can be compared (tc files or a veth list exist, tc was not missing). */

@@ -125,8 +125,26 @@ interface LpmDiff {
   readonly different: readonly { expected: ExpectedLpmEntry; actual: LpmEntry; verdict: SlotVerdict }[];
 }
 
-/** Identifiers sharing PolicyEndpoints share expected entries and (cached) dumps: each pair is diffed once. */
-const diffMemo = new WeakMap<readonly ExpectedLpmEntry[], WeakMap<readonly LpmEntry[], LpmDiff>>();
+/**
+ * Identifiers sharing PolicyEndpoints share expected entries and (cached) dumps: each pair is diffed once. One per
+ * audit, in the node compare context.
+ */
+export class LpmDiffs {
+  private readonly byExpected = new WeakMap<readonly ExpectedLpmEntry[], WeakMap<readonly LpmEntry[], LpmDiff>>();
+
+  get(expected: readonly ExpectedLpmEntry[], actual: readonly LpmEntry[]): LpmDiff | undefined {
+    return this.byExpected.get(expected)?.get(actual);
+  }
+
+  set(expected: readonly ExpectedLpmEntry[], actual: readonly LpmEntry[], diff: LpmDiff): void {
+    let byDump = this.byExpected.get(expected);
+    if (byDump === undefined) {
+      byDump = new WeakMap();
+      this.byExpected.set(expected, byDump);
+    }
+    byDump.set(actual, diff);
+  }
+}
 
 function kernelKey(context: NodeCompareContext, entry: LpmEntry): string {
   return entry.prefixLen === 32 && !entry.ip.includes(':') ? entry.cidr : canonical(context, entry.cidr);
@@ -137,8 +155,7 @@ function diffLpm(
   expectedEntries: readonly ExpectedLpmEntry[],
   contents: { readonly entries: readonly LpmEntry[]; readonly firstSlotOnly: boolean },
 ): LpmDiff {
-  let byDump = diffMemo.get(expectedEntries);
-  const cached = byDump?.get(contents.entries);
+  const cached = context.lpmDiffs.get(expectedEntries, contents.entries);
   if (cached !== undefined && !contents.firstSlotOnly) return cached;
   const actualEntries = contents.entries;
   /** Kernel key → position of its (last) entry in the dump; `matched` marks the positions an expected key hit. */
@@ -168,11 +185,7 @@ function diffLpm(
     if (matched[position] === 0 && entry !== undefined) extra.push(entry);
   }
   const diff = { missing, extra, different };
-  if (byDump === undefined) {
-    byDump = new WeakMap();
-    diffMemo.set(expectedEntries, byDump);
-  }
-  byDump.set(contents.entries, diff);
+  context.lpmDiffs.set(expectedEntries, contents.entries, diff);
   return diff;
 }
 

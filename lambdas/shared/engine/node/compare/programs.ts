@@ -1,7 +1,7 @@
 /**
  * Pinned programs: missing, not attached, unmanaged or missing maps, orphaned pins (agent.md §1.3.3, §6 checks 2, 3, 8).
  */
-import type { AgentBehaviour } from '../expected/agent-behaviour';
+import type { AgentBehaviour } from '../../facts/agent-behaviour';
 import type { ExpectedIdentifierState } from '../expected/expected-node-state';
 import { findingOf } from '../../model/finding';
 import type { LoadedProgram, MapRole, PolicyDirection } from '../model';

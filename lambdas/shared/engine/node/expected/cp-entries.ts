@@ -1,7 +1,7 @@
 import type { ClusterEndpointInfo, ClusterPolicyAction } from '../../model/kubernetes';
-import type { AgentBehaviour } from './agent-behaviour';
-import { type CidrParser, type IpFamily, type NetworkKey, type ParsedCidr } from './cidr';
-import { finishEntries, writeDraft, type DraftEntry, type ExpectedCpEntry } from './map-entry';
+import type { AgentBehaviour } from '../../facts/agent-behaviour';
+import type { NetworkKey, ParsedCidr } from '../../facts/cidr';
+import { finishEntries, writeDraft, type DraftEntry, type ExpectedCpEntry, type NodeRuleContext } from './map-entry';
 import { IpProtocol, protocolNumber, type CpPortSlot } from './slots';
 
 const ACTION_CODE: Readonly<Record<ClusterPolicyAction, number>> = { Deny: 0, Accept: 1, Pass: 2 };
@@ -9,12 +9,8 @@ const BASELINE_OFFSET = 2000;
 /** `0*10 + Accept` of the node-IP entry main writes (PR #636). */
 const NODE_IP_PRIORITY = 1;
 
-export interface CpContext {
+export interface CpContext extends NodeRuleContext {
   readonly behaviour: Pick<AgentBehaviour, 'canonicalisesCidrs' | 'cpNodeIpEntry' | 'slotLimit'>;
-  readonly family: IpFamily;
-  readonly nodeIp: ParsedCidr;
-  readonly cidrs: CidrParser;
-  readonly reportInvalid: (cidr: string) => void;
 }
 
 /** The rules of one ClusterPolicyEndpoint in one direction, with the tier and priority they carry. */

@@ -22,15 +22,16 @@ import type {
   PodEndpoint,
   PolicyEndpoint,
 } from '../../model/kubernetes';
-import { agentBehaviour, type AgentBehaviour } from './agent-behaviour';
-import { CidrParser, ipFamilyOf, type IpFamily } from './cidr';
+import { agentBehaviour, type AgentBehaviour } from '../../facts/agent-behaviour';
+import { CidrParser, ipFamilyOf, type IpFamily } from '../../facts/cidr';
 import { computeCpEntries, type CpRuleSource } from './cp-entries';
-import { endpointListId, expectedDirection, type ExpectedDirection, type LpmContext } from './lpm-entries';
+import { LpmCache } from './lpm-cache';
+import { expectedDirection, type ExpectedDirection, type LpmContext } from './lpm-entries';
 import type { ExpectedCpEntry } from './map-entry';
-import { podIdentifierWith } from './pod-identifier';
+import { podIdentifierWith } from '../../facts/pod-identifier';
 import { scanEndpoints, type NodeTargetIndex } from './node-index';
 import { indexClusterPolicyEndpoints, indexPolicyEndpoints, IpMatcher, type IndexedEndpoint } from './targets';
-import { hostVethName, type Sha1Hex } from './veth-name';
+import { hostVethName, type Sha1Hex } from '../../facts/veth-name';
 
 export interface ExpectedNodeStateInput {
   readonly nodeName: string;
@@ -49,6 +50,8 @@ export interface ExpectedNodeStateInput {
   readonly sha1Hex: Sha1Hex;
   /** Parse cache to share between the nodes of one audit (PolicyEndpoints repeat across nodes). */
   readonly cidrParser?: CidrParser | undefined;
+  /** LPM memo tables and ids, one per audit (a node computation without it gets a cache of its own). */
+  readonly lpmCache?: LpmCache | undefined;
   /** Index of `pods` / `policyEndpoints` / `clusterPolicyEndpoints` to share between the nodes of one audit. */
   readonly nodeIndex?: NodeTargetIndex | undefined;
 }
@@ -230,7 +233,14 @@ export function computeExpectedNodeState(input: ExpectedNodeStateInput): Result<
   const reportInvalid = (cidr: string): void => {
     invalid.add(cidr);
   };
-  const lpmContext: LpmContext = { behaviour, family: node.family, nodeIp, cidrs, reportInvalid };
+  const lpmContext: LpmContext = {
+    behaviour,
+    family: node.family,
+    nodeIp,
+    cidrs,
+    reportInvalid,
+    tables: (input.lpmCache ?? new LpmCache()).forNode(),
+  };
   const cpContext = { behaviour, family: node.family, nodeIp, cidrs, reportInvalid };
   const peGroups = policy.byParent;
   const cpeGroups = cluster.byParent;
@@ -244,7 +254,7 @@ export function computeExpectedNodeState(input: ExpectedNodeStateInput): Result<
       (direction === 'Ingress' ? spec.ingress : spec.egress) ?? [];
     const contributing = members.filter(({ object }) => listOf(object.spec).length > 0);
     const isolated = members.some(({ object }) => object.spec.podIsolation?.includes(direction) === true);
-    const lists = contributing.map((member) => endpointListId(listOf(member.object.spec), lpmContext));
+    const lists = contributing.map((member) => lpmContext.tables.listId(listOf(member.object.spec)));
     const key = `${direction}|${isolated}|${lists.join(',')}`;
     let computed = directionCache.get(key);
     if (computed === undefined) {

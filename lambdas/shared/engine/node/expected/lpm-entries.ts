@@ -1,27 +1,21 @@
-import type { EndpointInfo, EndpointPort } from '../../model/kubernetes';
-import type { AgentBehaviour } from './agent-behaviour';
-import type { CidrParser, IpFamily, NetworkKey, ParsedCidr } from './cidr';
-import { finishEntries, writeDraft, type DraftEntry, type ExpectedLpmEntry, type LpmEntryOrigin } from './map-entry';
+import type { EndpointInfo } from '../../model/kubernetes';
+import type { AgentBehaviour } from '../../facts/agent-behaviour';
+import type { NetworkKey, ParsedCidr } from '../../facts/cidr';
+import type { LpmTables } from './lpm-cache';
 import {
-  ANY_SLOT,
-  fitSlots,
-  IpProtocol,
-  protocolNumber,
-  RESERVED_SLOT,
-  slotKey,
-  slotsOfEndpointPorts,
-  type FittedSlots,
-  type PortSlot,
-} from './slots';
+  finishEntries,
+  writeDraft,
+  type DraftEntry,
+  type ExpectedLpmEntry,
+  type LpmEntryOrigin,
+  type NodeRuleContext,
+} from './map-entry';
+import { ANY_SLOT, fitSlots, IpProtocol, RESERVED_SLOT, type FittedSlots, type PortSlot } from './slots';
 
-export interface LpmContext {
+export interface LpmContext extends NodeRuleContext {
   readonly behaviour: Pick<AgentBehaviour, 'ruleAlgorithm' | 'canonicalisesCidrs' | 'slotLimit'>;
-  /** The cluster's family: rules and excepts of the other family are skipped (§2.8 step 3c). */
-  readonly family: IpFamily;
-  /** The agent's node IP as a host CIDR. */
-  readonly nodeIp: ParsedCidr;
-  readonly cidrs: CidrParser;
-  readonly reportInvalid: (cidr: string) => void;
+  /** Memo tables of this node computation, from the audit's {@link LpmCache}. */
+  readonly tables: LpmTables;
 }
 
 /** How a direction is programmed: its rules, deny-all but the node IP, the agent's catch-all, or empty (no PE). */
@@ -32,7 +26,7 @@ export interface ExpectedDirection {
   readonly entries: readonly ExpectedLpmEntry[];
 }
 
-interface PreparedRule {
+export interface PreparedRule {
   /** Unique within a context: identifies the rule in memo keys. */
   readonly id: number;
   readonly cidr: ParsedCidr;
@@ -77,80 +71,6 @@ export function expectedDirection(
 
 const BULK_MINIMUM = 32;
 
-/**
- * Finished host-key entries per context, per set of non-host rules: a /32 (/128) key written by one rule holds
- * its own slots plus what it inherits from the non-host rules, so identifiers that share those reuse the entry.
- */
-const hostEntriesByContext = new WeakMap<LpmContext, Map<string, Map<PreparedRule, ExpectedLpmEntry>>>();
-
-let nextRuleId = 0;
-
-/** Interned slot lists as a trie over `slotKey`s. */
-interface PortListNode {
-  list: readonly PortSlot[] | undefined;
-  readonly next: Map<string | number, PortListNode>;
-}
-
-/** Per context: interned slots and slot lists, and the fitted form of a rule's own slots (by list identity). */
-interface SlotInterning {
-  readonly slots: Map<number, PortSlot>;
-  readonly lists: PortListNode;
-  readonly fitted: Map<readonly PortSlot[], FittedSlots<PortSlot>>;
-}
-
-const slotInterning = new WeakMap<LpmContext, SlotInterning>();
-
-function interningOf(context: LpmContext): SlotInterning {
-  let interning = slotInterning.get(context);
-  if (interning === undefined) {
-    interning = { slots: new Map(), lists: { list: undefined, next: new Map() }, fitted: new Map() };
-    slotInterning.set(context, interning);
-  }
-  return interning;
-}
-
-function childOf(node: PortListNode, key: string | number): PortListNode {
-  let child = node.next.get(key);
-  if (child === undefined) {
-    child = { list: undefined, next: new Map() };
-    node.next.set(key, child);
-  }
-  return child;
-}
-
-/** A rule's own slots (`slotsOfEndpointPorts`), one shared array per distinct port list. */
-function endpointSlots(ports: readonly EndpointPort[] | null | undefined, context: LpmContext): readonly PortSlot[] {
-  if (ports === null || ports === undefined || ports.length === 0) return slotsOfEndpointPorts(ports);
-  const interning = interningOf(context);
-  let node = interning.lists;
-  for (const port of ports) {
-    const protocol = protocolNumber(port.protocol, 'ANY');
-    node = childOf(node, (protocol * 0x10000 + (port.port ?? 0)) * 0x10000 + (port.endPort ?? 0));
-  }
-  const known = node.list;
-  if (known !== undefined && sameSlotsAsPorts(known, ports)) return known;
-  const slots = slotsOfEndpointPorts(ports, interning.slots);
-  node.list ??= slots;
-  return slots;
-}
-
-function sameSlotsAsPorts(slots: readonly PortSlot[], ports: readonly EndpointPort[]): boolean {
-  if (slots.length !== ports.length) return false;
-  for (let i = 0; i < ports.length; i++) {
-    const slot = slots[i];
-    const port = ports[i];
-    if (slot === undefined || port === undefined) return false;
-    if (
-      slot.protocol !== protocolNumber(port.protocol, 'ANY') ||
-      slot.startPort !== (port.port ?? 0) ||
-      slot.endPort !== (port.endPort ?? 0)
-    ) {
-      return false;
-    }
-  }
-  return true;
-}
-
 function prepareOne(endpoint: EndpointInfo, context: LpmContext, origin: 'rule' | 'catch-all'): PreparedRule | null {
   const { cidrs, family, nodeIp } = context;
   if (endpoint.cidr === undefined) return null;
@@ -168,16 +88,16 @@ function prepareOne(endpoint: EndpointInfo, context: LpmContext, origin: 'rule' 
     else if (parsed.family === family) (except ??= []).push(parsed);
   }
   return {
-    id: nextRuleId++,
+    id: context.tables.nextRuleId(),
     cidr,
     except: except ?? NO_PARSED,
-    slots: endpointSlots(endpoint.ports, context),
+    slots: context.tables.ownSlots(endpoint.ports),
     origin,
   };
 }
 
 /** One PolicyEndpoint's endpoint list, prepared once per node computation. */
-interface PreparedList {
+export interface PreparedList {
   /** Sorted by prefix length (stable). */
   readonly all: readonly PreparedRule[];
   readonly nonHost: readonly PreparedRule[];
@@ -197,8 +117,8 @@ function prepareList(
   context: LpmContext,
   origin: 'rule' | 'catch-all',
 ): PreparedList {
-  const { prepared } = registryOf(context);
-  const key = endpointListId(endpoints, context) * 2 + (origin === 'catch-all' ? 1 : 0);
+  const { prepared } = context.tables;
+  const key = context.tables.listId(endpoints) * 2 + (origin === 'catch-all' ? 1 : 0);
   const known = prepared.get(key);
   if (known !== undefined) return known;
   const all: PreparedRule[] = [];
@@ -231,80 +151,6 @@ function prepareList(
   };
   prepared.set(key, list);
   return list;
-}
-
-/** Identity of a list's rules for this computation: equal ids, equal contents (and expected entries). */
-export function endpointListId(endpoints: readonly EndpointInfo[], context: LpmContext): number {
-  const registry = registryOf(context);
-  const known = registry.byList.get(endpoints);
-  if (known !== undefined) return known;
-  const middle = endpoints[endpoints.length >> 1]?.cidr ?? '';
-  const key = `${endpoints.length}|${endpoints[0]?.cidr ?? ''}|${middle}|${endpoints.at(-1)?.cidr ?? ''}`;
-  const candidates = registry.byFingerprint.get(key);
-  let id = candidates?.find((candidate) => sameEndpoints(candidate.endpoints, endpoints))?.id;
-  if (id === undefined) {
-    id = nextListId++;
-    if (candidates === undefined) registry.byFingerprint.set(key, [{ endpoints, id }]);
-    else candidates.push({ endpoints, id });
-  }
-  registry.byList.set(endpoints, id);
-  return id;
-}
-
-let nextListId = 0;
-
-/** Endpoint lists seen in a context: lists with equal contents (different PolicyEndpoints) share one id. */
-interface ListRegistry {
-  readonly byList: WeakMap<readonly EndpointInfo[], number>;
-  /** By length and first, middle and last CIDR; candidates are compared in full. */
-  readonly byFingerprint: Map<string, { readonly endpoints: readonly EndpointInfo[]; readonly id: number }[]>;
-  /** Prepared list by `id * 2 + (origin === 'catch-all' ? 1 : 0)`. */
-  readonly prepared: Map<number, PreparedList>;
-}
-
-const listsByContext = new WeakMap<LpmContext, ListRegistry>();
-
-function registryOf(context: LpmContext): ListRegistry {
-  let registry = listsByContext.get(context);
-  if (registry === undefined) {
-    registry = { byList: new WeakMap(), byFingerprint: new Map(), prepared: new Map() };
-    listsByContext.set(context, registry);
-  }
-  return registry;
-}
-
-/** Equal in everything `prepareOne` reads (cidr, except, ports). */
-function sameEndpoints(a: readonly EndpointInfo[], b: readonly EndpointInfo[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === y) continue;
-    if (x === undefined || y === undefined || x.cidr !== y.cidr) return false;
-    if (!sameStrings(x.except ?? NO_EXCEPTS, y.except ?? NO_EXCEPTS)) return false;
-    if (!samePorts(x.ports ?? NO_PORTS, y.ports ?? NO_PORTS)) return false;
-  }
-  return true;
-}
-
-const NO_PORTS: readonly EndpointPort[] = [];
-
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function samePorts(a: readonly EndpointPort[], b: readonly EndpointPort[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === y) continue;
-    if (x === undefined || y === undefined) return false;
-    if (x.protocol !== y.protocol || x.port !== y.port || x.endPort !== y.endPort) return false;
-  }
-  return true;
 }
 
 /** The agent's stable sort by prefix length over the concatenation of the lists' sorted runs. */
@@ -466,7 +312,7 @@ function computeLpmEntriesOf(
     .filter((rule) => !rule.cidr.isHost)
     .map((rule) => rule.id)
     .join(',');
-  const hostEntries = hostEntryMemo(signature, context);
+  const hostEntries = context.tables.hostEntries(signature);
   const { index, reused } = writeCurrent(rules, context, drafts, hostEntries, bulk?.list.hostKeys);
   const entries = finishEntries(drafts.values(), context.behaviour.slotLimit, (rule: PreparedRule, entry) => {
     hostEntries.set(rule, entry);
@@ -482,17 +328,12 @@ function computeLpmEntriesOf(
   return entries.concat(overlap.size === 0 ? bulkEntries : bulkEntries.filter((_, position) => !overlap.has(position)));
 }
 
-/** Identical slot lists of host keys share one array: a node holds thousands of keys with a few port sets. */
-function internPorts(ports: readonly PortSlot[], context: LpmContext): readonly PortSlot[] {
-  let node = interningOf(context).lists;
-  for (const slot of ports) node = childOf(node, slotKey(slot));
-  return (node.list ??= ports);
-}
-
 function hostEntry(rule: PreparedRule, index: GroupIndex, context: LpmContext): ExpectedLpmEntry {
   const inherited = index.inheritedFor(rule.cidr);
   const fit =
-    inherited.length === 0 ? fittedOwnSlots(rule.slots, context) : fitted(rule.slots.concat(inherited), context);
+    inherited.length === 0
+      ? context.tables.fittedOnce(rule.slots, (slots) => fitted(slots, context))
+      : fitted(rule.slots.concat(inherited), context);
   return {
     cidr: rule.cidr.canonical,
     origin: rule.origin,
@@ -507,19 +348,8 @@ function hostEntry(rule: PreparedRule, index: GroupIndex, context: LpmContext): 
 function fitted(slots: readonly PortSlot[], context: LpmContext): FittedSlots<PortSlot> {
   const fit = fitSlots(slots, context.behaviour.slotLimit);
   return fit.droppedPorts.length === 0
-    ? { ports: internPorts(fit.ports, context), droppedPorts: fit.droppedPorts }
+    ? { ports: context.tables.internPorts(fit.ports), droppedPorts: fit.droppedPorts }
     : fit;
-}
-
-/** `fitted` of a rule's own slots: rules share slot arrays (see `endpointSlots`), so each is fitted once. */
-function fittedOwnSlots(slots: readonly PortSlot[], context: LpmContext): FittedSlots<PortSlot> {
-  const cache = interningOf(context).fitted;
-  let fit = cache.get(slots);
-  if (fit === undefined) {
-    fit = fitted(slots, context);
-    cache.set(slots, fit);
-  }
-  return fit;
 }
 
 /**
@@ -576,20 +406,6 @@ function writeCurrent(
   for (const group of groups) writeExcepts(group.excepts);
   for (const rule of singles) writeExcepts(rule.except);
   return { index, reused };
-}
-
-function hostEntryMemo(signature: string, context: LpmContext): Map<PreparedRule, ExpectedLpmEntry> {
-  let bySignature = hostEntriesByContext.get(context);
-  if (bySignature === undefined) {
-    bySignature = new Map();
-    hostEntriesByContext.set(context, bySignature);
-  }
-  let memo = bySignature.get(signature);
-  if (memo === undefined) {
-    memo = new Map();
-    bySignature.set(signature, memo);
-  }
-  return memo;
 }
 
 /**

@@ -1,7 +1,17 @@
-import type { NetworkKey, ParsedCidr } from './cidr';
+import type { CidrParser, IpFamily, NetworkKey, ParsedCidr } from '../../facts/cidr';
 import { fitSlots, type CpPortSlot, type PortSlot } from './slots';
 
 export type LpmEntryOrigin = 'node-ip' | 'rule' | 'catch-all' | 'except';
+
+/** What the LPM and cp map computations of one node share. */
+export interface NodeRuleContext {
+  /** The cluster's family: rules and excepts of the other family are skipped (§2.8 step 3c). */
+  readonly family: IpFamily;
+  /** The agent's node IP as a host CIDR. */
+  readonly nodeIp: ParsedCidr;
+  readonly cidrs: CidrParser;
+  readonly reportInvalid: (cidr: string) => void;
+}
 
 /** One expected key of `ingress_map`/`egress_map` (T = PortSlot) or of a `cp_*` map (T = CpPortSlot). */
 export interface ExpectedMapEntry<T extends PortSlot, O extends string = LpmEntryOrigin> {

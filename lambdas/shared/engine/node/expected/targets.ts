@@ -1,5 +1,5 @@
 import type { ClusterPolicyEndpoint, PodEndpoint, PolicyEndpoint } from '../../model/kubernetes';
-import { normaliseIp } from './cidr';
+import { normaliseIp } from '../../facts/cidr';
 
 /** A PolicyEndpoint or ClusterPolicyEndpoint, with its position in the input for stable ordering. */
 export interface IndexedEndpoint<T> {

@@ -1,4 +1,6 @@
-import semver from 'semver';
+import { AGENT_RELEASE } from '../../facts/agent-behaviour';
+import { familyBits } from '../../facts/cidr';
+import { versionCompare } from '../../facts/version';
 import type {
   AgentVersionRange,
   ConntrackDump,
@@ -35,7 +37,7 @@ export function lpmDumpAgentVersions(dump: LpmMapDump): AgentVersionRange | null
 export function cpDumpAgentVersions(dump: CpMapDump): AgentVersionRange {
   const hasNodeIpEntry = dump.entries.some(
     (entry) =>
-      entry.prefixLen === (dump.family === 4 ? 32 : 128) &&
+      entry.prefixLen === familyBits(dump.family) &&
       entry.values.some((slot) => isAnyProtocol(slot.protocol) && slot.priority === 1),
   );
   return hasNodeIpEntry
@@ -76,18 +78,19 @@ export function loadedEbpfDataAgentVersions(output: LoadedEbpfDataOutput): Agent
   const minimums: [string, string][] = [];
   const maximums: [string, string][] = [];
   if (output.programReference === 'fd') maximums.push(['1.0.6', 'Prog FD']);
-  if (output.programReference === 'id') minimums.push(['1.0.7', 'Prog ID']);
-  if (output.identifierSeparator === '@') minimums.push(['1.4.0', '"@" identifiers']);
+  if (output.programReference === 'id') minimums.push([AGENT_RELEASE.programIds, 'Prog ID']);
+  if (output.identifierSeparator === '@') minimums.push([AGENT_RELEASE.atSeparator, '"@" identifiers']);
   if (output.identifierSeparator === '-') maximums.push(['1.3.7', '"-" identifiers']);
   const roles = new Set(output.programs.flatMap((program) => program.maps.map((map) => map.role)));
-  if (roles.has('cp_ingress_map') || roles.has('cp_egress_map')) minimums.push(['1.3.0', 'cp maps']);
+  if (roles.has('cp_ingress_map') || roles.has('cp_egress_map'))
+    minimums.push([AGENT_RELEASE.clusterPolicyMaps, 'cp maps']);
   else if (roles.has('ingress_pod_state_map') || roles.has('egress_pod_state_map'))
-    minimums.push(['1.2.0', 'pod-state maps']);
+    minimums.push([AGENT_RELEASE.podStateMaps, 'pod-state maps']);
   if (minimums.length + maximums.length === 0) return null;
-  const min = minimums.map(([version]) => version).reduce((a, b) => (semver.gt(b, a) ? b : a), '1.0.1');
+  const min = minimums.map(([version]) => version).reduce((a, b) => (versionCompare(b, a) > 0 ? b : a), '1.0.1');
   const max = maximums
     .map(([version]) => version)
-    .reduce<string | null>((a, b) => (a === null || semver.lt(b, a) ? b : a), null);
-  if (max !== null && semver.gt(min, max)) return null;
+    .reduce<string | null>((a, b) => (a === null || versionCompare(b, a) < 0 ? b : a), null);
+  if (max !== null && versionCompare(min, max) > 0) return null;
   return range(min, max, [...minimums, ...maximums].map(([, signal]) => signal).join(', '));
 }

@@ -42,7 +42,7 @@ export function parseConntrackDump(
 export function readConntrackDump(cursor: LineCursor): MapDumpOutcome<ConntrackDump> {
   const preamble = readCliPreamble(cursor, { mapDump: true });
   if (preamble.outcome !== null) return preamble.outcome;
-  const families = new FamilyTracker(preamble.header === null ? undefined : 6);
+  const families = new FamilyTracker(preamble.header === null ? undefined : 'ipv6');
   const entries: ConntrackEntry[] = [];
   let keyGeneration: ConntrackKeyGeneration | null = null;
   let valueGeneration: ConntrackValueGeneration | null = null;
@@ -78,7 +78,7 @@ export function readConntrackDump(cursor: LineCursor): MapDumpOutcome<ConntrackD
   expectEnd(cursor);
   return {
     kind: 'conntrack-map',
-    family: families.value ?? 4,
+    family: families.value ?? 'ipv4',
     keyGeneration,
     valueGeneration,
     header: preamble.header,

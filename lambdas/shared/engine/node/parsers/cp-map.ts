@@ -2,8 +2,8 @@ import type { NodeOutputParseError, Result } from '../../errors';
 import type { CpAction, CpEntry, CpMapDump, CpPolicySlot, CpTier, MapDumpOutcome, MapReadError } from '../model';
 import { readCliPreamble } from './cli-outcome';
 import { afterLabel, LineCursor, runParser } from './line-cursor';
-import { DONE_READING, expectEnd, FamilyTracker, readErrorLine } from './map-walk';
-import { readSlotBlocks } from './lpm-map';
+import { DONE_READING, expectEnd, FamilyTracker, nextEntryLine } from './map-walk';
+import { readSlotBlocks, toPolicySlot } from './lpm-map';
 import { CP_LABELS, type RawSlot } from './policy-slot';
 
 const KEY = 'Key:';
@@ -32,15 +32,11 @@ export function readCpMapDump(cursor: LineCursor): MapDumpOutcome<CpMapDump> {
   const entries: CpEntry[] = [];
   const readErrors: MapReadError[] = [];
 
+  const expecting = `a "Key:" line or "${DONE_READING}"`;
   for (;;) {
-    const line = cursor.next(`a "Key:" line or "${DONE_READING}"`);
+    const line = nextEntryLine(cursor, expecting, readErrors);
+    if (line === undefined) break;
     const text = line.norm;
-    if (text === DONE_READING) break;
-    const readError = readErrorLine(line);
-    if (readError !== undefined) {
-      readErrors.push(readError);
-      continue;
-    }
     const keyText = afterLabel(text, KEY);
     if (keyText === undefined) cursor.fail(line, 'expected a "Key:" line');
     const repeat = cursor.next('the repeated "Key:" line');
@@ -49,7 +45,7 @@ export function readCpMapDump(cursor: LineCursor): MapDumpOutcome<CpMapDump> {
     entries.push({ ...key, values: readSlotBlocks(cursor, CP_LABELS).map(toCpSlot) });
   }
   expectEnd(cursor);
-  return { kind: 'cp-map', family: families.value ?? 4, entries, readErrors };
+  return { kind: 'cp-map', family: families.value ?? 'ipv4', entries, readErrors };
 }
 
 /** Decodes the stored `tierPriority*10 + action` (§1.3.5, §2.3). */
@@ -66,14 +62,5 @@ export function decodeCpPriority(
 
 function toCpSlot(raw: RawSlot): CpPolicySlot {
   const priority = raw.priority ?? 0;
-  return {
-    line: raw.line,
-    slot: raw.slot,
-    protocol: raw.protocol,
-    protocolLabel: raw.protocolLabel,
-    startPort: raw.startPort,
-    endPort: raw.endPort,
-    priority,
-    ...decodeCpPriority(priority),
-  };
+  return { ...toPolicySlot(raw), priority, ...decodeCpPriority(priority) };
 }

@@ -5,7 +5,8 @@
  * G1, read-error lines, CLI messages, malformed input) makes it return undefined, and the tolerant line-based
  * parser takes over; that one produces every parse error, so errors are unchanged.
  */
-import type { AddressFamily, LpmEntry, LpmGeneration, LpmMapDump, PolicySlot, ProtocolNumber } from '../model';
+import type { IpFamily } from '../../facts/cidr';
+import type { LpmEntry, LpmGeneration, LpmMapDump, PolicySlot, ProtocolNumber } from '../model';
 import { readWalkingMapHeader } from './cli-outcome';
 import { parseCidrText } from './ip-text';
 import { LineCursor, sourceLine } from './line-cursor';
@@ -249,7 +250,7 @@ interface FastKey {
   readonly ip: string;
   readonly prefixLen: number;
   readonly cidr: string;
-  readonly family: AddressFamily;
+  readonly family: IpFamily;
 }
 
 function readKey(scan: TextScanner): FastKey {
@@ -265,7 +266,7 @@ function readKey(scan: TextScanner): FastKey {
       const second = digits === 2 ? text.charCodeAt(slash + 2) : ZERO;
       if (digits === 2) prefixLen = prefixLen * 10 + (second - ZERO);
       if (first >= ZERO && first <= NINE && second >= ZERO && second <= NINE && prefixLen <= 32) {
-        return { ip: text.slice(from, slash), prefixLen, cidr: text.slice(from, to), family: 4 };
+        return { ip: text.slice(from, slash), prefixLen, cidr: text.slice(from, to), family: 'ipv4' };
       }
     }
   }
@@ -303,7 +304,7 @@ function readDump(text: string, file: string): LpmMapDump {
     if (header === undefined) throw NOT_FAST;
     scan.line();
   }
-  let family: AddressFamily | undefined = header === undefined ? undefined : 6;
+  let family: IpFamily | undefined = header === undefined ? undefined : 'ipv6';
   let generation: LpmGeneration | null = null;
   let labels: GenerationLabels = G3;
   const entries: LpmEntry[] = [];
@@ -338,7 +339,7 @@ function readDump(text: string, file: string): LpmMapDump {
   if (!scan.restIsBlank()) throw NOT_FAST;
   return {
     kind: 'lpm-map',
-    family: family ?? 4,
+    family: family ?? 'ipv4',
     generation,
     header: header ?? null,
     entries,

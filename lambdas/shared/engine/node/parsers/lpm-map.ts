@@ -3,7 +3,7 @@ import type { LpmEntry, LpmGeneration, LpmMapDump, MapDumpOutcome, MapReadError,
 import { readCliPreamble } from './cli-outcome';
 import { afterLabel, isRule, LineCursor, runParser } from './line-cursor';
 import { readLpmDumpFast } from './lpm-fast-path';
-import { DONE_READING, expectEnd, expectEntryEnd, FamilyTracker, readErrorLine } from './map-walk';
+import { DONE_READING, expectEnd, expectEntryEnd, FamilyTracker, nextEntryLine } from './map-walk';
 import { G1_LABELS, G2_LABELS, G3_LABELS, readSlot, type RawSlot, type SlotLabels } from './policy-slot';
 
 const G2_KEY = 'Key : IP/Prefixlen -';
@@ -25,20 +25,16 @@ export function parseLpmMapDump(
 export function readLpmMapDump(cursor: LineCursor): MapDumpOutcome<LpmMapDump> {
   const preamble = readCliPreamble(cursor, { mapDump: true });
   if (preamble.outcome !== null) return preamble.outcome;
-  const families = new FamilyTracker(preamble.header === null ? undefined : 6);
+  const families = new FamilyTracker(preamble.header === null ? undefined : 'ipv6');
   const entries: LpmEntry[] = [];
   const readErrors: MapReadError[] = [];
   let generation: LpmGeneration | null = null;
 
+  const expecting = `a key line or "${DONE_READING}"`;
   for (;;) {
-    const line = cursor.next(`a key line or "${DONE_READING}"`);
+    const line = nextEntryLine(cursor, expecting, readErrors);
+    if (line === undefined) break;
     const text = line.norm;
-    if (text === DONE_READING) break;
-    const readError = readErrorLine(line);
-    if (readError !== undefined) {
-      readErrors.push(readError);
-      continue;
-    }
     let keyText = afterLabel(text, G3_KEY);
     let lineGeneration: LpmGeneration = 'G3';
     if (keyText === undefined) {
@@ -63,7 +59,14 @@ export function readLpmMapDump(cursor: LineCursor): MapDumpOutcome<LpmMapDump> {
     entries.push({ ...key, values });
   }
   expectEnd(cursor);
-  return { kind: 'lpm-map', family: families.value ?? 4, generation, header: preamble.header, entries, readErrors };
+  return {
+    kind: 'lpm-map',
+    family: families.value ?? 'ipv4',
+    generation,
+    header: preamble.header,
+    entries,
+    readErrors,
+  };
 }
 
 function labelsOf(generation: 'G2' | 'G3'): SlotLabels {

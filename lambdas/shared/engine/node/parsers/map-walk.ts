@@ -1,10 +1,29 @@
-import type { AddressFamily, MapKey, MapReadError } from '../model';
+import { familyLabel, type IpFamily } from '../../facts/cidr';
+import type { MapKey, MapReadError } from '../model';
 import { parseCidrText } from './ip-text';
 import { isRule, type LineCursor, type SourceLine } from './line-cursor';
 
 export const DONE_READING = 'Done reading all entries';
 
 /** G3 `error reading NetworkPolicy entry: …` line, or undefined. */
+/**
+ * The next entry line of a map dump, with the CLI's `error reading … entry:` lines collected into `readErrors`;
+ * `undefined` at `Done reading all entries`.
+ */
+export function nextEntryLine(
+  cursor: LineCursor,
+  expecting: string,
+  readErrors: MapReadError[],
+): SourceLine | undefined {
+  for (;;) {
+    const line = cursor.next(expecting);
+    if (line.norm === DONE_READING) return undefined;
+    const readError = readErrorLine(line);
+    if (readError === undefined) return line;
+    readErrors.push(readError);
+  }
+}
+
 export function readErrorLine(line: SourceLine): MapReadError | undefined {
   const text = line.norm;
   for (const policyKind of ['NetworkPolicy', 'ClusterNetworkPolicy'] as const) {
@@ -16,9 +35,9 @@ export function readErrorLine(line: SourceLine): MapReadError | undefined {
 
 /** Tracks that every key of a dump has the family of the first one (or of the IPv6 header). */
 export class FamilyTracker {
-  constructor(private family: AddressFamily | undefined) {}
+  constructor(private family: IpFamily | undefined) {}
 
-  get value(): AddressFamily | undefined {
+  get value(): IpFamily | undefined {
     return this.family;
   }
 
@@ -29,9 +48,9 @@ export class FamilyTracker {
     return { line: line.no, ip: cidr.ip, prefixLen: cidr.prefixLen, cidr: `${cidr.ip}/${cidr.prefixLen}` };
   }
 
-  check(cursor: LineCursor, line: SourceLine, family: AddressFamily): void {
+  check(cursor: LineCursor, line: SourceLine, family: IpFamily): void {
     if (this.family !== undefined && this.family !== family) {
-      cursor.fail(line, `IPv${family} address in a dump of IPv${this.family} entries`);
+      cursor.fail(line, `${familyLabel(family)} address in a dump of ${familyLabel(this.family)} entries`);
     }
     this.family = family;
   }

@@ -1,5 +1,5 @@
-import { podIdentifier, podIdentifierCandidates } from '#engine/node/expected/pod-identifier';
-import { agentBehaviour } from '#engine/node/expected/agent-behaviour';
+import { podIdentifier, podIdentifierCandidates, podIdentifierWith } from '#engine/facts/pod-identifier';
+import { agentBehaviour } from '#engine/facts/agent-behaviour';
 
 describe('podIdentifier (agent.md §2.1)', () => {
   it.each([
@@ -72,6 +72,22 @@ describe('podIdentifier (agent.md §2.1)', () => {
     expect(candidates).toEqual(['a.b-ns', 'a_b-ns', 'a_b@ns']);
     expect(known).toEqual(['a_b-ns']);
     expect(agentBehaviour('latest').assumptions[0]).toMatch(/unparsable/);
+  });
+
+  it('uses one form per version for the whole engine: an unknown version is the newest release', () => {
+    // Prepare
+    const name = 'a.b-0';
+    const newest = agentBehaviour(undefined);
+
+    // Act
+    const unknown = podIdentifier(name, 'ns', undefined);
+    const withProfile = podIdentifierWith(name, 'ns', newest);
+    const candidates = podIdentifierCandidates(name, 'ns', 'not-a-version');
+
+    // Assess
+    expect(newest).toMatchObject({ identifierSeparator: '@', replacesDotsInPodName: true, versionKnown: false });
+    expect(withProfile).toBe(unknown);
+    expect(candidates).toContain(unknown);
   });
 
   it('makes the #576 cross-namespace collision disappear with the @ separator', () => {

@@ -106,6 +106,11 @@ export function familyBits(family: IpFamily): number {
   return family === 'ipv4' ? 32 : 128;
 }
 
+/** `IPv4` / `IPv6`, as messages name a family. */
+export function familyLabel(family: IpFamily): string {
+  return family === 'ipv4' ? 'IPv4' : 'IPv6';
+}
+
 /** Go's `net.ParseCIDR` accepts only dotted four-part decimal IPv4 without leading zeros. */
 const FOUR_PART_DECIMAL = /^(?:0|[1-9]\d{0,2})(?:\.(?:0|[1-9]\d{0,2})){3}$/;
 
@@ -202,19 +207,35 @@ export class CidrParser {
   }
 }
 
-/** Family of an IP address, `undefined` when it is not one. */
-export function ipFamilyOf(ip: string): IpFamily | undefined {
+/** An IP address (no prefix length) as a host CIDR; `undefined` when it is not one. */
+function hostAddress(ip: string): ParsedCidr | undefined {
   const parsed = parseCidr(ip);
-  return parsed?.isHost === true && !ip.includes('/') ? parsed.family : undefined;
+  return parsed?.isHost === true && !ip.includes('/') ? parsed : undefined;
 }
 
-/** `net.IP.Equal`: the same address however it is written; `false` when either is not an IP. */
+/** Family of an IP address, `undefined` when it is not one. */
+export function ipFamilyOf(ip: string): IpFamily | undefined {
+  return hostAddress(ip)?.family;
+}
+
+/** `net.IP.Equal`: the same address however it is written, IPv4-mapped IPv6 included; `false` unless both are IPs. */
 export function sameIp(left: string, right: string): boolean {
-  const a = normaliseIp(left);
-  return a !== undefined && a === normaliseIp(right);
+  const a = comparableIp(left);
+  return a !== undefined && a === comparableIp(right);
+}
+
+function comparableIp(ip: string): string | undefined {
+  return ipFamilyOf(ip) === undefined ? undefined : ipaddr.process(ip.trim()).toString();
 }
 
 /** Normalised text of an IP (`fd00:0::5` → `fd00::5`); `undefined` when it is not an IP. */
 export function normaliseIp(ip: string): string | undefined {
   return ipFamilyOf(ip) === undefined ? undefined : ipaddr.parse(ip.trim()).toString();
+}
+
+/** Whether the address `ip` lies in `cidr` (CIDR or bare IP) and in none of `except`; unparsable input never matches. */
+export function cidrContains(cidr: string, ip: string, except: readonly string[] = []): boolean {
+  const address = hostAddress(ip);
+  if (address === undefined || parseCidr(cidr)?.containsAddressOf(address, false) !== true) return false;
+  return !except.some((excluded) => parseCidr(excluded)?.containsAddressOf(address, false) === true);
 }

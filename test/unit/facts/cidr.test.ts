@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
-import { CidrParser, parseCidr } from '#engine/node/expected/cidr';
+import {
+  cidrContains,
+  CidrParser,
+  familyBits,
+  familyLabel,
+  ipFamilyOf,
+  normaliseIp,
+  parseCidr,
+  sameIp,
+} from '#engine/facts/cidr';
 
 /** Go's reading of an IPv4 CIDR or bare IP, spelled out with ipaddr.js (the general path of `parseCidr`). */
 function reference(raw: string): { prefixLength: number; canonical: string; value: number } | undefined {
@@ -79,5 +88,76 @@ describe('parseCidr (IPv4)', () => {
     expect(written?.containsAddressOf(bare ?? written, false)).toBe(true);
     expect(invalid).toBeUndefined();
     expect(cidrs.parse('10.0.3.07')).toBeUndefined();
+  });
+});
+
+describe('parseCidr (IPv6)', () => {
+  it.each([
+    ['2600:1f14:0:0::5/56', '2600:1f14::/56', false],
+    ['fd00:0::5', 'fd00::5/128', true],
+    ['::/0', '::/0', false],
+    ['2600:1F14::1:0/112', '2600:1f14::1:0/112', false],
+  ])('normalises %s to %s', (raw, canonical, isHost) => {
+    // Act
+    const parsed = parseCidr(raw);
+
+    // Assess
+    expect(parsed).toMatchObject({ family: 'ipv6', canonical, isHost });
+  });
+
+  it.each(['fe80::1%eth0', '2600::/129', '2600:::1/64', 'fd00::/64/1'])('rejects %s as Go does', (raw) => {
+    expect(parseCidr(raw)).toBeUndefined();
+  });
+
+  it('contains an address of its own family only', () => {
+    // Prepare
+    const network = parseCidr('2600:1f14::/56');
+    const inside = parseCidr('2600:1f14::99');
+    const v4 = parseCidr('10.0.0.1');
+
+    // Act / Assess
+    expect(network?.containsAddressOf(inside ?? network, false)).toBe(true);
+    expect(network?.containsAddressOf(v4 ?? network, false)).toBe(false);
+  });
+});
+
+describe('IP family', () => {
+  it.each([
+    ['10.0.0.1', 'ipv4'],
+    ['fd00::5', 'ipv6'],
+    ['10.0.0.0/8', undefined],
+    ['10.1', undefined],
+    ['not-an-ip', undefined],
+  ] as const)('%s is %s', (text, family) => {
+    expect(ipFamilyOf(text)).toBe(family);
+  });
+
+  it('names and sizes each family', () => {
+    expect([familyLabel('ipv4'), familyBits('ipv4')]).toEqual(['IPv4', 32]);
+    expect([familyLabel('ipv6'), familyBits('ipv6')]).toEqual(['IPv6', 128]);
+  });
+
+  it('compares addresses however they are written, as net.IP.Equal does', () => {
+    expect(sameIp('fd00:0::5', 'fd00::5')).toBe(true);
+    expect(sameIp('::ffff:10.0.0.1', '10.0.0.1')).toBe(true);
+    expect(sameIp('10.0.0.1', '10.0.0.2')).toBe(false);
+    expect(normaliseIp('garbage')).toBeUndefined();
+  });
+});
+
+describe('cidrContains', () => {
+  it.each([
+    ['10.0.0.0/8', '10.1.2.3', [], true],
+    ['10.0.0.5/24', '10.0.0.7', [], true],
+    ['10.0.0.0/8', '10.1.2.3', ['10.1.0.0/16'], false],
+    ['10.0.0.0/8', '10.1.2.3', ['10.2.0.0/16', 'garbage'], true],
+    ['10.0.0.7', '10.0.0.7', [], true],
+    ['2600:1f14::/56', '2600:1f14::99', [], true],
+    ['0.0.0.0/0', 'fd00::5', [], false],
+    ['10.0.0.0/8', '10.1', [], false],
+    ['10.0.0.0/8', '10.1.2.3/32', [], false],
+    ['not-a-cidr', '10.1.2.3', [], false],
+  ] as const)('%s holds %s except %j: %s', (cidr, ip, except, contained) => {
+    expect(cidrContains(cidr, ip, except)).toBe(contained);
   });
 });

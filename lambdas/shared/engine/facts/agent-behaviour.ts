@@ -1,7 +1,23 @@
-import { compare, parse } from 'semver';
+import { parseVersion, versionAtLeast } from './version';
 
 /** Last tagged agent release in the spec baseline; later versions are assumed to carry main's changes. */
 export const LAST_TAGGED_AGENT = '1.4.1';
+
+/** First agent release with each change to what a node holds (agent.md §0–§3). */
+export const AGENT_RELEASE = {
+  /** 24 slots per LPM value instead of 8 (§2.2). */
+  slots24: '1.0.5',
+  /** `loaded-ebpfdata` prints `Prog ID` instead of `Prog FD` (§1.3.3). */
+  programIds: '1.0.7',
+  /** Pod-state maps, `.` → `_` in identifiers, probes on every pod, the `vlan` veth prefix. */
+  podStateMaps: '1.2.0',
+  /** The `fwruleprocessor` rework of map contents; an ANY slot checks the port (§2.6, §2.8). */
+  fwRuleProcessor: '1.2.4',
+  /** ClusterNetworkPolicy: `cp_*` maps and pod-state key 1. */
+  clusterPolicyMaps: '1.3.0',
+  /** `@` between name and namespace in pod identifiers (PR #576). */
+  atSeparator: '1.4.0',
+} as const;
 
 export type VethPrefix = 'eni' | 'vlan';
 
@@ -27,6 +43,8 @@ export interface AgentBehaviour {
   readonly probesForEveryPod: boolean;
   /** `legacy` up to v1.2.3, the `fwruleprocessor` rework from v1.2.4 (§2.8). */
   readonly ruleAlgorithm: RuleAlgorithm;
+  /** An ANY-protocol slot still checks the port (v1.2.4+, §2.6); before, ANY matched any port. */
+  readonly anyChecksPort: boolean;
   /** Host bits of rule CIDRs are masked before keys are compared (main after v1.4.1, §2.8 step 3b). */
   readonly canonicalisesCidrs: boolean;
   /** `nodeIP/32 → {254, priority 1}` in the cp maps (main after v1.4.1, PR #636). */
@@ -37,16 +55,8 @@ export interface AgentBehaviour {
   readonly assumptions: readonly string[];
 }
 
-/** `x.y.z` of `v1.2.7`, `1.2.7-eksbuild.1`, `1.4.2-rc.1`; `undefined` for anything else. */
-export function normaliseAgentVersion(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  const parsed = parse(raw.trim());
-  return parsed === null ? undefined : `${parsed.major}.${parsed.minor}.${parsed.patch}`;
-}
-
-function atLeast(version: string, minimum: string): boolean {
-  return compare(version, minimum) >= 0;
-}
+/** Stands for an unknown version: later than every release. */
+const NEWEST = '999.0.0';
 
 /**
  * The behaviour profile of an agent version. An unknown or unparsable version gets the newest known
@@ -54,9 +64,10 @@ function atLeast(version: string, minimum: string): boolean {
  * comparator can still accept the older identifier forms through `podIdentifierCandidates`.
  */
 export function agentBehaviour(agentVersion: string | undefined): AgentBehaviour {
-  const version = normaliseAgentVersion(agentVersion);
-  const effective = version ?? '999.0.0';
-  const afterLastTag = !atLeast(LAST_TAGGED_AGENT, effective);
+  const version = parseVersion(agentVersion);
+  const effective = version ?? NEWEST;
+  const atLeast = (release: string): boolean => versionAtLeast(effective, release);
+  const afterLastTag = !versionAtLeast(LAST_TAGGED_AGENT, effective);
   const assumptions: string[] = [];
   if (version === undefined) {
     assumptions.push(
@@ -67,17 +78,19 @@ export function agentBehaviour(agentVersion: string | undefined): AgentBehaviour
       `agent v${version} is newer than the last tag in the spec (v${LAST_TAGGED_AGENT}): main's CIDR canonicalisation and cp node-IP entry assumed (unconfirmed, agent.md §7)`,
     );
   }
-  const v120 = atLeast(effective, '1.2.0');
+  const v120 = atLeast(AGENT_RELEASE.podStateMaps);
+  const fwRuleProcessor = atLeast(AGENT_RELEASE.fwRuleProcessor);
   return {
     version,
     versionKnown: version !== undefined,
-    identifierSeparator: atLeast(effective, '1.4.0') ? '@' : '-',
+    identifierSeparator: atLeast(AGENT_RELEASE.atSeparator) ? '@' : '-',
     replacesDotsInPodName: v120,
-    slotLimit: atLeast(effective, '1.0.5') ? 24 : 8,
+    slotLimit: atLeast(AGENT_RELEASE.slots24) ? 24 : 8,
     podStateMaps: v120,
-    clusterPolicyMaps: atLeast(effective, '1.3.0'),
+    clusterPolicyMaps: atLeast(AGENT_RELEASE.clusterPolicyMaps),
     probesForEveryPod: v120,
-    ruleAlgorithm: atLeast(effective, '1.2.4') ? 'fw-rule-processor' : 'legacy',
+    ruleAlgorithm: fwRuleProcessor ? 'fw-rule-processor' : 'legacy',
+    anyChecksPort: fwRuleProcessor,
     canonicalisesCidrs: afterLastTag,
     cpNodeIpEntry: afterLastTag,
     vethPrefixes: v120 ? ['eni', 'vlan'] : ['eni'],

@@ -1,4 +1,4 @@
-import { agentBehaviour } from '#engine/node/expected/agent-behaviour';
+import { agentBehaviour } from '#engine/facts/agent-behaviour';
 
 describe('agentBehaviour', () => {
   it.each([

@@ -1,5 +1,8 @@
-import { hostVethName, interfacePodName } from '#engine/node/expected/veth-name';
-import { sha1Hex } from './fixtures';
+import { createHash } from 'node:crypto';
+
+import { hostVethName, interfacePodName } from '#engine/facts/veth-name';
+
+const sha1Hex = (input: string): string => createHash('sha1').update(input).digest('hex');
 
 describe('hostVethName (agent.md §3.2)', () => {
   it.each([

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { requiredAgentFor, shippedAgentFor } from '#engine/config/agent-compatibility';
-import { imageTag, parseVersion } from '#engine/config/version';
+import { requiredAgentFor, shippedAgentFor } from '#engine/facts/agent-compatibility';
+import { imageTag, parseVersion } from '#engine/facts/version';
 
 describe('parseVersion', () => {
   it.each([
@@ -9,6 +9,8 @@ describe('parseVersion', () => {
     ['1.23.1', '1.23.1'],
     ['v1.3.5', '1.3.5'],
     [' v1.21.0 ', '1.21.0'],
+    ['v1.4.2-rc.1', '1.4.2'],
+    ['1.2.7+build.5', '1.2.7'],
   ])('reads %s as %s', (raw, expected) => {
     // Act
     const version = parseVersion(raw);
@@ -17,8 +19,23 @@ describe('parseVersion', () => {
     expect(version).toBe(expected);
   });
 
-  it.each(['latest', '1.19', 'v1', '', 'sha256:abc', '1.19.6.1', 'main-20260101'])('cannot judge %p', (raw) => {
+  it.each([
+    'latest',
+    '1.19',
+    'v1',
+    '',
+    'sha256:abc',
+    '1.19.6.1',
+    'main-20260101',
+    '1.2.x',
+    'version 1.2.3',
+    'v1.2.3-eksbuild.1 extra',
+  ])('cannot judge %p', (raw) => {
     expect(parseVersion(raw)).toBeUndefined();
+  });
+
+  it('has nothing to judge without a value', () => {
+    expect(parseVersion(undefined)).toBeUndefined();
   });
 
   it('drops any eksbuild number and keeps x.y.z (property)', () => {

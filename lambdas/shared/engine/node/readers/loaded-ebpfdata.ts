@@ -1,0 +1,67 @@
+import type { CliFailure, LoadedEbpfDataOutput, LoadedProgram, MapRole } from '../model';
+import { mapRole, parseLoadedEbpfData } from '../parsers/loaded-ebpfdata';
+import { knownCliError, type BundleErrors } from './errors';
+import type { NodeCollectionInfo } from './node-json';
+
+export const LOADED_EBPFDATA_FILE = 'loaded-ebpfdata.txt';
+
+export interface LoadedEbpfDataReading {
+  readonly loadedEbpfData: LoadedEbpfDataOutput | null;
+  readonly loadedEbpfDataFailure: CliFailure | null;
+}
+
+/** `loaded-ebpfdata.txt`: the programs, or the CLI failure printed instead; a missing file is a collection error. */
+export function readLoadedEbpfData(text: string | undefined, errors: BundleErrors): LoadedEbpfDataReading {
+  const none = { loadedEbpfData: null, loadedEbpfDataFailure: null };
+  if (text === undefined) {
+    const explained = errors.collection.some((e) => e.category === 'cli-missing' || e.category === 'bottlerocket');
+    if (!explained) {
+      errors.collection.push({
+        source: LOADED_EBPFDATA_FILE,
+        category: 'file-missing',
+        message: `${LOADED_EBPFDATA_FILE} is missing`,
+      });
+    }
+    return none;
+  }
+  const parsed = parseLoadedEbpfData(text, LOADED_EBPFDATA_FILE);
+  if (!parsed.ok) {
+    errors.parse.push(parsed.error);
+    return none;
+  }
+  if (parsed.value.kind === 'loaded-ebpfdata') return { loadedEbpfData: parsed.value, loadedEbpfDataFailure: null };
+  const failure = parsed.value;
+  if (knownCliError(errors, failure.message) === -1) {
+    errors.collection.push({ source: LOADED_EBPFDATA_FILE, category: 'cli-error', message: failure.message });
+  }
+  return { loadedEbpfData: null, loadedEbpfDataFailure: failure };
+}
+
+export interface ProgramIndex {
+  /** Map id → role, from the programs' maps first, then node.json `maps`. */
+  readonly mapRoles: Map<number, MapRole>;
+  readonly programsByIdentifier: ReadonlyMap<string, readonly LoadedProgram[]>;
+}
+
+function named(role: MapRole): boolean {
+  return role !== 'unnamed' && role !== 'unknown';
+}
+
+export function indexPrograms(loaded: LoadedEbpfDataOutput | null, nodeInfo: NodeCollectionInfo | null): ProgramIndex {
+  const mapRoles = new Map<number, MapRole>();
+  const programsByIdentifier = new Map<string, LoadedProgram[]>();
+  for (const program of loaded?.programs ?? []) {
+    const list = programsByIdentifier.get(program.podIdentifier.raw);
+    if (list === undefined) programsByIdentifier.set(program.podIdentifier.raw, [program]);
+    else list.push(program);
+    for (const map of program.maps) {
+      if (named(map.role) && !mapRoles.has(map.id)) mapRoles.set(map.id, map.role);
+    }
+  }
+  for (const map of nodeInfo?.maps ?? []) {
+    if (mapRoles.has(map.id)) continue;
+    const role = mapRole(map.name);
+    if (named(role)) mapRoles.set(map.id, role);
+  }
+  return { mapRoles, programsByIdentifier };
+}
