@@ -22,8 +22,11 @@ import { stackFacts } from './stack-facts';
 
 export const DEFAULT_SCENARIOS = '1x100,10x100,1x1000,20x500';
 
-/** Per-pod time of reading, projecting and snapshotting pods page by page, when out/reader.json is missing. */
-const READER_MS_PER_POD = 0.5;
+/**
+ * CPU time per pod of reading, projecting and snapshotting page by page when out/reader.json is missing: the value
+ * bench/cost/reader.ts measured at 150,000 pods on 2026-12-04 (docs/cost.md).
+ */
+const READER_MS_PER_POD = 0.15;
 
 /** bench/cost/reader.ts's CPU time per pod on the 150,000-pod cluster. */
 function readerMsPerPod(): number {
