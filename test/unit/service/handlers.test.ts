@@ -4,8 +4,7 @@
  * the same chain against moto in server mode and the real kube-apiserver.
  */
 import '../support/quiet-powertools';
-import { readFileSync } from 'node:fs';
-import { DescribeAddonCommand, DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import { EKSClient } from '@aws-sdk/client-eks';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
@@ -29,6 +28,7 @@ import { ServiceConfig } from '../../../lambdas/shared/service/config';
 import { PlanOutput, PublishOutput } from '../../../lambdas/shared/service/contract';
 import { nodeUploadKey } from '../../../lambdas/shared/service/keys';
 import { resetRuntime, runtime } from '../../../lambdas/shared/service/runtime';
+import { answerExampleEks } from '../support/example-eks';
 import { exampleKube } from '../support/example-kube';
 import { memoryS3 } from '../support/memory-s3';
 import { nodeBundle } from '../support/node-bundle';
@@ -54,10 +54,6 @@ const sfn = mockClient(SFNClient);
 const sns = mockClient(SNSClient);
 const s3 = memoryS3(BUCKET, true);
 
-function json(path: string): unknown {
-  return JSON.parse(readFileSync(path, 'utf8')) as unknown;
-}
-
 beforeAll(() => {
   Object.assign(process.env, {
     REPORTS_BUCKET: BUCKET,
@@ -81,17 +77,7 @@ afterAll(() => {
 
 function mockEks(example: string): void {
   eks.reset();
-  eks.on(DescribeClusterCommand).resolves({
-    cluster: {
-      name: 'prod-a',
-      endpoint: 'https://example.eks.amazonaws.com',
-      certificateAuthority: { data: 'Q0E=' },
-      version: '1.33',
-      kubernetesNetworkConfig: { ipFamily: 'ipv4' },
-    },
-  });
-  const addon = json(`examples/${example}/eks/addon-vpc-cni.json`) as Record<string, unknown>;
-  eks.on(DescribeAddonCommand).resolves({ addon: ('addon' in addon ? addon.addon : addon) as never });
+  answerExampleEks(eks, `examples/${example}`);
 }
 
 /** One night: plan -> audit-cluster -> collect-nodes -> (the node uploads, the status event) -> analyze -> publish. */

@@ -19,33 +19,53 @@ export function clusterResource(clusterName: string): ResourceRef {
   return { kind: 'Cluster', name: clusterName };
 }
 
-function resourceKey(resource: ResourceRef): string {
+/** The stable key of a resource: what `passed[]` sorts by and what the outcome sets compare. */
+export function resourceKey(resource: ResourceRef): string {
   return JSON.stringify([resource.kind, resource.namespace ?? '', resource.name, resource.node ?? '']);
 }
 
-/** Keys under which a finding fails an evaluation: its own resource, its node, and the cluster. */
-function scopeKeys(checkId: string, resource: ResourceRef): string[] {
-  const keys = [`${checkId}|${resourceKey(resource)}`, `${checkId}|cluster`];
-  if (resource.node !== undefined)
-    keys.push(`${checkId}|${resourceKey({ kind: 'Node', name: resource.node, node: resource.node })}`);
-  return keys;
+const CLUSTER_SCOPE = 'cluster';
+
+/** Check ids per scope key (a resource's key, or `cluster` for the cluster as a whole). */
+class ScopedChecks {
+  private readonly byScope = new Map<string, Set<string>>();
+
+  add(scope: string, checkId: string): void {
+    const checks = this.byScope.get(scope);
+    if (checks === undefined) this.byScope.set(scope, new Set([checkId]));
+    else checks.add(checkId);
+  }
+
+  has(scope: string, checkId: string): boolean {
+    return this.byScope.get(scope)?.has(checkId) === true;
+  }
 }
 
-function evaluationKey(checkId: string, resource: ResourceRef): string {
-  return resource.kind === 'Cluster' ? `${checkId}|cluster` : `${checkId}|${resourceKey(resource)}`;
+/** Scopes in which a finding fails an evaluation: its own resource, its node, and the cluster. */
+function failedScopes(findings: readonly Finding[]): ScopedChecks {
+  const failed = new ScopedChecks();
+  for (const { checkId, resource } of findings) {
+    failed.add(resourceKey(resource), checkId);
+    failed.add(CLUSTER_SCOPE, checkId);
+    if (resource.node !== undefined)
+      failed.add(resourceKey({ kind: 'Node', name: resource.node, node: resource.node }), checkId);
+  }
+  return failed;
 }
+
+const scopeOf = (resource: ResourceRef): string =>
+  resource.kind === 'Cluster' ? CLUSTER_SCOPE : resourceKey(resource);
 
 /** The evaluated (check, resource) pairs no finding fails, each once, in evaluation order. */
 export function passedOf(evaluations: readonly Evaluation[], findings: readonly Finding[]): PassedCheck[] {
-  const failed = new Set<string>();
-  for (const finding of findings) for (const key of scopeKeys(finding.checkId, finding.resource)) failed.add(key);
-  const seen = new Set<string>();
+  const failed = failedScopes(findings);
+  const seen = new ScopedChecks();
   const passed: PassedCheck[] = [];
   for (const evaluation of evaluations) {
+    const scope = scopeOf(evaluation.resource);
     for (const check of evaluation.checks) {
-      const key = evaluationKey(check.id, evaluation.resource);
-      if (failed.has(key) || seen.has(key)) continue;
-      seen.add(key);
+      if (failed.has(scope, check.id) || seen.has(scope, check.id)) continue;
+      seen.add(scope, check.id);
       passed.push({ checkId: check.id, resource: evaluation.resource });
     }
   }

@@ -1,6 +1,6 @@
 import type { LayerOutcome } from '../model/assessment';
 import type { Finding, Layer, ResourceRef } from '../model/finding';
-import type { PassedCheck } from '../model/outcome';
+import { resourceKey, type PassedCheck } from '../model/outcome';
 import type { LayerCoverage, PassedEntry } from './report';
 
 export interface LayerResult {
@@ -10,13 +10,14 @@ export interface LayerResult {
   readonly outcome: LayerOutcome;
 }
 
-const resourceKey = (resource: ResourceRef): string =>
-  JSON.stringify([resource.kind, resource.namespace ?? '', resource.name, resource.node ?? '']);
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function compareResources(a: ResourceRef, b: ResourceRef): number {
-  const left = resourceKey(a);
-  const right = resourceKey(b);
-  return left < right ? -1 : left > right ? 1 : 0;
+/** Resources sorted by their key, each key computed once (not twice per comparison). */
+function sortedResources(resources: readonly ResourceRef[]): ResourceRef[] {
+  return resources
+    .map((resource) => ({ key: resourceKey(resource), resource }))
+    .sort((a, b) => byText(a.key, b.key))
+    .map(({ resource }) => resource);
 }
 
 /** Passed checks grouped by check id, resources sorted: the report's `passed[]`. */
@@ -30,24 +31,35 @@ export function passedEntries(layers: readonly LayerResult[]): PassedEntry[] {
     }
   }
   return [...byCheck]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([checkId, entry]) => ({ checkId, layer: entry.layer, resources: entry.resources.sort(compareResources) }));
+    .sort(([a], [b]) => byText(a, b))
+    .map(([checkId, entry]) => ({ checkId, layer: entry.layer, resources: sortedResources(entry.resources) }));
 }
 
 /** Distinct resources by kind; a node counts once under `Node` however its resources name it. */
 function resourceCounts(passed: readonly PassedCheck[], findings: readonly Finding[]): Record<string, number> {
   const byKind = new Map<string, Set<string>>();
+  const keys = new Map<ResourceRef, string>();
   const note = (kind: string, key: string): void => {
-    const keys = byKind.get(kind) ?? new Set<string>();
-    keys.add(key);
-    byKind.set(kind, keys);
+    const kindKeys = byKind.get(kind);
+    if (kindKeys === undefined) byKind.set(kind, new Set([key]));
+    else kindKeys.add(key);
   };
-  for (const resource of [...passed.map((entry) => entry.resource), ...findings.map((finding) => finding.resource)]) {
-    if (resource.kind !== 'Node') note(resource.kind, resourceKey(resource));
+  const count = (resource: ResourceRef): void => {
+    if (resource.kind !== 'Node') {
+      // Passed checks of one evaluation share their resource object: key it once.
+      let key = keys.get(resource);
+      if (key === undefined) {
+        key = resourceKey(resource);
+        keys.set(resource, key);
+      }
+      note(resource.kind, key);
+    }
     if (resource.node !== undefined) note('Node', resource.node);
-  }
+  };
+  for (const entry of passed) count(entry.resource);
+  for (const finding of findings) count(finding.resource);
   return Object.fromEntries(
-    [...byKind].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([kind, keys]) => [kind, keys.size]),
+    [...byKind].sort(([a], [b]) => byText(a, b)).map(([kind, kindKeys]) => [kind, kindKeys.size]),
   );
 }
 
