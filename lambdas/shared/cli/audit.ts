@@ -30,6 +30,7 @@ interface AuditFlags extends LiveFlags, FormatFlags {
   out?: string;
   failOn: Severity;
   failOnUnverified?: boolean;
+  agentVersion?: string;
   desiredMode?: EnforcementMode;
 }
 
@@ -72,6 +73,7 @@ async function audit(flags: AuditFlags): Promise<number> {
     now: new Date(),
     engineVersion: packageJson.version,
     ...(flags.desiredMode === undefined ? {} : { desiredMode: flags.desiredMode }),
+    ...(flags.agentVersion === undefined ? {} : { agentVersion: flags.agentVersion }),
   });
   const outDirectory = flags.out ?? defaultOut;
   await prepareOutputDirectory(outDirectory);
@@ -113,6 +115,10 @@ export function auditCommand(setExitCode: ExitCodeSink): Command {
       'exit 1 when part of the cluster could not be verified (default with --fail-on high or lower)',
     )
     .option('--no-fail-on-unverified', 'do not gate on what could not be verified')
+    .option(
+      '--agent-version <version>',
+      'network policy agent version to assume where node.json and the aws-node image name none (e.g. v1.2.2)',
+    )
     .addOption(new Option('--desired-mode <mode>', 'the enforcement mode you expect').choices(['standard', 'strict']));
   for (const option of [...liveOptions(), ...formatOptions()]) command.addOption(option);
   return command.action(async (flags: AuditFlags) => {

@@ -77,6 +77,7 @@ export function runAudit(request: AuditRequest): AuditReport {
     nodeOutputs: request.nodeOutputs,
     missingInputs: missingResolverInputs(inventory),
     sha1Hex: request.sha1Hex,
+    ...(options.agentVersion === undefined ? {} : { statedAgentVersion: options.agentVersion }),
     timer,
   });
   const layers: LayerResult[] = [

@@ -31,6 +31,8 @@ export interface AuditRunOptions {
   readonly now: Date;
   readonly engineVersion: string;
   readonly desiredMode?: EnforcementMode;
+  /** The agent version to assume where the cluster names none (a digest-pinned image, `latest`). */
+  readonly agentVersion?: string;
   /** Sees each phase of the audit run (bench, Lambda metrics); the engine keeps no clock of its own. */
   readonly timer?: PhaseTimer;
 }
@@ -53,7 +55,11 @@ export function audit(inputs: AuditInputs, options: AuditRunOptions): AuditRepor
   return runAudit({
     inventory: inputs.inventory,
     ...(inputs.nodeOutputs === undefined ? {} : { nodeOutputs: inputs.nodeOutputs }),
-    options: { now: options.now, ...(options.desiredMode === undefined ? {} : { desiredMode: options.desiredMode }) },
+    options: {
+      now: options.now,
+      ...(options.desiredMode === undefined ? {} : { desiredMode: options.desiredMode }),
+      ...(options.agentVersion === undefined ? {} : { agentVersion: options.agentVersion }),
+    },
     source: inputs.source,
     engineVersion: options.engineVersion,
     sha1Hex,

@@ -42,4 +42,6 @@ export interface ConfigAssessment extends LayerOutcome {
 export interface AuditOptions {
   readonly desiredMode?: EnforcementMode;
   readonly now: Date;
+  /** The network policy agent version the user states, used where neither node.json nor the aws-node image names one. */
+  readonly agentVersion?: string;
 }

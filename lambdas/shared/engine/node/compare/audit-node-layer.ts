@@ -34,6 +34,8 @@ export interface NodeLayerInput {
   readonly effective: EffectiveConfiguration;
   readonly nodeOutputs: readonly RawNodeOutput[];
   readonly sha1Hex: Sha1Hex;
+  /** The agent version the user states (`--agent-version`), for nodes whose version nothing else names. */
+  readonly statedAgentVersion?: string;
   readonly timer?: PhaseTimer;
 }
 
@@ -49,6 +51,7 @@ export interface NodeAuditShared {
   readonly nodesByName: ReadonlyMap<string, Node>;
   /** Pods and PE/CPE targets by node, built once for all nodes (absent: each node indexes the lists itself). */
   readonly nodeIndex?: NodeTargetIndex;
+  readonly statedAgentVersion?: string;
   readonly timer?: PhaseTimer;
 }
 
@@ -68,6 +71,7 @@ export function auditNodeLayer(input: NodeLayerInput): LayerOutcome {
       input.inventory.policyEndpoints,
       input.inventory.clusterPolicyEndpoints,
     ),
+    ...(input.statedAgentVersion === undefined ? {} : { statedAgentVersion: input.statedAgentVersion }),
     timer,
   };
   const findings: Finding[] = [];
@@ -84,6 +88,40 @@ export function auditNodeLayer(input: NodeLayerInput): LayerOutcome {
   }
   notChecked.push(...uncollectedNodes(input.inventory, collected));
   return { findings, passed, notChecked };
+}
+
+/**
+ * The agent version a node is compared with: node.json's, else the aws-node image's, else the one the user states.
+ * Without any, the version-dependent checks do not run: guessing the newest behaviour turned every older node's
+ * programs and maps into drift.
+ */
+function agentVersionFor(
+  nodeName: string,
+  known: string | undefined,
+  stated: string | undefined,
+): { version: string | undefined; notChecked: NotChecked[] } {
+  if (known !== undefined) return { version: known, notChecked: [] };
+  const scope = `node ${nodeName} agent version`;
+  const statedVersion = parseVersion(stated);
+  if (statedVersion !== undefined)
+    return {
+      version: statedVersion,
+      notChecked: [
+        {
+          scope,
+          reason: `neither node.json nor the aws-node image names a version: v${statedVersion} assumed, as stated with --agent-version`,
+        },
+      ],
+    };
+  return {
+    version: undefined,
+    notChecked: [
+      {
+        scope: `node ${nodeName} filters, programs and maps`,
+        reason: `network policy agent version unknown (node.json and the aws-node image name none, e.g. a digest-pinned or latest image${stated === undefined ? '' : `; --agent-version "${stated}" is not a version`}): the version-dependent node checks were not run; state the version with --agent-version`,
+      },
+    ],
+  };
 }
 
 /** Node version from node.json (`unknown` or unparsable ignored). */
@@ -126,6 +164,10 @@ export function auditNodeBundle(bundle: ParsedNodeBundle, shared: NodeAuditShare
     notChecked.push({ scope: `node ${nodeName}`, reason: 'neither loaded-ebpfdata nor tc filters could be read' });
     return { findings, passed: passedOf(collectionChecked, findings), notChecked };
   }
+  const agentVersion = agentVersionFor(nodeName, onNode ?? clusterVersion, shared.statedAgentVersion);
+  notChecked.push(...agentVersion.notChecked);
+  if (agentVersion.version === undefined)
+    return { findings, passed: passedOf(collectionChecked, findings), notChecked };
   const expected = timer.time('node-expected', () =>
     computeExpectedNodeState({
       nodeName,
@@ -134,7 +176,7 @@ export function auditNodeBundle(bundle: ParsedNodeBundle, shared: NodeAuditShare
       pods: shared.inventory.pods,
       policyEndpoints: shared.inventory.policyEndpoints,
       clusterPolicyEndpoints: shared.inventory.clusterPolicyEndpoints,
-      agentVersion: onNode ?? clusterVersion,
+      agentVersion: agentVersion.version,
       enforcementMode: shared.effective.enforcementMode,
       sha1Hex: shared.sha1Hex,
       cidrParser: shared.cidrs,
@@ -249,6 +291,7 @@ export interface NodeLayerRequest {
   /** Resolver inputs that could not be read: without them the expected kernel state would be wrong. */
   readonly missingInputs: readonly string[];
   readonly sha1Hex: Sha1Hex | undefined;
+  readonly statedAgentVersion?: string;
   readonly timer?: PhaseTimer;
 }
 
@@ -267,6 +310,7 @@ export function assessNodeLayer(request: NodeLayerRequest): LayerOutcome {
     effective: request.effective,
     nodeOutputs: request.nodeOutputs,
     sha1Hex: request.sha1Hex,
+    ...(request.statedAgentVersion === undefined ? {} : { statedAgentVersion: request.statedAgentVersion }),
     ...(request.timer === undefined ? {} : { timer: request.timer }),
   });
 }
