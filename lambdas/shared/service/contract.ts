@@ -24,6 +24,26 @@ export const ExplainRequest = z
   .strict();
 export type ExplainRequest = z.infer<typeof ExplainRequest>;
 
+/**
+ * `runs/<runId>/<cluster>/explain.json` as analyze-nodes writes it: the engine's explanation of the run's flow
+ * (its verdict layers are read by the engine's renderers, so only their presence is checked here), or why the
+ * flow could not be explained.
+ */
+export const ExplainRecord = z.union([
+  z.object({
+    request: ExplainRequest,
+    explanation: z.looseObject({
+      flow: z.looseObject({ from: z.string(), to: z.string(), port: z.number() }),
+      intent: z.looseObject({}),
+      policyEndpoint: z.looseObject({}),
+      kernel: z.looseObject({}),
+      disagreements: z.array(z.unknown()),
+    }),
+  }),
+  z.object({ request: ExplainRequest, error: z.string() }),
+]);
+export type ExplainRecord = z.infer<typeof ExplainRecord>;
+
 /** The execution input of an on-demand run; the nightly schedule sends `{}`. */
 export const ExecutionInput = z
   .object({

@@ -528,6 +528,16 @@ describe('the synthesized audit workflow, run locally against moto', () => {
       from: 'default/accesstrue',
       to: 'default/nginx-f8d9c6576-8b4vf',
     });
+    // The report of the run shows the explain verdicts beside the findings (report.html).
+    expect(await keysUnder(`${prefix}report`)).toEqual([
+      `${prefix}report.html`,
+      `${prefix}report.json`,
+      `${prefix}report.md`,
+    ]);
+    const html = await readText(`${prefix}report.html`);
+    expect(html).toContain('<section id="explain"><h2>Explained flows</h2>');
+    expect(html).toContain('default/accesstrue');
+    expect(html).toContain('default/nginx-f8d9c6576-8b4vf');
     expect(execution.transitions).toBe(expectedTransitions([1]));
   });
 
