@@ -82,7 +82,12 @@ const DRIFT_NODES = {
   'ip-10-0-2-40.eu-west-1.compute.internal': 'i-0d1f7000000000240',
 };
 
-const { stack, template } = synthStack({ clusters: { names: ['prod-a', 'prod-b'] } });
+/** The shortest batch timeout the config accepts, so the timed-out batch of scenario 3b takes one minute. */
+const BATCH_TIMEOUT_SECONDS = 60;
+const { stack, template } = synthStack({
+  clusters: { names: ['prod-a', 'prod-b'] },
+  nodeCollection: { batchTimeoutSeconds: BATCH_TIMEOUT_SECONDS },
+});
 
 let moto: MotoServer;
 let work: string;
@@ -302,7 +307,7 @@ beforeAll(async () => {
     fleet,
     emit: async (event) => {
       if (!matchesRule(event)) throw new Error(`the command-status rule does not match ${JSON.stringify(event)}`);
-      await workflow.invoke('commandStatus', event);
+      return workflow.invoke('commandStatus', event);
     },
   });
   workflow = new LocalWorkflow({
@@ -452,7 +457,10 @@ describe('the synthesized audit workflow, run locally against moto', () => {
     online.add(instances[slow]);
     const execution = await execute('nightly-5', { clusters: ['prod-a'] }, 'node offline + node timing out');
     expect(execution.status).toBe('SUCCEEDED');
-    expect(agent.commands.at(-1)).toMatchObject({ instanceIds: [SEED_INSTANCE, instances[slow]], status: 'TimedOut' });
+    // One command for the batch of the two online nodes (the offline one is not sent anything).
+    const command = agent.commands.at(-1);
+    expect(command?.status).toBe('TimedOut');
+    expect([...(command?.instanceIds ?? [])].sort()).toEqual([SEED_INSTANCE, instances[slow]].sort());
     const report = await readReport(`reports/prod-a/${utcDay()}/nightly-5/report.json`);
     const notCollected = report.findings.filter((finding) => finding.checkId === 'NODE-NOT-COLLECTED');
     expect(notCollected.map((finding) => finding.resource.node ?? finding.resource.name).sort()).toEqual(
@@ -463,6 +471,30 @@ describe('the synthesized audit workflow, run locally against moto', () => {
     );
     expect(notCollected.find((finding) => finding.message.includes(instances[slow]))?.message).toMatch(/TimedOut/);
     expect(report.inputs.nodeOutputs).toBe(1);
+    expect(execution.transitions).toBe(expectedTransitions([1]));
+  });
+
+  it('3b. a batch whose status event never comes: the batch times out, its nodes are findings, the run succeeds', async () => {
+    serveSeed('prod-a');
+    fleet.set(SEED_INSTANCE, { kind: 'silent' });
+    const execution = await execute('nightly-5b', { clusters: ['prod-a'] }, 'batch timed out');
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.statesEntered['Batch Timed Out']).toBe(1);
+    const report = await readReport(`reports/prod-a/${utcDay()}/nightly-5b/report.json`);
+    expect(report.findings.filter((finding) => finding.checkId === 'NODE-NOT-COLLECTED')).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining(
+          `no outputs from ${SEED_INSTANCE}: States.Timeout: no command status event within ${String(BATCH_TIMEOUT_SECONDS)} s`,
+        ) as string,
+      }),
+    ]);
+    // The event that finally arrives finds no waiting task: command-status resumes nothing.
+    const late = agent.commands.at(-1);
+    expect(late).toMatchObject({ instanceIds: [SEED_INSTANCE], status: 'InProgress' });
+    expect(await agent.reportLate(late?.commandId ?? '', 'Success')).toEqual({
+      resumed: false,
+      commandId: late?.commandId,
+    });
     expect(execution.transitions).toBe(expectedTransitions([1]));
   });
 

@@ -65,7 +65,12 @@ export class TaskTokens {
     return pending.promise;
   }
 
-  /** `false` when no task waits for the token (Step Functions answers TaskDoesNotExist). */
+  /** The task timed out (its TimeoutSeconds): the token is no longer valid. */
+  expire(token: string): void {
+    this.waiting.delete(token);
+  }
+
+  /** `false` when no task waits for the token (Step Functions answers TaskDoesNotExist / TaskTimedOut). */
   succeed(token: string, output: string): boolean {
     const pending = this.waiting.get(token);
     if (pending === undefined) return false;
@@ -125,7 +130,7 @@ export class LocalWorkflow {
   readonly definition: StateMachineDefinition;
   readonly tokens = new TaskTokens();
   private readonly byArn = new Map<string, FunctionKey>();
-  private readonly taskStates: { name: string; waitsForToken: boolean }[] = [];
+  private readonly taskStates: { name: string; waitsForToken: boolean; timeoutSeconds: number }[] = [];
   /** The invocations of the execution running now (executions run one at a time). */
   private current: Invocation[] = [];
 
@@ -144,7 +149,9 @@ export class LocalWorkflow {
           resource !== 'arn:aws:states:::lambda:invoke.waitForTaskToken'
         )
           throw new Error(`state ${name}: no local stand-in for resource ${resource}`);
-        this.taskStates.push({ name, waitsForToken: resource.endsWith('.waitForTaskToken') });
+        // aws-local-stepfunctions' default is 60 s; a Step Functions Task without TimeoutSeconds waits a year.
+        const timeoutSeconds = z.number().int().positive().default(60).parse(state['TimeoutSeconds']);
+        this.taskStates.push({ name, waitsForToken: resource.endsWith('.waitForTaskToken'), timeoutSeconds });
       }
   }
 
@@ -195,9 +202,17 @@ export class LocalWorkflow {
         }
         const token = z.object({ taskToken: z.string() }).parse(parameters.Payload).taskToken;
         const resumed = this.tokens.wait(token);
-        const sent = CollectorSent.parse(await this.invoke(key, parameters.Payload));
-        this.options.onCommandSent(sent.commandId);
-        return resumed;
+        // The executor fails the state with States.Timeout after TimeoutSeconds; the token dies with it.
+        const expiry = setTimeout(() => {
+          this.tokens.expire(token);
+        }, task.timeoutSeconds * 1000);
+        try {
+          const sent = CollectorSent.parse(await this.invoke(key, parameters.Payload));
+          this.options.onCommandSent(sent.commandId);
+          return await resumed;
+        } finally {
+          clearTimeout(expiry);
+        }
       };
     }
     const tokens = this.tokens;

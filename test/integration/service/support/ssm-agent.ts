@@ -13,7 +13,9 @@ export type NodeBehaviour =
   /** The document's collector script runs on this machine (no bpffs, no aws-eks-na-cli: it reports that). */
   | { readonly kind: 'collector' }
   /** The script never finishes within the command's time: SSM ends the invocation as TimedOut, nothing uploaded. */
-  | { readonly kind: 'timeout' };
+  | { readonly kind: 'timeout' }
+  /** The command reaches the instance, but no status-change event comes back (until `reportLate`). */
+  | { readonly kind: 'silent' };
 
 export interface InvocationRecord {
   readonly Status: 'Success' | 'Failed' | 'TimedOut';
@@ -63,7 +65,7 @@ export interface SsmAgentOptions {
   /** What the agent does on each instance (instances without an entry are not expected to get commands). */
   readonly fleet: ReadonlyMap<string, NodeBehaviour>;
   /** Where the command-status event goes (the real handler of the EventBridge rule). */
-  readonly emit: (event: CommandStatusChange) => Promise<void>;
+  readonly emit: (event: CommandStatusChange) => Promise<unknown>;
 }
 
 /**
@@ -104,6 +106,10 @@ export class SsmAgentStandIn {
     if (command === undefined) throw new Error(`moto has no command ${commandId}`);
     const parameters = CommandParameters.parse(command.Parameters);
     const instanceIds = command.InstanceIds ?? [];
+    if (instanceIds.every((id) => this.options.fleet.get(id)?.kind === 'silent')) {
+      this.commands.push({ commandId, instanceIds, status: 'InProgress' });
+      return;
+    }
     const statuses: InvocationRecord['Status'][] = [];
     for (const instanceId of instanceIds) {
       const behaviour = this.options.fleet.get(instanceId);
@@ -115,7 +121,30 @@ export class SsmAgentStandIn {
     // The command's status once every invocation ended: Success only when all succeeded.
     const status = statuses.includes('TimedOut') ? 'TimedOut' : statuses.includes('Failed') ? 'Failed' : 'Success';
     this.commands.push({ commandId, instanceIds, status });
-    await this.options.emit({
+    await this.report(commandId, command.DocumentName ?? '', instanceIds, status, command.Parameters ?? {});
+  }
+
+  /** The status event of a silent command, arriving late (after the workflow stopped waiting). */
+  async reportLate(commandId: string, status: InvocationRecord['Status']): Promise<unknown> {
+    const listed = await this.options.ssm.send(new ListCommandsCommand({ CommandId: commandId }));
+    const command = listed.Commands?.[0];
+    return this.report(
+      commandId,
+      command?.DocumentName ?? '',
+      command?.InstanceIds ?? [],
+      status,
+      command?.Parameters ?? {},
+    );
+  }
+
+  private async report(
+    commandId: string,
+    documentName: string,
+    instanceIds: string[],
+    status: string,
+    parameters: Record<string, string[]>,
+  ): Promise<unknown> {
+    return this.options.emit({
       version: '0',
       id: `event-${commandId}`,
       'detail-type': 'EC2 Command Status-change Notification',
@@ -126,9 +155,9 @@ export class SsmAgentStandIn {
       resources: instanceIds.map((id) => `arn:aws:ec2:${this.options.region}:${this.options.account}:instance/${id}`),
       detail: {
         'command-id': commandId,
-        'document-name': command.DocumentName ?? '',
+        'document-name': documentName,
         'expire-after': new Date(Date.now() + 3_600_000).toISOString(),
-        parameters: JSON.stringify(command.Parameters ?? {}),
+        parameters: JSON.stringify(parameters),
         'requested-date-time': new Date().toISOString(),
         status,
       },
@@ -146,7 +175,7 @@ export class SsmAgentStandIn {
     behaviour: NodeBehaviour,
     parameters: z.infer<typeof CommandParameters>,
   ): Promise<InvocationRecord> {
-    if (behaviour.kind === 'timeout')
+    if (behaviour.kind === 'timeout' || behaviour.kind === 'silent')
       return {
         Status: 'TimedOut',
         StatusDetails: 'DeliveryTimedOut',
