@@ -325,7 +325,13 @@ afterAll(async () => {
   await moto.stop();
   rmSync(work, { recursive: true, force: true });
   mkdirSync(join(PROJECT_ROOT, 'out'), { recursive: true });
-  writeFileSync(join(PROJECT_ROOT, 'out/local-runs.json'), `${JSON.stringify({ runs }, null, 2)}\n`);
+  const model = {
+    source:
+      'test/integration/service/workflow-run.test.ts (aws-local-stepfunctions event log, handlers timed in-process)',
+    transitions:
+      'per run: 2 (Plan, Audit Clusters) + per checked cluster 5 + 2 per batch; a cluster that fails: 3 + retries',
+  };
+  writeFileSync(join(PROJECT_ROOT, 'out/local-runs.json'), `${JSON.stringify({ ...model, runs }, null, 2)}\n`);
 });
 
 beforeEach(() => {
@@ -580,5 +586,23 @@ describe('the synthesized audit workflow, run locally against moto', () => {
     expect(execution.error?.Cause).toContain('pods.0');
     expect(execution.invocations.map((invocation) => invocation.function)).toEqual(['plan']);
     expect(execution.transitions).toBe(1);
+  });
+  it('7. transitions grow with the batches, not with the nodes: 51 nodes are two SendCommands (50 + 1)', async () => {
+    const extra: Record<string, string> = {};
+    for (let index = 0; index < 50; index += 1)
+      extra[`ip-172-31-2-${String(index)}.ap-northeast-1.compute.internal`] = `i-0f${String(index).padStart(15, '0')}`;
+    serveSeed('prod-a', extra);
+    for (const instanceId of Object.values(extra)) {
+      fleet.set(instanceId, { kind: 'timeout' });
+      online.add(instanceId);
+    }
+    const before = agent.commands.length;
+    const execution = await execute('nightly-7', { clusters: ['prod-a'] }, '51 nodes, two batches');
+    expect(execution.status).toBe('SUCCEEDED');
+    // The batches run concurrently (Map MaxConcurrency), so the commands end in either order.
+    const sizes = agent.commands.slice(before).map((command) => command.instanceIds.length);
+    expect(sizes.sort((a, b) => b - a)).toEqual([50, 1]);
+    expect(execution.statesEntered['Collect Nodes']).toBe(2);
+    expect(execution.transitions).toBe(expectedTransitions([2]));
   });
 });
