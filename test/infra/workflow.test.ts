@@ -99,11 +99,9 @@ describe('audit workflow (the definition read from the synthesized template)', (
       'batchIndex.$': '$.batchIndex',
       error: { Error: 'States.Timeout', Cause: 'no command status event within 600 s' },
     });
-    expect(state(STATE_NAMES.batchCollected)['Parameters']).toEqual({
-      'batchIndex.$': '$.batchIndex',
-      'commandId.$': '$.command.commandId',
-      'status.$': '$.command.status',
-    });
+    // The token's output ({ batchIndex, commandId, status }) is the iteration's result: one state per batch.
+    expect(collect['ResultPath']).toBeUndefined();
+    expect(collect['End']).toBe(true);
   });
 
   it('retries throttling with backoff and full jitter on every Lambda step, and ClusterAccessError on Audit Cluster', () => {

@@ -160,8 +160,12 @@ export const CommandStatusEvent = z.object({
 });
 export type CommandStatusEvent = z.infer<typeof CommandStatusEvent>;
 
-/** What the task token resumes the waiting CollectNodes state with. */
-export const CommandResult = z.object({ commandId: z.string(), status: z.string() });
+/** What the task token resumes the waiting CollectNodes state with: the batch's outcome, as analyze-nodes reads it. */
+export const CommandResult = z.object({
+  batchIndex: z.number().int().nonnegative(),
+  commandId: z.string(),
+  status: z.string(),
+});
 export type CommandResult = z.infer<typeof CommandResult>;
 
 /** A Step Functions error as a Catch passes it on (`States.Timeout`, a Lambda's errorType). */
