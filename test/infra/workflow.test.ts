@@ -67,6 +67,7 @@ describe('audit workflow (the definition read from the synthesized template)', (
       Payload: {
         'runId.$': '$.run.runId',
         'cluster.$': '$.target.cluster.name',
+        'startedAt.$': '$.run.startedAt',
         failure: { 'error.$': '$.failure.Error', 'cause.$': '$.failure.Cause' },
       },
     });
