@@ -102,8 +102,9 @@ export function buildAuditDefinition(scope: Construct, props: AuditDefinitionPro
   const publishFailure = invoke(definition, STATE_NAMES.publishFailure, functions.publish, {
     runId: sfn.JsonPath.stringAt('$.run.runId'),
     cluster: sfn.JsonPath.stringAt('$.target.cluster.name'),
-    // The run's start dates the report prefix, as for the clusters that were checked.
+    // The run's start dates the report prefix and the alert links the execution, as for the clusters checked.
     startedAt: sfn.JsonPath.stringAt('$.run.startedAt'),
+    executionArn: sfn.JsonPath.stringAt('$.run.executionArn'),
     failure: { error: sfn.JsonPath.stringAt('$.failure.Error'), cause: sfn.JsonPath.stringAt('$.failure.Cause') },
   });
   oneCluster.addCatch(publishFailure, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });

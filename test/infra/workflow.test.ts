@@ -68,6 +68,7 @@ describe('audit workflow (the definition read from the synthesized template)', (
         'runId.$': '$.run.runId',
         'cluster.$': '$.target.cluster.name',
         'startedAt.$': '$.run.startedAt',
+        'executionArn.$': '$.run.executionArn',
         failure: { 'error.$': '$.failure.Error', 'cause.$': '$.failure.Cause' },
       },
     });

@@ -197,7 +197,13 @@ export const ClusterFailure = z.object({ error: z.string(), cause: z.string().op
 
 export const PublishEvent = z.union([
   z.object({ runId: RunId, cluster: ClusterName, reportKey: z.string().min(1) }),
-  z.object({ runId: RunId, cluster: ClusterName, failure: ClusterFailure, startedAt: z.iso.datetime().optional() }),
+  z.object({
+    runId: RunId,
+    cluster: ClusterName,
+    failure: ClusterFailure,
+    startedAt: z.iso.datetime().optional(),
+    executionArn: z.string().startsWith('arn:').optional(),
+  }),
 ]);
 export type PublishEvent = z.infer<typeof PublishEvent>;
 

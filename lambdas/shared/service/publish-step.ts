@@ -113,7 +113,8 @@ export async function publishStep(event: PublishEvent, dependencies: PublishDepe
     await store.promote(report);
   }
   const comparison = compareReports(previous, report);
-  const executionUrl = executionConsoleUrl(dependencies.consoleBase, plan?.executionArn);
+  const executionArn = 'failure' in event ? event.executionArn : plan?.executionArn;
+  const executionUrl = executionConsoleUrl(dependencies.consoleBase, executionArn);
   const alert = driftAlert({
     report,
     comparison,

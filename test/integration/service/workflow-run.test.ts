@@ -536,6 +536,10 @@ describe('the synthesized audit workflow, run locally against moto', () => {
       `reports/prod-b/${utcDay()}/nightly-6/report.json`,
       `reports/prod-b/${utcDay()}/nightly-6/report.md`,
     ]);
+    const [alert] = (await alerts()).filter((sent) => sent.subject?.endsWith(' in prod-b') === true);
+    expect(alert?.message).toContain(
+      `Execution: https://${REGION}.console.aws.amazon.com/states/home?region=${REGION}#/v2/executions/details/${execution.arn}`,
+    );
     // Audit Cluster retried twice (ClusterAccessError), then Publish Failure.
     expect(execution.statesEntered['Publish Failure']).toBe(1);
     expect(execution.events.filter((event) => event.type === 'StateRetried')).toHaveLength(2);
