@@ -591,10 +591,23 @@ describe('the synthesized audit workflow, run locally against moto', () => {
     const execution = await execute('incident-2', { clusters: ['prod-a'], pods: ['nginx'] }, 'invalid input');
     expect(execution.status).toBe('FAILED');
     expect(execution.error?.Error).toBe('RunInputError');
-    expect(execution.error?.Cause).toContain('pods.0');
+    // The Cause is the plan function's error payload, as the lambda:invoke integration passes it on.
+    expect(JSON.parse(execution.error?.Cause ?? '{}')).toMatchObject({
+      errorType: 'RunInputError',
+      errorMessage: 'pods.0: expected "<namespace>/<pod name>"',
+    });
     expect(execution.invocations.map((invocation) => invocation.function)).toEqual(['plan']);
     expect(execution.transitions).toBe(1);
+
+    const unknownKey = await execute('incident-3', { clusters: ['prod-a'], node: 'x' }, 'invalid input (unknown key)');
+    expect(unknownKey.status).toBe('FAILED');
+    expect(JSON.parse(unknownKey.error?.Cause ?? '{}')).toMatchObject({
+      errorType: 'RunInputError',
+      errorMessage: expect.stringMatching(/^input: .*\(node\)$/) as string,
+    });
+    expect(unknownKey.transitions).toBe(1);
   });
+
   it('7. transitions grow with the batches, not with the nodes: 51 nodes are two SendCommands (50 + 1)', async () => {
     const extra: Record<string, string> = {};
     for (let index = 0; index < 50; index += 1)
