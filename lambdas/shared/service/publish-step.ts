@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   AuditReport,
   compareReports,
@@ -22,6 +21,7 @@ import {
   runSnapshotPrefix,
 } from './keys';
 import { reportMetrics, type MetricValue } from './report-metrics';
+import { causeDetail } from './step-error';
 
 export interface PublishDependencies {
   readonly objects: S3Objects;
@@ -33,7 +33,6 @@ export interface PublishDependencies {
   readonly recordMetrics: (cluster: string, values: readonly MetricValue[]) => void;
 }
 
-const LambdaErrorCause = z.looseObject({ errorType: z.string().optional(), errorMessage: z.string().optional() });
 const ACCESS_CAUSES: readonly ClusterAccessCause[] = ['unreachable', 'forbidden', 'not-found', 'throttled', 'failed'];
 
 /** The report of a cluster the branch could not check, from the Catch's `{ error, cause }`. */
@@ -41,13 +40,7 @@ function failureReport(
   event: Extract<PublishEvent, { failure: unknown }>,
   dependencies: PublishDependencies,
 ): AuditReport {
-  let detail = event.failure.cause ?? event.failure.error;
-  try {
-    const parsed = LambdaErrorCause.safeParse(JSON.parse(detail));
-    if (parsed.success && parsed.data.errorMessage !== undefined) detail = parsed.data.errorMessage;
-  } catch {
-    // a Step Functions cause (States.Timeout, ...) is plain text
-  }
+  const detail = causeDetail(event.failure.cause ?? event.failure.error);
   const cause = ACCESS_CAUSES.find((candidate) => detail.includes(`: ${candidate}: `)) ?? 'error';
   return uncheckedClusterReport({
     clusterName: event.cluster,
