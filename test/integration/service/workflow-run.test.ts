@@ -42,7 +42,9 @@ import {
   CreateDocumentCommand,
   DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
+  SendCommandCommand,
   SSMClient,
+  type SendCommandCommandInput,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { z } from 'zod';
@@ -97,6 +99,7 @@ let workflow: LocalWorkflow;
 let agent: SsmAgentStandIn;
 const fleet = new Map<string, NodeBehaviour>();
 const online = new Set<string>();
+const deregistered = new Set<string>();
 const addons = new Map<string, Addon>();
 const runs: Record<string, unknown>[] = [];
 
@@ -286,6 +289,15 @@ beforeAll(async () => {
       .filter((id) => fleet.has(id))
       .map((id) => ({ InstanceId: id, PingStatus: online.has(id) ? 'Online' : 'ConnectionLost' })),
   }));
+  // SSM refuses a command for an instance that left Systems Manager after the pre-flight (InvalidInstanceId).
+  ssmMock.on(SendCommandCommand).callsFake((input: SendCommandCommandInput) => {
+    const gone = (input.InstanceIds ?? []).filter((id) => deregistered.has(id));
+    if (gone.length > 0)
+      throw Object.assign(new Error(`Instances [${gone.join(', ')}] not in a valid state for account ${ACCOUNT}`), {
+        name: 'InvalidInstanceId',
+      });
+    return motoSsm.send(new SendCommandCommand(input));
+  });
   ssmMock.on(GetCommandInvocationCommand).callsFake((input: { CommandId: string; InstanceId: string }) => {
     const record = agent.invocation(input.CommandId, input.InstanceId);
     if (record === undefined) throw Object.assign(new Error('no invocation'), { name: 'InvocationDoesNotExist' });
@@ -341,6 +353,7 @@ beforeEach(() => {
   clearClusters();
   fleet.clear();
   online.clear();
+  deregistered.clear();
   addons.clear();
 });
 
@@ -505,6 +518,26 @@ describe('the synthesized audit workflow, run locally against moto', () => {
       commandId: late?.commandId,
     });
     // The timed-out batch goes through its Catch's Pass state (Batch Timed Out): one transition more.
+    expect(execution.transitions).toBe(expectedTransitions([1]) + 1);
+  });
+
+  it('3c. SSM refuses the command of a batch: the batch failed, its node is a finding, the run succeeds', async () => {
+    serveSeed('prod-a');
+    deregistered.add(SEED_INSTANCE);
+    const execution = await execute('nightly-5c', { clusters: ['prod-a'] }, 'batch failed');
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.statesEntered['Batch Failed']).toBe(1);
+    const report = await readReport(`reports/prod-a/${utcDay()}/nightly-5c/report.json`);
+    // The Lambda error's message, not its JSON payload with the stack trace.
+    expect(report.findings.filter((finding) => finding.checkId === 'NODE-NOT-COLLECTED')).toEqual([
+      expect.objectContaining({
+        resource: expect.objectContaining({ node: SEED_NODE }) as unknown,
+        message: expect.stringContaining(
+          `no outputs from ${SEED_INSTANCE}: NodeCollectionError: node ${SEED_INSTANCE}: SendCommand failed (InvalidInstanceId: `,
+        ) as string,
+      }),
+    ]);
+    expect(report.findings.map((finding) => finding.message).join('\n')).not.toContain('errorType');
     expect(execution.transitions).toBe(expectedTransitions([1]) + 1);
   });
 
