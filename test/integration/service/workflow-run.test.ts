@@ -20,15 +20,21 @@
  *   `$$.Task.Token` (a fresh token per task) and then waits on that token. The command-status handler's SFN client
  *   delivers SendTaskSuccess / SendTaskFailure to that wait (aws-sdk-client-mock; moto's SFN knows no local
  *   execution). So the token goes the deployed way: collect-nodes stores it in S3, command-status finds it by
- *   command id and resumes the state with `{ commandId, status }`.
- * - Kubernetes answers from the example snapshots (exampleKube) instead of the real kube-apiserver of the
- *   integration tier: the production opener of audit-cluster is swapped for a registry; a cluster without an entry
- *   refuses connections like an unreachable endpoint.
+ *   command id and resumes the state with `{ batchIndex, commandId, status }`. The state's synthesized
+ *   TimeoutSeconds (60 s here, the smallest the config takes) is enforced by the executor; a token dies with its
+ *   timed-out task, so a late event resumes nothing, as on AWS.
+ * - SendCommand goes to moto, except that a scenario can make SSM refuse it (InvalidInstanceId), which moto never
+ *   does.
+ * - Kubernetes answers from the example snapshots (exampleKube), not from the real kube-apiserver the issue names
+ *   (the integration-kubernetes tier reads that one; this tier stays without the built binaries): jest.mock swaps
+ *   audit-cluster's production opener (EKS bearer token + client-node) for a registry; a cluster without an entry
+ *   refuses connections like an unreachable endpoint (client-node-transport's ECONNREFUSED error).
  * - Lambda errors reach Retry/Catch as the lambda:invoke integration passes them (Error = errorType, Cause = the
  *   error payload as JSON). Retry intervals are overridden to 0 ms.
  *
  * State transitions are counted from the execution's event log (every state entered and every retry) and written,
- * with each handler's measured durations, to out/local-runs.json for the cost model.
+ * with each handler's durations (measured in this process: warm, no Lambda cold start, moto on loopback), to
+ * out/local-runs.json for the cost model.
  */
 import '../../unit/support/quiet-powertools';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
