@@ -1,4 +1,4 @@
-import { Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Aws, CfnMapping, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -145,8 +145,24 @@ export class AuditFunctions extends Construct {
       COLLECTOR_DOCUMENT_NAME: collector.documentName,
       COLLECTOR_DOCUMENT_VERSION: collector.documentVersion,
       SERVICE_CONFIG: JSON.stringify(serviceConfigForRuntime(config)),
-      STATE_MACHINE_CONSOLE_BASE: `https://${Aws.REGION}.console.${Aws.URL_SUFFIX}/states/home?region=${Aws.REGION}#/v2/executions/details/`,
+      STATE_MACHINE_CONSOLE_BASE: `https://${Aws.REGION}.${this.consoleHost()}/states/home?region=${Aws.REGION}#/v2/executions/details/`,
     };
+  }
+
+  /** The console's host name in the stack's partition (not the URL suffix: that is amazonaws.com in `aws`). */
+  private consoleHost(): string {
+    const existing = this.node.tryFindChild('ConsoleHosts');
+    const hosts =
+      existing instanceof CfnMapping
+        ? existing
+        : new CfnMapping(this, 'ConsoleHosts', {
+            mapping: {
+              aws: { host: 'console.aws.amazon.com' },
+              'aws-cn': { host: 'console.amazonaws.cn' },
+              'aws-us-gov': { host: 'console.amazonaws-us-gov.com' },
+            },
+          });
+    return hosts.findInMap(Aws.PARTITION, 'host');
   }
 
   private grantAll(): void {

@@ -34,7 +34,6 @@ export const STATE_NAMES = {
   auditCluster: 'Audit Cluster',
   batches: 'Collect Batches',
   collectNodes: 'Collect Nodes',
-  batchCollected: 'Batch Collected',
   batchTimedOut: 'Batch Timed Out',
   batchFailed: 'Batch Failed',
   analyzeNodes: 'Analyze Nodes',
@@ -103,6 +102,9 @@ export function buildAuditDefinition(scope: Construct, props: AuditDefinitionPro
   const publishFailure = invoke(definition, STATE_NAMES.publishFailure, functions.publish, {
     runId: sfn.JsonPath.stringAt('$.run.runId'),
     cluster: sfn.JsonPath.stringAt('$.target.cluster.name'),
+    // The run's start dates the report prefix and the alert links the execution, as for the clusters checked.
+    startedAt: sfn.JsonPath.stringAt('$.run.startedAt'),
+    executionArn: sfn.JsonPath.stringAt('$.run.executionArn'),
     failure: { error: sfn.JsonPath.stringAt('$.failure.Error'), cause: sfn.JsonPath.stringAt('$.failure.Cause') },
   });
   oneCluster.addCatch(publishFailure, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
@@ -131,16 +133,10 @@ function batchesMap(scope: Construct, collectNodesFunction: lambda.IFunction, ba
       taskToken: sfn.JsonPath.taskToken,
     }),
     taskTimeout: sfn.Timeout.duration(batchTimeout),
-    resultPath: '$.command',
+    // The token's output is the batch outcome itself ({ batchIndex, commandId, status }, command-status): it is the
+    // iteration's result, with no Pass state to reshape it (one state transition per batch, not two).
   });
   retryThrottling(collectNodes);
-  const collected = sfn.Pass.jsonPath(scope, STATE_NAMES.batchCollected, {
-    parameters: {
-      batchIndex: sfn.JsonPath.numberAt('$.batchIndex'),
-      commandId: sfn.JsonPath.stringAt('$.command.commandId'),
-      status: sfn.JsonPath.stringAt('$.command.status'),
-    },
-  });
   const timedOut = sfn.Pass.jsonPath(scope, STATE_NAMES.batchTimedOut, {
     parameters: {
       batchIndex: sfn.JsonPath.numberAt('$.batchIndex'),
@@ -165,7 +161,7 @@ function batchesMap(scope: Construct, collectNodesFunction: lambda.IFunction, ba
       batchIndex: sfn.JsonPath.numberAt('$$.Map.Item.Value.batchIndex'),
     },
     resultPath: '$.batches',
-  }).itemProcessor(collectNodes.next(collected));
+  }).itemProcessor(collectNodes);
 }
 
 function invoke(

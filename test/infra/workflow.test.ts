@@ -1,4 +1,5 @@
 import aslValidator from 'asl-validator';
+import { z } from 'zod';
 import { STATE_NAMES, BATCH_CONCURRENCY } from '../../lib/workflow/definition';
 import { allStates, type AslState, definitionFromTemplate, parsedDefinition } from './support/definition';
 import { onlyResource, synthStack } from './support/synth';
@@ -66,6 +67,8 @@ describe('audit workflow (the definition read from the synthesized template)', (
       Payload: {
         'runId.$': '$.run.runId',
         'cluster.$': '$.target.cluster.name',
+        'startedAt.$': '$.run.startedAt',
+        'executionArn.$': '$.run.executionArn',
         failure: { 'error.$': '$.failure.Error', 'cause.$': '$.failure.Cause' },
       },
     });
@@ -98,11 +101,9 @@ describe('audit workflow (the definition read from the synthesized template)', (
       'batchIndex.$': '$.batchIndex',
       error: { Error: 'States.Timeout', Cause: 'no command status event within 600 s' },
     });
-    expect(state(STATE_NAMES.batchCollected)['Parameters']).toEqual({
-      'batchIndex.$': '$.batchIndex',
-      'commandId.$': '$.command.commandId',
-      'status.$': '$.command.status',
-    });
+    // The token's output ({ batchIndex, commandId, status }) is the iteration's result: one state per batch.
+    expect(collect['ResultPath']).toBeUndefined();
+    expect(collect['End']).toBe(true);
   });
 
   it('retries throttling with backoff and full jitter on every Lambda step, and ClusterAccessError on Audit Cluster', () => {
@@ -145,5 +146,23 @@ describe('audit workflow (the definition read from the synthesized template)', (
       Payload: { 'runId.$': '$.runId', 'cluster.$': '$.cluster', 'reportKey.$': '$.reportKey' },
     });
     expect(state(STATE_NAMES.publish)['End']).toBe(true);
+  });
+
+  it("links alerts to the execution on the console host of the stack's partition (not the URL suffix)", () => {
+    const mappings = z
+      .record(z.string(), z.record(z.string(), z.object({ host: z.string() })))
+      .parse(template.toJSON()['Mappings']);
+    expect(Object.values(mappings)).toContainEqual({
+      aws: { host: 'console.aws.amazon.com' },
+      'aws-cn': { host: 'console.amazonaws.cn' },
+      'aws-us-gov': { host: 'console.amazonaws-us-gov.com' },
+    });
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const base = z
+      .object({ Properties: z.object({ Environment: z.object({ Variables: z.record(z.string(), z.unknown()) }) }) })
+      .parse(functions.find((fn) => JSON.stringify(fn).includes('STATE_MACHINE_CONSOLE_BASE'))).Properties.Environment
+      .Variables['STATE_MACHINE_CONSOLE_BASE'];
+    expect(JSON.stringify(base)).toContain('"Fn::FindInMap"');
+    expect(JSON.stringify(base)).not.toContain('AWS::URLSuffix');
   });
 });

@@ -14,7 +14,7 @@ const TERMINAL = new Set<string>(TERMINAL_COMMAND_STATUSES);
 const STALE_TOKEN_ERRORS = new Set(['TaskTimedOut', 'TaskDoesNotExist']);
 
 /**
- * Resumes the waiting CollectNodes state of a finished command with `{ commandId, status }`. A failed command is
+ * Resumes the waiting CollectNodes state of a finished command with `{ batchIndex, commandId, status }`. A failed command is
  * data for analyze-nodes, so it is never a task failure. Events of other documents or non-terminal statuses are
  * ignored (`resumed: false`).
  */
@@ -29,7 +29,7 @@ export async function commandStatusStep(
   const record = await dependencies.objects.getJson(taskTokenKey(commandId), TaskTokenRecord);
   if (record === undefined)
     throw new StoreError(dependencies.objects.location(taskTokenKey(commandId)), 'no task token for the command');
-  const output: CommandResult = { commandId, status };
+  const output: CommandResult = { batchIndex: record.batchIndex, commandId, status };
   try {
     await dependencies.sfn.send(
       new SendTaskSuccessCommand({ taskToken: record.taskToken, output: JSON.stringify(output) }),

@@ -24,6 +24,26 @@ export const ExplainRequest = z
   .strict();
 export type ExplainRequest = z.infer<typeof ExplainRequest>;
 
+/**
+ * `runs/<runId>/<cluster>/explain.json` as analyze-nodes writes it: the engine's explanation of the run's flow
+ * (its verdict layers are read by the engine's renderers, so only their presence is checked here), or why the
+ * flow could not be explained.
+ */
+export const ExplainRecord = z.union([
+  z.object({
+    request: ExplainRequest,
+    explanation: z.looseObject({
+      flow: z.looseObject({ from: z.string(), to: z.string(), port: z.number() }),
+      intent: z.looseObject({}),
+      policyEndpoint: z.looseObject({}),
+      kernel: z.looseObject({}),
+      disagreements: z.array(z.unknown()),
+    }),
+  }),
+  z.object({ request: ExplainRequest, error: z.string() }),
+]);
+export type ExplainRecord = z.infer<typeof ExplainRecord>;
+
 /** The execution input of an on-demand run; the nightly schedule sends `{}`. */
 export const ExecutionInput = z
   .object({
@@ -140,8 +160,12 @@ export const CommandStatusEvent = z.object({
 });
 export type CommandStatusEvent = z.infer<typeof CommandStatusEvent>;
 
-/** What the task token resumes the waiting CollectNodes state with. */
-export const CommandResult = z.object({ commandId: z.string(), status: z.string() });
+/** What the task token resumes the waiting CollectNodes state with: the batch's outcome, as analyze-nodes reads it. */
+export const CommandResult = z.object({
+  batchIndex: z.number().int().nonnegative(),
+  commandId: z.string(),
+  status: z.string(),
+});
 export type CommandResult = z.infer<typeof CommandResult>;
 
 /** A Step Functions error as a Catch passes it on (`States.Timeout`, a Lambda's errorType). */
@@ -173,7 +197,13 @@ export const ClusterFailure = z.object({ error: z.string(), cause: z.string().op
 
 export const PublishEvent = z.union([
   z.object({ runId: RunId, cluster: ClusterName, reportKey: z.string().min(1) }),
-  z.object({ runId: RunId, cluster: ClusterName, failure: ClusterFailure, startedAt: z.iso.datetime().optional() }),
+  z.object({
+    runId: RunId,
+    cluster: ClusterName,
+    failure: ClusterFailure,
+    startedAt: z.iso.datetime().optional(),
+    executionArn: z.string().startsWith('arn:').optional(),
+  }),
 ]);
 export type PublishEvent = z.infer<typeof PublishEvent>;
 

@@ -3,6 +3,7 @@ import { unpackNodeBundle, type S3NodeBundles } from '#adapters/s3/node-bundles'
 import type { RunCommand } from '#adapters/ssm/run-command';
 import type { BatchInstance, BatchOutcome, BatchPlan } from './contract';
 import { nodeUploadKey } from './keys';
+import { causeDetail } from './step-error';
 
 /** The collector's stdout fallback when the upload failed: the bundle inline, base64. */
 const FALLBACK_PREFIX = 'netpol-audit-bundle-base64:';
@@ -19,7 +20,8 @@ export interface NodeOutputDependencies {
 
 function stepErrorText(error: NonNullable<BatchOutcome['error']>): string {
   if (typeof error === 'string') return error;
-  return [error.Error, error.Cause].filter((part) => part !== undefined && part !== '').join(': ');
+  const cause = error.Cause === undefined ? undefined : causeDetail(error.Cause);
+  return [error.Error, cause].filter((part) => part !== undefined && part !== '').join(': ');
 }
 
 function summaryError(stdout: string): string | undefined {

@@ -1,16 +1,17 @@
-import { z } from 'zod';
 import {
   AuditReport,
   compareReports,
+  renderHtml,
   uncheckedClusterReport,
   type AlertSink,
   type ClusterAccessCause,
+  type FlowExplanation,
   type Severity,
 } from '#engine';
 import type { S3Objects } from '#adapters/s3/s3-objects';
 import { S3ReportStore } from '#adapters/s3/s3-report-store';
 import { driftAlert, executionConsoleUrl } from './alert';
-import { BatchPlan, type PublishEvent, type PublishOutput } from './contract';
+import { BatchPlan, ExplainRecord, type PublishEvent, type PublishOutput } from './contract';
 import {
   batchPlanKey,
   latestReportKey,
@@ -20,6 +21,7 @@ import {
   runSnapshotPrefix,
 } from './keys';
 import { reportMetrics, type MetricValue } from './report-metrics';
+import { causeDetail } from './step-error';
 
 export interface PublishDependencies {
   readonly objects: S3Objects;
@@ -31,7 +33,6 @@ export interface PublishDependencies {
   readonly recordMetrics: (cluster: string, values: readonly MetricValue[]) => void;
 }
 
-const LambdaErrorCause = z.looseObject({ errorType: z.string().optional(), errorMessage: z.string().optional() });
 const ACCESS_CAUSES: readonly ClusterAccessCause[] = ['unreachable', 'forbidden', 'not-found', 'throttled', 'failed'];
 
 /** The report of a cluster the branch could not check, from the Catch's `{ error, cause }`. */
@@ -39,13 +40,7 @@ function failureReport(
   event: Extract<PublishEvent, { failure: unknown }>,
   dependencies: PublishDependencies,
 ): AuditReport {
-  let detail = event.failure.cause ?? event.failure.error;
-  try {
-    const parsed = LambdaErrorCause.safeParse(JSON.parse(detail));
-    if (parsed.success && parsed.data.errorMessage !== undefined) detail = parsed.data.errorMessage;
-  } catch {
-    // a Step Functions cause (States.Timeout, ...) is plain text
-  }
+  const detail = causeDetail(event.failure.cause ?? event.failure.error);
   const cause = ACCESS_CAUSES.find((candidate) => detail.includes(`: ${candidate}: `)) ?? 'error';
   return uncheckedClusterReport({
     clusterName: event.cluster,
@@ -57,8 +52,17 @@ function failureReport(
   });
 }
 
-/** Raw inputs, node bundles and the explain result of the run, copied (server side, still gzipped) beside the report. */
-async function copyRunData(objects: S3Objects, event: PublishEvent, prefix: string): Promise<void> {
+/**
+ * Raw inputs, node bundles and the explain result of the run, copied (server side, still gzipped) beside the
+ * report; a run that explained a flow also gets report.html, the engine's page with the explain verdicts beside
+ * the findings.
+ */
+async function copyRunData(
+  objects: S3Objects,
+  event: PublishEvent,
+  prefix: string,
+  report: AuditReport,
+): Promise<void> {
   const snapshot = runSnapshotPrefix(event.runId, event.cluster);
   for (const key of await objects.listKeys(snapshot))
     await objects.copy(key, `${prefix}snapshot/${key.slice(snapshot.length)}`);
@@ -66,8 +70,18 @@ async function copyRunData(objects: S3Objects, event: PublishEvent, prefix: stri
   for (const key of await objects.listKeys(nodes))
     await objects.copy(key, `${prefix}snapshot/nodes/${key.slice(nodes.length)}`);
   const explainKey = runExplainKey(event.runId, event.cluster);
-  if ((await objects.listKeys(explainKey)).includes(explainKey))
-    await objects.copy(explainKey, `${prefix}explain.json`);
+  const explained = await objects.getJson(explainKey, ExplainRecord);
+  if (explained === undefined) return;
+  await objects.copy(explainKey, `${prefix}explain.json`);
+  if ('explanation' in explained) {
+    // analyze-nodes wrote the engine's FlowExplanation; the schema above checked its shape.
+    const explanation = explained.explanation as unknown as FlowExplanation;
+    await objects.put(
+      `${prefix}report.html`,
+      renderHtml(report, { explanations: [explanation] }),
+      'text/html; charset=utf-8',
+    );
+  }
 }
 
 /**
@@ -88,11 +102,12 @@ export async function publishStep(event: PublishEvent, dependencies: PublishDepe
   const previous = await store.latest(event.cluster);
   await store.write(report);
   if (checked) {
-    await copyRunData(objects, event, prefix);
+    await copyRunData(objects, event, prefix, report);
     await store.promote(report);
   }
   const comparison = compareReports(previous, report);
-  const executionUrl = executionConsoleUrl(dependencies.consoleBase, plan?.executionArn);
+  const executionArn = 'failure' in event ? event.executionArn : plan?.executionArn;
+  const executionUrl = executionConsoleUrl(dependencies.consoleBase, executionArn);
   const alert = driftAlert({
     report,
     comparison,

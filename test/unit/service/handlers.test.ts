@@ -178,7 +178,7 @@ describe('the handler chain on one cluster', () => {
     });
     expect(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input).toEqual({
       taskToken: 'token-night-1',
-      output: JSON.stringify({ commandId: 'cmd-night-1', status: 'Success' }),
+      output: JSON.stringify({ batchIndex: 0, commandId: 'cmd-night-1', status: 'Success' }),
     });
   });
 
