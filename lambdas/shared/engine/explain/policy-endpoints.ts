@@ -20,6 +20,28 @@ function targets(endpoints: readonly PodEndpoint[] | null | undefined, pod: Pod)
   );
 }
 
+interface Chunk {
+  readonly spec: {
+    readonly policyRef: { readonly name: string };
+    readonly podSelectorEndpoints?: PodEndpoint[] | null;
+  };
+}
+
+/**
+ * Every chunk of every policy with a chunk that lists the pod, as the agent groups them by policyRef (agent.md §2.8):
+ * a policy split over several PolicyEndpoints lists the pod in one chunk and may carry its rules in another.
+ */
+function chunksApplyingTo<T extends Chunk>(chunks: readonly T[], pod: Pod): T[] {
+  const policies = new Set(
+    chunks.filter((chunk) => targets(chunk.spec.podSelectorEndpoints, pod) !== undefined).map(policyOf),
+  );
+  return chunks.filter((chunk) => policies.has(policyOf(chunk)));
+}
+
+function policyOf(chunk: Chunk): string {
+  return chunk.spec.policyRef.name;
+}
+
 function entriesOf<T extends EndpointInfo>(
   spec: { ingress?: T[] | null; egress?: T[] | null },
   question: SideQuestion,
@@ -34,6 +56,20 @@ function prefixLengthOf(cidr: string): number {
 
 function peName(endpoint: PolicyEndpoint): string {
   return `PolicyEndpoint ${endpoint.metadata.namespace}/${endpoint.metadata.name}`;
+}
+
+/** `PolicyEndpoint ns/a` or, for a policy in several chunks, `PolicyEndpoints ns/a, ns/b (chunks of policy p)`. */
+function describeChunks(endpoints: readonly PolicyEndpoint[]): string {
+  const byPolicy = new Map<string, PolicyEndpoint[]>();
+  for (const endpoint of endpoints)
+    byPolicy.set(policyOf(endpoint), [...(byPolicy.get(policyOf(endpoint)) ?? []), endpoint]);
+  return [...byPolicy.entries()]
+    .map(([policy, chunks]) =>
+      chunks.length === 1
+        ? chunks.map(peName).join('')
+        : `PolicyEndpoints ${chunks.map((chunk) => `${chunk.metadata.namespace}/${chunk.metadata.name}`).join(', ')} (chunks of policy ${policy})`,
+    )
+    .join(', ');
 }
 
 type CpeDecider = Extract<DecidedBy, { kind: 'ClusterPolicyEndpoint' }>;
@@ -109,17 +145,14 @@ export function policyEndpointSide(
   if (isHostNetwork(question.subject)) {
     return { ...base, verdict: 'allow', reason: `${pod} uses hostNetwork: no PolicyEndpoint targets it` };
   }
-  const clusterEndpoints = inventory.clusterPolicyEndpoints.filter(
-    (endpoint) => targets(endpoint.spec.podSelectorEndpoints, question.subject) !== undefined,
-  );
+  const clusterEndpoints = chunksApplyingTo(inventory.clusterPolicyEndpoints, question.subject);
   const admin = tierWinner(cpeCandidates('Admin', clusterEndpoints, question));
   if (admin !== undefined && admin.action !== 'Pass') return cpeVerdict(question, admin.source, admin.action);
 
   const policyType = question.side === 'ingress' ? 'Ingress' : 'Egress';
-  const endpoints = inventory.policyEndpoints.filter(
-    (endpoint) =>
-      endpoint.metadata.namespace === question.subject.metadata.namespace &&
-      targets(endpoint.spec.podSelectorEndpoints, question.subject) !== undefined,
+  const endpoints = chunksApplyingTo(
+    inventory.policyEndpoints.filter((endpoint) => endpoint.metadata.namespace === question.subject.metadata.namespace),
+    question.subject,
   );
   const staleIps = endpoints.flatMap((endpoint) => {
     const target = targets(endpoint.spec.podSelectorEndpoints, question.subject);
@@ -179,7 +212,7 @@ export function policyEndpointSide(
       ...base,
       verdict: 'deny',
       reason:
-        `${question.side} of ${pod} is enforced by ${enforcing.map(peName).join(', ')} and no ${question.side} entry ` +
+        `${question.side} of ${pod} is enforced by ${describeChunks(enforcing)} and no ${question.side} entry ` +
         `holds ${question.peer.ip} for ${question.protocol}/${question.port}` +
         `${excluded.length === 0 ? '' : ` (${excluded.join('; ')})`}${staleNote}`,
       ...(first === undefined
@@ -211,7 +244,7 @@ export function policyEndpointSide(
   const why =
     endpoints.length === 0
       ? `no PolicyEndpoint targets ${pod}`
-      : `${endpoints.map(peName).join(', ')} neither isolate ${question.side} nor carry ${question.side} entries`;
+      : `${describeChunks(endpoints)} neither isolate ${question.side} nor carry ${question.side} entries`;
   return {
     ...base,
     verdict: 'allow',
