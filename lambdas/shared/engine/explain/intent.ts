@@ -20,11 +20,14 @@ import type {
   Pod,
   PolicyType,
 } from '../model/kubernetes';
+import { agentBehaviour } from '../facts/agent-behaviour';
 import { selectorMatches } from '../selectors';
+import { nodeIpDecider, nodeIpVerdict, selfVerdict, strictNodeIpNote } from './always-allowed';
 import {
   podLabel,
   type DecidedBy,
   type LocatedEndpoint,
+  type NodeIpDecider,
   type Side,
   type SideQuestion,
   type SideVerdict,
@@ -92,12 +95,16 @@ function fromApplicationPolicy(policy: ApplicationNetworkPolicy): IntentPolicy {
 
 export class IntentContext {
   readonly policies: readonly IntentPolicy[];
+  /** The agent allows the node IP in the cp maps too (main after v1.4.1). */
+  readonly cpNodeIpEntry: boolean;
   private readonly namespaces = new Map<string, Namespace>();
 
   constructor(
     readonly inventory: ClusterInventory,
     readonly mode: EnforcementMode | undefined,
+    agentVersion: string | undefined,
   ) {
+    this.cpNodeIpEntry = agentBehaviour(agentVersion).cpNodeIpEntry;
     this.policies = [
       ...fromNetworkPolicies(inventory),
       ...inventory.applicationNetworkPolicies.map(fromApplicationPolicy),
@@ -181,6 +188,27 @@ function clusterPeerMatches(
 
 type ClusterDecider = Extract<DecidedBy, { kind: 'ClusterNetworkPolicy' }>;
 
+/** The agent's cp node-IP entry ranks as an Admin Accept of priority 0 (agent.md §2.8, main after v1.4.1). */
+function nodeIpAdminCandidate(question: SideQuestion, context: IntentContext): TierCandidate<NodeIpDecider>[] {
+  if (!context.cpNodeIpEntry) return [];
+  const selected = context.inventory.clusterNetworkPolicies.some((policy) =>
+    subjectSelects(policy.spec.subject, question.subject, context),
+  );
+  const decider = selected ? nodeIpDecider(question, 'Admin') : undefined;
+  return decider === undefined ? [] : [{ priority: 0, action: 'Accept', source: decider }];
+}
+
+function adminVerdict(question: SideQuestion, context: IntentContext) {
+  const winner = tierWinner<ClusterDecider | NodeIpDecider>([
+    ...nodeIpAdminCandidate(question, context),
+    ...clusterCandidates('Admin', question, context),
+  ]);
+  if (winner === undefined) return { passNote: '' };
+  if (winner.source.kind === 'node-ip') return { verdict: nodeIpVerdict(question, winner.source), passNote: '' };
+  if (winner.action !== 'Pass') return { verdict: clusterVerdict(question, winner.source), passNote: '' };
+  return { passNote: ` (Admin ${winner.source.name} passed)` };
+}
+
 function clusterCandidates(
   tier: 'Admin' | 'Baseline',
   question: SideQuestion,
@@ -253,16 +281,20 @@ export function intentSide(question: SideQuestion, context: IntentContext): Side
   const pod = podLabel(question.subject);
   const base = { side: question.side, pod };
   const direction = question.side === 'ingress' ? 'from' : 'to';
+  const self = selfVerdict(question, 'policies');
+  if (self !== undefined) return self;
   if (isHostNetwork(question.subject)) {
     return { ...base, verdict: 'allow', reason: `${pod} uses hostNetwork: network policies do not apply to it` };
   }
-  const admin = tierWinner(clusterCandidates('Admin', question, context));
-  if (admin !== undefined && admin.action !== 'Pass') return clusterVerdict(question, admin.source);
-  const passNote = admin === undefined ? '' : ` (Admin ${admin.source.name} passed)`;
+  const admin = adminVerdict(question, context);
+  if (admin.verdict !== undefined) return admin.verdict;
+  const passNote = admin.passNote;
 
   const policyType: PolicyType = question.side === 'ingress' ? 'Ingress' : 'Egress';
   const selecting = context.policiesSelecting(question.subject);
   const isolating = selecting.filter((policy) => policy.policyTypes.includes(policyType));
+  const nodeIp = nodeIpDecider(question, 'NetworkPolicy');
+  if (isolating.length > 0 && nodeIp !== undefined) return nodeIpVerdict(question, nodeIp);
   if (isolating.length > 0) {
     const notes: string[] = [];
     for (const policy of isolating) {
@@ -307,7 +339,7 @@ export function intentSide(question: SideQuestion, context: IntentContext): Side
     return {
       ...base,
       verdict: 'deny',
-      reason: `strict mode: no NetworkPolicy selects ${pod}, so its traffic is denied by default${passNote}`,
+      reason: `strict mode: no NetworkPolicy selects ${pod}, so its traffic is denied by default${strictNodeIpNote(question)}${passNote}`,
       decidedBy: { kind: 'default', detail: 'strict mode default deny' },
     };
   }

@@ -10,7 +10,9 @@ import type {
   PodEndpoint,
   PolicyEndpoint,
 } from '../model/kubernetes';
-import { podLabel, type DecidedBy, type SideQuestion, type SideVerdict } from './model';
+import { agentBehaviour } from '../facts/agent-behaviour';
+import { nodeIpDecider, nodeIpVerdict, selfVerdict, strictNodeIpNote } from './always-allowed';
+import { podLabel, type DecidedBy, type NodeIpDecider, type SideQuestion, type SideVerdict } from './model';
 import { describeEndpointPorts, endpointPortsMatch } from './ports';
 import { tierWinner, type TierCandidate } from './tiers';
 
@@ -124,6 +126,23 @@ function cpeVerdict(question: SideQuestion, decider: CpeDecider, action: Cluster
   };
 }
 
+/** The Admin tier; the cp node-IP entry ranks as an Admin Accept of priority 0 (main after v1.4.1, agent.md §2.8). */
+function adminVerdict(
+  question: SideQuestion,
+  clusterEndpoints: readonly ClusterPolicyEndpoint[],
+  cpNodeIpEntry: boolean,
+): SideVerdict | undefined {
+  const nodeIp = cpNodeIpEntry && clusterEndpoints.length > 0 ? nodeIpDecider(question, 'Admin') : undefined;
+  const winner = tierWinner<CpeDecider | NodeIpDecider>([
+    ...(nodeIp === undefined ? [] : [{ priority: 0, action: 'Accept' as const, source: nodeIp }]),
+    ...cpeCandidates('Admin', clusterEndpoints, question),
+  ]);
+  if (winner === undefined || winner.action === 'Pass') return undefined;
+  return winner.source.kind === 'node-ip'
+    ? nodeIpVerdict(question, winner.source)
+    : cpeVerdict(question, winner.source, winner.action);
+}
+
 interface EntryHit {
   readonly endpoint: PolicyEndpoint;
   readonly entry: EndpointInfo & { cidr: string };
@@ -139,15 +158,18 @@ export function policyEndpointSide(
   question: SideQuestion,
   inventory: ClusterInventory,
   mode: EnforcementMode | undefined,
+  agentVersion: string | undefined,
 ): SideVerdict {
   const pod = podLabel(question.subject);
   const base = { side: question.side, pod };
+  const self = selfVerdict(question, 'policies');
+  if (self !== undefined) return self;
   if (isHostNetwork(question.subject)) {
     return { ...base, verdict: 'allow', reason: `${pod} uses hostNetwork: no PolicyEndpoint targets it` };
   }
   const clusterEndpoints = chunksApplyingTo(inventory.clusterPolicyEndpoints, question.subject);
-  const admin = tierWinner(cpeCandidates('Admin', clusterEndpoints, question));
-  if (admin !== undefined && admin.action !== 'Pass') return cpeVerdict(question, admin.source, admin.action);
+  const admin = adminVerdict(question, clusterEndpoints, agentBehaviour(agentVersion).cpNodeIpEntry);
+  if (admin !== undefined) return admin;
 
   const policyType = question.side === 'ingress' ? 'Ingress' : 'Egress';
   const endpoints = chunksApplyingTo(
@@ -167,6 +189,8 @@ export function policyEndpointSide(
       entriesOf(endpoint.spec, question).some((entry) => entry.cidr !== undefined && entry.cidr !== ''),
   );
 
+  const nodeIp = nodeIpDecider(question, 'NetworkPolicy');
+  if (enforcing.length > 0 && nodeIp !== undefined) return nodeIpVerdict(question, nodeIp);
   if (enforcing.length > 0) {
     const hits: EntryHit[] = [];
     const excluded: string[] = [];
@@ -237,7 +261,7 @@ export function policyEndpointSide(
     return {
       ...base,
       verdict: 'deny',
-      reason: `strict mode: no PolicyEndpoint targets ${pod}, so its traffic is denied by default`,
+      reason: `strict mode: no PolicyEndpoint targets ${pod}, so its traffic is denied by default${strictNodeIpNote(question)}`,
       decidedBy: { kind: 'default', detail: 'strict mode default deny' },
     };
   }
