@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { explainFlow, type FlowExplanation } from '#engine/explain/index';
+import { explainFlow, type FlowEndpoint, type FlowExplanation } from '#engine/explain/index';
 import type { EndpointInfo, EndpointPort, Pod, PolicyEndpoint, PolicyType, Protocol } from '#engine/model/kubernetes';
-import { configuration, inventory, pod, policyEndpoint } from './fixtures';
+import { configuration, inventory, NODE_IP, pod, policyEndpoint } from './fixtures';
 
 const PODS: readonly Pod[] = [1, 2, 3, 4, 5].map((id) => pod('app', `web-${String(id)}`, `10.1.0.${String(id)}`));
 
@@ -68,7 +68,9 @@ function whole(policy: PolicyContent): PolicyEndpoint {
 function verdicts(explanation: FlowExplanation) {
   const layer = (name: 'intent' | 'policyEndpoint' | 'kernel') => ({
     verdict: explanation[name].verdict,
-    sides: explanation[name].sides.map((side) => `${side.side} ${side.pod} ${side.verdict}`).sort(),
+    sides: explanation[name].sides
+      .map((side) => `${side.side} ${side.pod} ${side.verdict} ${side.decidedBy?.kind ?? ''}`)
+      .sort(),
   });
   return {
     intent: layer('intent'),
@@ -78,12 +80,16 @@ function verdicts(explanation: FlowExplanation) {
   };
 }
 
+function podEndpoint(index: number): FlowEndpoint {
+  return { namespace: 'app', pod: PODS[index]?.metadata.name ?? '' };
+}
+
 const scenario = fc.record({
   policies: fc.tuple(policyContent('web'), policyContent('web-more')),
   chunks: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })),
   seed: fc.array(fc.nat(), { minLength: 20, maxLength: 20 }),
   from: fc.integer({ min: 0, max: PODS.length - 1 }),
-  to: fc.integer({ min: 0, max: PODS.length - 1 }),
+  to: fc.oneof(fc.integer({ min: 0, max: PODS.length - 1 }).map(podEndpoint), fc.constant({ ip: NODE_IP })),
   port: fc.integer({ min: 1, max: 7 }),
   protocol: fc.constantFrom<Protocol>('TCP', 'UDP'),
 });
@@ -93,17 +99,13 @@ describe('explain under re-chunking of the PolicyEndpoints (property)', () => {
     fc.assert(
       fc.property(scenario, ({ policies, chunks, seed, from, to, port, protocol }) => {
         // Prepare
-        fc.pre(from !== to);
-        const source = PODS[from];
-        const destination = PODS[to];
-        if (source === undefined || destination === undefined) return;
         const explain = (policyEndpoints: PolicyEndpoint[]) =>
           explainFlow({
             inventory: inventory({ pods: [...PODS], policyEndpoints }),
             configuration: configuration('1.3.2'),
             flow: {
-              from: { namespace: 'app', pod: source.metadata.name },
-              to: { namespace: 'app', pod: destination.metadata.name },
+              from: podEndpoint(from),
+              to,
               port,
               protocol,
             },

@@ -1,6 +1,7 @@
 import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
 import { assessConfiguration } from '#engine/config/index';
 import { explainFlow } from '#engine/explain/index';
+import type { ClusterPolicyEndpoint } from '#engine/model/kubernetes';
 import { parseNodeBundle } from '#engine/node/bundle';
 import { configuration, inventory, pod, policyEndpoint, sha1Hex } from './fixtures';
 
@@ -73,5 +74,33 @@ describe('PolicyEndpoint chunks', () => {
     expect(denied.policyEndpoint.reason).toContain(
       'PolicyEndpoints app/web-egress-abcde, app/web-egress-fghij (chunks of policy web-egress)',
     );
+  });
+
+  it('a ClusterPolicyEndpoint split over two chunks denies with the entry of the chunk that does not list the pod', () => {
+    // Prepare
+    const web = pod('app', 'web-1', '10.1.0.5', { app: 'web' });
+    const api = pod('app', 'api-1', '10.1.0.7', { app: 'api' });
+    const chunk = (name: string, spec: Partial<ClusterPolicyEndpoint['spec']>): ClusterPolicyEndpoint => ({
+      kind: 'ClusterPolicyEndpoint',
+      metadata: { name },
+      spec: { policyRef: { name: 'no-api' }, tier: 'Admin', priority: 5, ...spec },
+    });
+    const endpoints = [
+      chunk('no-api-a1b2c', {
+        podSelectorEndpoints: [{ namespace: 'app', name: 'web-1', podIP: '10.1.0.5', hostIP: '10.0.0.10' }],
+      }),
+      chunk('no-api-d3e4f', { egress: [{ cidr: '10.1.0.7', action: 'Deny' }] }),
+    ];
+
+    // Act
+    const result = explainFlow({
+      inventory: inventory({ pods: [web, api], clusterPolicyEndpoints: endpoints }),
+      configuration: configuration('1.3.2'),
+      flow: { from: { namespace: 'app', pod: 'web-1' }, to: { namespace: 'app', pod: 'api-1' }, port: 8080 },
+    });
+
+    // Assess
+    expect(result.policyEndpoint.verdict).toBe('deny');
+    expect(result.policyEndpoint.decidedBy).toMatchObject({ kind: 'ClusterPolicyEndpoint', name: 'no-api-d3e4f' });
   });
 });
