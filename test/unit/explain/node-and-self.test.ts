@@ -112,6 +112,25 @@ describe('the node-IP and self rules', () => {
     expect(probe.intent.sides.map((side) => side.side)).toEqual(['ingress']);
   });
 
+  it('the node-IP rule decides the layer when the node IP is also the IP of a hostNetwork pod', () => {
+    // Prepare: aws-node runs with the node's IP
+    const awsNode = {
+      ...pod('kube-system', 'aws-node-x1', NODE_IP, { 'k8s-app': 'aws-node' }),
+      spec: { nodeName: 'node-a', hostNetwork: true, containers: [] },
+    };
+    const cluster = isolatedWeb({ pods: [web, awsNode] });
+
+    // Act
+    const result = explain(cluster, WEB, { ip: NODE_IP });
+
+    // Assess
+    expect(result.flow.to).toBe('kube-system/aws-node-x1');
+    expect(layers(result)).toEqual(['allow', 'allow', 'allow']);
+    expect(result.intent.decidedBy).toEqual({ ...NODE_IP_RULE, direction: 'egress' });
+    expect(result.policyEndpoint.decidedBy).toEqual({ ...NODE_IP_RULE, direction: 'egress' });
+    expect(result.kernel.decidedBy).toMatchObject({ kind: 'map', key: `${NODE_IP}/32`, rule: 'node-ip' });
+  });
+
   it('a pod reaching itself is allowed at every layer', () => {
     // Prepare: the maps would drop 10.1.0.5 on both sides
     const cluster = isolatedWeb();

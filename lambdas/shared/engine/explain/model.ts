@@ -112,7 +112,7 @@ export interface SideVerdict {
 export interface LayerVerdict {
   readonly verdict: Verdict;
   readonly reason: string;
-  /** The decisive side's decider: the denying side on deny, else the destination's ingress side. */
+  /** The decisive side's decider: the denying side on deny, else the destination's ingress side if it names one. */
   readonly decidedBy?: DecidedBy;
   readonly sides: readonly SideVerdict[];
 }
