@@ -185,29 +185,8 @@ describe('the node-IP and self rules', () => {
   });
 
   it('an Admin deny of the node IP wins up to v1.4.1; the cp node-IP entry of later agents allows it', () => {
-    // Prepare: an Admin ClusterNetworkPolicy (priority 5) denies ingress from 10.0.0.0/8 to every pod of app
-    const adminDeny: ClusterNetworkPolicy = {
-      kind: 'ClusterNetworkPolicy',
-      metadata: { name: 'no-vpc' },
-      spec: {
-        tier: 'Admin',
-        priority: 5,
-        subject: { namespaces: { matchLabels: { 'kubernetes.io/metadata.name': 'app' } } },
-        ingress: [{ action: 'Deny', from: [{ networks: ['10.0.0.0/8'] }] }],
-      },
-    };
-    const adminDenyEndpoint: ClusterPolicyEndpoint = {
-      kind: 'ClusterPolicyEndpoint',
-      metadata: { name: 'no-vpc-x1y2z' },
-      spec: {
-        policyRef: { name: 'no-vpc' },
-        tier: 'Admin',
-        priority: 5,
-        podSelectorEndpoints: [{ namespace: 'app', name: 'web-1', podIP: '10.1.0.5', hostIP: NODE_IP }],
-        ingress: [{ cidr: '10.0.0.0/8', action: 'Deny' }],
-      },
-    };
-    const cluster = isolatedWeb({ clusterNetworkPolicies: [adminDeny], clusterPolicyEndpoints: [adminDenyEndpoint] });
+    // Prepare
+    const cluster = adminDenyOf('10.0.0.0/8', 5);
 
     // Act
     const tagged = explain(cluster, { ip: NODE_IP }, WEB, { agentVersion: '1.4.1' });
@@ -221,4 +200,49 @@ describe('the node-IP and self rules', () => {
     expect(later.intent.decidedBy).toEqual({ ...NODE_IP_RULE, direction: 'ingress', tier: 'Admin' });
     expect(later.policyEndpoint.decidedBy).toEqual(later.intent.decidedBy);
   });
+
+  it('after v1.4.1 only an Admin deny of priority 0 written for exactly the node IP beats the cp node-IP entry', () => {
+    // Act
+    const verdicts = [
+      adminDenyOf('10.0.0.0/8', 0),
+      adminDenyOf(`${NODE_IP}/32`, 1),
+      adminDenyOf(`${NODE_IP}/32`, 0),
+    ].map((cluster) => {
+      const result = explain(cluster, { ip: NODE_IP }, WEB, { agentVersion: '1.4.2' });
+      return [result.intent.verdict, result.policyEndpoint.verdict];
+    });
+
+    // Assess
+    expect(verdicts).toEqual([
+      ['allow', 'allow'],
+      ['allow', 'allow'],
+      ['deny', 'deny'],
+    ]);
+  });
 });
+
+/** isolatedWeb with an Admin ClusterNetworkPolicy denying ingress from `cidr` to every pod of app, and its CPE. */
+function adminDenyOf(cidr: string, priority: number): ClusterInventory {
+  const policy: ClusterNetworkPolicy = {
+    kind: 'ClusterNetworkPolicy',
+    metadata: { name: 'no-vpc' },
+    spec: {
+      tier: 'Admin',
+      priority,
+      subject: { namespaces: { matchLabels: { 'kubernetes.io/metadata.name': 'app' } } },
+      ingress: [{ action: 'Deny', from: [{ networks: [cidr] }] }],
+    },
+  };
+  const endpoint: ClusterPolicyEndpoint = {
+    kind: 'ClusterPolicyEndpoint',
+    metadata: { name: 'no-vpc-x1y2z' },
+    spec: {
+      policyRef: { name: 'no-vpc' },
+      tier: 'Admin',
+      priority,
+      podSelectorEndpoints: [{ namespace: 'app', name: 'web-1', podIP: '10.1.0.5', hostIP: NODE_IP }],
+      ingress: [{ cidr, action: 'Deny' }],
+    },
+  };
+  return isolatedWeb({ clusterNetworkPolicies: [policy], clusterPolicyEndpoints: [endpoint] });
+}

@@ -22,7 +22,7 @@ import type {
 } from '../model/kubernetes';
 import { agentBehaviour } from '../facts/agent-behaviour';
 import { selectorMatches } from '../selectors';
-import { nodeIpDecider, nodeIpVerdict, selfVerdict, strictNodeIpNote } from './always-allowed';
+import { isNodeIpKey, nodeIpDecider, nodeIpVerdict, selfVerdict, strictNodeIpNote } from './always-allowed';
 import {
   podLabel,
   type DecidedBy,
@@ -188,6 +188,17 @@ function clusterPeerMatches(
 
 type ClusterDecider = Extract<DecidedBy, { kind: 'ClusterNetworkPolicy' }>;
 
+/** `nodeIpKeyOnly`: only a network written for exactly the peer (the node IP) counts. */
+function rulePeersMatch(
+  peers: readonly ClusterNetworkPolicyPeer[],
+  question: SideQuestion,
+  context: IntentContext,
+  nodeIpKeyOnly: boolean,
+): boolean {
+  if (nodeIpKeyOnly) return peers.some((peer) => (peer.networks ?? []).some((cidr) => isNodeIpKey(question, cidr)));
+  return peers.length === 0 || peers.some((peer) => clusterPeerMatches(peer, question.peer, context));
+}
+
 /** The agent's cp node-IP entry ranks as an Admin Accept of priority 0 (agent.md §2.8, main after v1.4.1). */
 function nodeIpAdminCandidate(question: SideQuestion, context: IntentContext): TierCandidate<NodeIpDecider>[] {
   if (!context.cpNodeIpEntry) return [];
@@ -198,10 +209,15 @@ function nodeIpAdminCandidate(question: SideQuestion, context: IntentContext): T
   return decider === undefined ? [] : [{ priority: 0, action: 'Accept', source: decider }];
 }
 
+/**
+ * The Admin tier. With the cp node-IP entry, the node IP's own key holds only rules written for exactly that address:
+ * broader CIDRs are not copied into it (agent.md §2.8), so only those can compete with the entry.
+ */
 function adminVerdict(question: SideQuestion, context: IntentContext) {
+  const nodeIp = nodeIpAdminCandidate(question, context);
   const winner = tierWinner<ClusterDecider | NodeIpDecider>([
-    ...nodeIpAdminCandidate(question, context),
-    ...clusterCandidates('Admin', question, context),
+    ...nodeIp,
+    ...clusterCandidates('Admin', question, context, nodeIp.length > 0),
   ]);
   if (winner === undefined) return { passNote: '' };
   if (winner.source.kind === 'node-ip') return { verdict: nodeIpVerdict(question, winner.source), passNote: '' };
@@ -213,14 +229,13 @@ function clusterCandidates(
   tier: 'Admin' | 'Baseline',
   question: SideQuestion,
   context: IntentContext,
+  nodeIpKeyOnly = false,
 ): TierCandidate<ClusterDecider>[] {
   const candidates: TierCandidate<ClusterDecider>[] = [];
   for (const policy of context.inventory.clusterNetworkPolicies) {
     if (policy.spec.tier !== tier || !subjectSelects(policy.spec.subject, question.subject, context)) continue;
     clusterRules(policy, question.side).forEach((rule, index) => {
-      const peersMatch =
-        rule.peers.length === 0 || rule.peers.some((peer) => clusterPeerMatches(peer, question.peer, context));
-      if (!peersMatch) return;
+      if (!rulePeersMatch(rule.peers, question, context, nodeIpKeyOnly)) return;
       if (!clusterPortsMatch(rule.ports ?? [], question.port, question.protocol, question.destinationPod).matched)
         return;
       candidates.push({

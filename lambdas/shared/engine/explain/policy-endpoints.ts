@@ -11,7 +11,7 @@ import type {
   PolicyEndpoint,
 } from '../model/kubernetes';
 import { agentBehaviour } from '../facts/agent-behaviour';
-import { nodeIpDecider, nodeIpVerdict, selfVerdict, strictNodeIpNote } from './always-allowed';
+import { isNodeIpKey, nodeIpDecider, nodeIpVerdict, selfVerdict, strictNodeIpNote } from './always-allowed';
 import { podLabel, type DecidedBy, type NodeIpDecider, type SideQuestion, type SideVerdict } from './model';
 import { describeEndpointPorts, endpointPortsMatch } from './ports';
 import { tierWinner, type TierCandidate } from './tiers';
@@ -126,16 +126,22 @@ function cpeVerdict(question: SideQuestion, decider: CpeDecider, action: Cluster
   };
 }
 
-/** The Admin tier; the cp node-IP entry ranks as an Admin Accept of priority 0 (main after v1.4.1, agent.md §2.8). */
+/**
+ * The Admin tier. The cp node-IP entry (main after v1.4.1) ranks as an Admin Accept of priority 0 and its key holds
+ * only entries written for exactly the node IP (agent.md §2.8).
+ */
 function adminVerdict(
   question: SideQuestion,
   clusterEndpoints: readonly ClusterPolicyEndpoint[],
   cpNodeIpEntry: boolean,
 ): SideVerdict | undefined {
   const nodeIp = cpNodeIpEntry && clusterEndpoints.length > 0 ? nodeIpDecider(question, 'Admin') : undefined;
+  const entries = cpeCandidates('Admin', clusterEndpoints, question).filter(
+    (candidate) => nodeIp === undefined || isNodeIpKey(question, candidate.source.cidr),
+  );
   const winner = tierWinner<CpeDecider | NodeIpDecider>([
     ...(nodeIp === undefined ? [] : [{ priority: 0, action: 'Accept' as const, source: nodeIp }]),
-    ...cpeCandidates('Admin', clusterEndpoints, question),
+    ...entries,
   ]);
   if (winner === undefined || winner.action === 'Pass') return undefined;
   return winner.source.kind === 'node-ip'
