@@ -1,11 +1,16 @@
 import type { Disagreement, LayerName, LayerVerdict, Side, SideVerdict, Verdict } from './model';
 
-/** Deny if any side denies; unknown if any side is unknown; allow when every side allows. */
+/**
+ * Deny if any side denies; unknown if any side is unknown; allow when every side allows. An allow is decided by the
+ * destination's ingress side, unless only the other side names a decider (a hostNetwork side has none).
+ */
 export function combineSides(sides: readonly SideVerdict[], noSides: string): LayerVerdict {
   if (sides.length === 0) return { verdict: 'unknown', reason: noSides, sides };
   const deciding =
     sides.find((side) => side.verdict === 'deny') ??
     sides.find((side) => side.verdict === 'unknown') ??
+    sides.find((side) => side.side === 'ingress' && side.decidedBy !== undefined) ??
+    sides.find((side) => side.decidedBy !== undefined) ??
     sides.find((side) => side.side === 'ingress') ??
     sides[0];
   const verdict: Verdict = deciding?.verdict ?? 'unknown';

@@ -1,5 +1,7 @@
+import type { ClusterInventory } from '../model/cluster';
 import type { Pod } from '../model/kubernetes';
 import type { ParsedNodeBundle } from '../node/bundle';
+import { peerRelation } from './always-allowed';
 import { combineSides, disagreements } from './combine';
 import { locateEndpoint } from './endpoints';
 import { IntentContext, intentSide } from './intent';
@@ -8,6 +10,7 @@ import type { ExplainInput, FlowExplanation, LocatedEndpoint, SideQuestion } fro
 import { policyEndpointSide } from './policy-endpoints';
 
 function questions(
+  inventory: ClusterInventory,
   from: LocatedEndpoint,
   to: LocatedEndpoint,
   port: number,
@@ -16,11 +19,17 @@ function questions(
   const list: SideQuestion[] = [];
   const source: Pod | undefined = from.pod;
   const destination: Pod | undefined = to.pod;
-  if (source !== undefined)
-    list.push({ side: 'egress', subject: source, peer: to, destinationPod: destination, port, protocol });
-  if (destination !== undefined) {
-    list.push({ side: 'ingress', subject: destination, peer: from, destinationPod: destination, port, protocol });
-  }
+  const ask = (side: SideQuestion['side'], subject: Pod, peer: LocatedEndpoint): SideQuestion => ({
+    side,
+    subject,
+    peer,
+    peerIs: peerRelation(subject, peer, inventory),
+    destinationPod: destination,
+    port,
+    protocol,
+  });
+  if (source !== undefined) list.push(ask('egress', source, to));
+  if (destination !== undefined) list.push(ask('ingress', destination, from));
   return list;
 }
 
@@ -40,9 +49,9 @@ export function explainFlow(input: ExplainInput): FlowExplanation {
   const protocol = flow.protocol ?? 'TCP';
   const from = locateEndpoint(inventory, flow.from);
   const to = locateEndpoint(inventory, flow.to);
-  const sides = questions(from, to, flow.port, protocol);
+  const sides = questions(inventory, from, to, flow.port, protocol);
   const mode = configuration.enforcementMode;
-  const intentContext = new IntentContext(inventory, mode);
+  const intentContext = new IntentContext(inventory, mode, configuration.agentVersion);
   const kernelContext: KernelContext = {
     inventory,
     bundles: bundlesByNode(input.nodeBundles),
@@ -57,7 +66,7 @@ export function explainFlow(input: ExplainInput): FlowExplanation {
       noSides,
     ),
     policyEndpoint: combineSides(
-      sides.map((question) => policyEndpointSide(question, inventory, mode)),
+      sides.map((question) => policyEndpointSide(question, inventory, mode, configuration.agentVersion)),
       noSides,
     ),
     kernel: combineSides(

@@ -20,11 +20,14 @@ import type {
   Pod,
   PolicyType,
 } from '../model/kubernetes';
+import { agentBehaviour } from '../facts/agent-behaviour';
 import { selectorMatches } from '../selectors';
+import { isNodeIpKey, nodeIpDecider, nodeIpVerdict, selfVerdict, strictNodeIpNote } from './always-allowed';
 import {
   podLabel,
   type DecidedBy,
   type LocatedEndpoint,
+  type NodeIpDecider,
   type Side,
   type SideQuestion,
   type SideVerdict,
@@ -92,12 +95,16 @@ function fromApplicationPolicy(policy: ApplicationNetworkPolicy): IntentPolicy {
 
 export class IntentContext {
   readonly policies: readonly IntentPolicy[];
+  /** The agent allows the node IP in the cp maps too (main after v1.4.1). */
+  readonly cpNodeIpEntry: boolean;
   private readonly namespaces = new Map<string, Namespace>();
 
   constructor(
     readonly inventory: ClusterInventory,
     readonly mode: EnforcementMode | undefined,
+    agentVersion: string | undefined,
   ) {
+    this.cpNodeIpEntry = agentBehaviour(agentVersion).cpNodeIpEntry;
     this.policies = [
       ...fromNetworkPolicies(inventory),
       ...inventory.applicationNetworkPolicies.map(fromApplicationPolicy),
@@ -181,18 +188,54 @@ function clusterPeerMatches(
 
 type ClusterDecider = Extract<DecidedBy, { kind: 'ClusterNetworkPolicy' }>;
 
+/** `nodeIpKeyOnly`: only a network written for exactly the peer (the node IP) counts. */
+function rulePeersMatch(
+  peers: readonly ClusterNetworkPolicyPeer[],
+  question: SideQuestion,
+  context: IntentContext,
+  nodeIpKeyOnly: boolean,
+): boolean {
+  if (nodeIpKeyOnly) return peers.some((peer) => (peer.networks ?? []).some((cidr) => isNodeIpKey(question, cidr)));
+  return peers.length === 0 || peers.some((peer) => clusterPeerMatches(peer, question.peer, context));
+}
+
+/** The agent's cp node-IP entry ranks as an Admin Accept of priority 0 (agent.md §2.8, main after v1.4.1). */
+function nodeIpAdminCandidate(question: SideQuestion, context: IntentContext): TierCandidate<NodeIpDecider>[] {
+  if (!context.cpNodeIpEntry) return [];
+  const selected = context.inventory.clusterNetworkPolicies.some((policy) =>
+    subjectSelects(policy.spec.subject, question.subject, context),
+  );
+  const decider = selected ? nodeIpDecider(question, 'Admin') : undefined;
+  return decider === undefined ? [] : [{ priority: 0, action: 'Accept', source: decider }];
+}
+
+/**
+ * The Admin tier. With the cp node-IP entry, the node IP's own key holds only rules written for exactly that address:
+ * broader CIDRs are not copied into it (agent.md §2.8), so only those can compete with the entry.
+ */
+function adminVerdict(question: SideQuestion, context: IntentContext) {
+  const nodeIp = nodeIpAdminCandidate(question, context);
+  const winner = tierWinner<ClusterDecider | NodeIpDecider>([
+    ...nodeIp,
+    ...clusterCandidates('Admin', question, context, nodeIp.length > 0),
+  ]);
+  if (winner === undefined) return { passNote: '' };
+  if (winner.source.kind === 'node-ip') return { verdict: nodeIpVerdict(question, winner.source), passNote: '' };
+  if (winner.action !== 'Pass') return { verdict: clusterVerdict(question, winner.source), passNote: '' };
+  return { passNote: ` (Admin ${winner.source.name} passed)` };
+}
+
 function clusterCandidates(
   tier: 'Admin' | 'Baseline',
   question: SideQuestion,
   context: IntentContext,
+  nodeIpKeyOnly = false,
 ): TierCandidate<ClusterDecider>[] {
   const candidates: TierCandidate<ClusterDecider>[] = [];
   for (const policy of context.inventory.clusterNetworkPolicies) {
     if (policy.spec.tier !== tier || !subjectSelects(policy.spec.subject, question.subject, context)) continue;
     clusterRules(policy, question.side).forEach((rule, index) => {
-      const peersMatch =
-        rule.peers.length === 0 || rule.peers.some((peer) => clusterPeerMatches(peer, question.peer, context));
-      if (!peersMatch) return;
+      if (!rulePeersMatch(rule.peers, question, context, nodeIpKeyOnly)) return;
       if (!clusterPortsMatch(rule.ports ?? [], question.port, question.protocol, question.destinationPod).matched)
         return;
       candidates.push({
@@ -253,16 +296,20 @@ export function intentSide(question: SideQuestion, context: IntentContext): Side
   const pod = podLabel(question.subject);
   const base = { side: question.side, pod };
   const direction = question.side === 'ingress' ? 'from' : 'to';
+  const self = selfVerdict(question, 'policies');
+  if (self !== undefined) return self;
   if (isHostNetwork(question.subject)) {
     return { ...base, verdict: 'allow', reason: `${pod} uses hostNetwork: network policies do not apply to it` };
   }
-  const admin = tierWinner(clusterCandidates('Admin', question, context));
-  if (admin !== undefined && admin.action !== 'Pass') return clusterVerdict(question, admin.source);
-  const passNote = admin === undefined ? '' : ` (Admin ${admin.source.name} passed)`;
+  const admin = adminVerdict(question, context);
+  if (admin.verdict !== undefined) return admin.verdict;
+  const passNote = admin.passNote;
 
   const policyType: PolicyType = question.side === 'ingress' ? 'Ingress' : 'Egress';
   const selecting = context.policiesSelecting(question.subject);
   const isolating = selecting.filter((policy) => policy.policyTypes.includes(policyType));
+  const nodeIp = nodeIpDecider(question, 'NetworkPolicy');
+  if (isolating.length > 0 && nodeIp !== undefined) return nodeIpVerdict(question, nodeIp);
   if (isolating.length > 0) {
     const notes: string[] = [];
     for (const policy of isolating) {
@@ -307,7 +354,7 @@ export function intentSide(question: SideQuestion, context: IntentContext): Side
     return {
       ...base,
       verdict: 'deny',
-      reason: `strict mode: no NetworkPolicy selects ${pod}, so its traffic is denied by default${passNote}`,
+      reason: `strict mode: no NetworkPolicy selects ${pod}, so its traffic is denied by default${strictNodeIpNote(question)}${passNote}`,
       decidedBy: { kind: 'default', detail: 'strict mode default deny' },
     };
   }

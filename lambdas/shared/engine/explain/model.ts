@@ -80,8 +80,25 @@ export type DecidedBy =
       /** Line in the dump file. */
       readonly line?: number;
       readonly file?: string;
+      /** The key is the node-IP entry the agent adds for every pod with policies (agent.md §2.8). */
+      readonly rule?: 'node-ip';
     }
+  | NodeIpDecider
+  | { readonly kind: 'self'; readonly pod: string }
   | { readonly kind: 'default'; readonly detail: string };
+
+/**
+ * The agent allows the pod's own node IP (kubelet probes): `nodeIP/32 → ANY` in both LPM maps once a PolicyEndpoint
+ * applies (`NetworkPolicy`), and from main after v1.4.1 `nodeIP/32 → Accept, priority 0` in the cp maps once a
+ * ClusterPolicyEndpoint applies (`Admin`).
+ */
+export interface NodeIpDecider {
+  readonly kind: 'node-ip';
+  readonly ip: string;
+  readonly node?: string;
+  readonly direction: Side;
+  readonly tier: 'Admin' | 'NetworkPolicy';
+}
 
 export interface SideVerdict {
   readonly side: Side;
@@ -95,7 +112,7 @@ export interface SideVerdict {
 export interface LayerVerdict {
   readonly verdict: Verdict;
   readonly reason: string;
-  /** The decisive side's decider: the denying side on deny, else the destination's ingress side. */
+  /** The decisive side's decider: the denying side on deny, else the destination's ingress side if it names one. */
   readonly decidedBy?: DecidedBy;
   readonly sides: readonly SideVerdict[];
 }
@@ -133,6 +150,12 @@ export interface ExplainInput {
   readonly sha1Hex?: (text: string) => string;
 }
 
+/** The peer when a rule outside the policies decides: the subject pod itself, or the IP of the subject's own node. */
+export type PeerRelation =
+  | { readonly kind: 'self' }
+  | { readonly kind: 'own-node'; readonly ip: string; readonly node?: string }
+  | { readonly kind: 'other' };
+
 /** What every layer evaluates for one side of the flow. */
 export interface SideQuestion {
   readonly side: Side;
@@ -140,6 +163,7 @@ export interface SideQuestion {
   readonly subject: Pod;
   /** The other end of the flow. */
   readonly peer: LocatedEndpoint;
+  readonly peerIs: PeerRelation;
   /** Destination pod (for named ports): the subject on ingress, the peer's pod on egress. */
   readonly destinationPod: Pod | undefined;
   readonly port: number;

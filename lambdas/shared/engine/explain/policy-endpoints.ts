@@ -10,7 +10,9 @@ import type {
   PodEndpoint,
   PolicyEndpoint,
 } from '../model/kubernetes';
-import { podLabel, type DecidedBy, type SideQuestion, type SideVerdict } from './model';
+import { agentBehaviour } from '../facts/agent-behaviour';
+import { isNodeIpKey, nodeIpDecider, nodeIpVerdict, selfVerdict, strictNodeIpNote } from './always-allowed';
+import { podLabel, type DecidedBy, type NodeIpDecider, type SideQuestion, type SideVerdict } from './model';
 import { describeEndpointPorts, endpointPortsMatch } from './ports';
 import { tierWinner, type TierCandidate } from './tiers';
 
@@ -18,6 +20,28 @@ function targets(endpoints: readonly PodEndpoint[] | null | undefined, pod: Pod)
   return (endpoints ?? []).find(
     (endpoint) => endpoint.namespace === pod.metadata.namespace && endpoint.name === pod.metadata.name,
   );
+}
+
+interface Chunk {
+  readonly spec: {
+    readonly policyRef: { readonly name: string };
+    readonly podSelectorEndpoints?: PodEndpoint[] | null;
+  };
+}
+
+/**
+ * Every chunk of every policy with a chunk that lists the pod, as the agent groups them by policyRef (agent.md §2.8):
+ * a policy split over several PolicyEndpoints lists the pod in one chunk and may carry its rules in another.
+ */
+function chunksApplyingTo<T extends Chunk>(chunks: readonly T[], pod: Pod): T[] {
+  const policies = new Set(
+    chunks.filter((chunk) => targets(chunk.spec.podSelectorEndpoints, pod) !== undefined).map(policyOf),
+  );
+  return chunks.filter((chunk) => policies.has(policyOf(chunk)));
+}
+
+function policyOf(chunk: Chunk): string {
+  return chunk.spec.policyRef.name;
 }
 
 function entriesOf<T extends EndpointInfo>(
@@ -34,6 +58,20 @@ function prefixLengthOf(cidr: string): number {
 
 function peName(endpoint: PolicyEndpoint): string {
   return `PolicyEndpoint ${endpoint.metadata.namespace}/${endpoint.metadata.name}`;
+}
+
+/** `PolicyEndpoint ns/a` or, for a policy in several chunks, `PolicyEndpoints ns/a, ns/b (chunks of policy p)`. */
+function describeChunks(endpoints: readonly PolicyEndpoint[]): string {
+  const byPolicy = new Map<string, PolicyEndpoint[]>();
+  for (const endpoint of endpoints)
+    byPolicy.set(policyOf(endpoint), [...(byPolicy.get(policyOf(endpoint)) ?? []), endpoint]);
+  return [...byPolicy.entries()]
+    .map(([policy, chunks]) =>
+      chunks.length === 1
+        ? chunks.map(peName).join('')
+        : `PolicyEndpoints ${chunks.map((chunk) => `${chunk.metadata.namespace}/${chunk.metadata.name}`).join(', ')} (chunks of policy ${policy})`,
+    )
+    .join(', ');
 }
 
 type CpeDecider = Extract<DecidedBy, { kind: 'ClusterPolicyEndpoint' }>;
@@ -88,6 +126,29 @@ function cpeVerdict(question: SideQuestion, decider: CpeDecider, action: Cluster
   };
 }
 
+/**
+ * The Admin tier. The cp node-IP entry (main after v1.4.1) ranks as an Admin Accept of priority 0 and its key holds
+ * only entries written for exactly the node IP (agent.md §2.8).
+ */
+function adminVerdict(
+  question: SideQuestion,
+  clusterEndpoints: readonly ClusterPolicyEndpoint[],
+  cpNodeIpEntry: boolean,
+): SideVerdict | undefined {
+  const nodeIp = cpNodeIpEntry && clusterEndpoints.length > 0 ? nodeIpDecider(question, 'Admin') : undefined;
+  const entries = cpeCandidates('Admin', clusterEndpoints, question).filter(
+    (candidate) => nodeIp === undefined || isNodeIpKey(question, candidate.source.cidr),
+  );
+  const winner = tierWinner<CpeDecider | NodeIpDecider>([
+    ...(nodeIp === undefined ? [] : [{ priority: 0, action: 'Accept' as const, source: nodeIp }]),
+    ...entries,
+  ]);
+  if (winner === undefined || winner.action === 'Pass') return undefined;
+  return winner.source.kind === 'node-ip'
+    ? nodeIpVerdict(question, winner.source)
+    : cpeVerdict(question, winner.source, winner.action);
+}
+
 interface EntryHit {
   readonly endpoint: PolicyEndpoint;
   readonly entry: EndpointInfo & { cidr: string };
@@ -103,23 +164,23 @@ export function policyEndpointSide(
   question: SideQuestion,
   inventory: ClusterInventory,
   mode: EnforcementMode | undefined,
+  agentVersion: string | undefined,
 ): SideVerdict {
   const pod = podLabel(question.subject);
   const base = { side: question.side, pod };
+  const self = selfVerdict(question, 'policies');
+  if (self !== undefined) return self;
   if (isHostNetwork(question.subject)) {
     return { ...base, verdict: 'allow', reason: `${pod} uses hostNetwork: no PolicyEndpoint targets it` };
   }
-  const clusterEndpoints = inventory.clusterPolicyEndpoints.filter(
-    (endpoint) => targets(endpoint.spec.podSelectorEndpoints, question.subject) !== undefined,
-  );
-  const admin = tierWinner(cpeCandidates('Admin', clusterEndpoints, question));
-  if (admin !== undefined && admin.action !== 'Pass') return cpeVerdict(question, admin.source, admin.action);
+  const clusterEndpoints = chunksApplyingTo(inventory.clusterPolicyEndpoints, question.subject);
+  const admin = adminVerdict(question, clusterEndpoints, agentBehaviour(agentVersion).cpNodeIpEntry);
+  if (admin !== undefined) return admin;
 
   const policyType = question.side === 'ingress' ? 'Ingress' : 'Egress';
-  const endpoints = inventory.policyEndpoints.filter(
-    (endpoint) =>
-      endpoint.metadata.namespace === question.subject.metadata.namespace &&
-      targets(endpoint.spec.podSelectorEndpoints, question.subject) !== undefined,
+  const endpoints = chunksApplyingTo(
+    inventory.policyEndpoints.filter((endpoint) => endpoint.metadata.namespace === question.subject.metadata.namespace),
+    question.subject,
   );
   const staleIps = endpoints.flatMap((endpoint) => {
     const target = targets(endpoint.spec.podSelectorEndpoints, question.subject);
@@ -134,6 +195,8 @@ export function policyEndpointSide(
       entriesOf(endpoint.spec, question).some((entry) => entry.cidr !== undefined && entry.cidr !== ''),
   );
 
+  const nodeIp = nodeIpDecider(question, 'NetworkPolicy');
+  if (enforcing.length > 0 && nodeIp !== undefined) return nodeIpVerdict(question, nodeIp);
   if (enforcing.length > 0) {
     const hits: EntryHit[] = [];
     const excluded: string[] = [];
@@ -179,7 +242,7 @@ export function policyEndpointSide(
       ...base,
       verdict: 'deny',
       reason:
-        `${question.side} of ${pod} is enforced by ${enforcing.map(peName).join(', ')} and no ${question.side} entry ` +
+        `${question.side} of ${pod} is enforced by ${describeChunks(enforcing)} and no ${question.side} entry ` +
         `holds ${question.peer.ip} for ${question.protocol}/${question.port}` +
         `${excluded.length === 0 ? '' : ` (${excluded.join('; ')})`}${staleNote}`,
       ...(first === undefined
@@ -204,14 +267,14 @@ export function policyEndpointSide(
     return {
       ...base,
       verdict: 'deny',
-      reason: `strict mode: no PolicyEndpoint targets ${pod}, so its traffic is denied by default`,
+      reason: `strict mode: no PolicyEndpoint targets ${pod}, so its traffic is denied by default${strictNodeIpNote(question)}`,
       decidedBy: { kind: 'default', detail: 'strict mode default deny' },
     };
   }
   const why =
     endpoints.length === 0
       ? `no PolicyEndpoint targets ${pod}`
-      : `${endpoints.map(peName).join(', ')} neither isolate ${question.side} nor carry ${question.side} entries`;
+      : `${describeChunks(endpoints)} neither isolate ${question.side} nor carry ${question.side} entries`;
   return {
     ...base,
     verdict: 'allow',

@@ -15,6 +15,7 @@ import {
   type PodStateEntry,
   type TcHook,
 } from '../../node/model';
+import { isNodeIpKey, nodeOf, selfVerdict } from '../always-allowed';
 import { podLabel, type DecidedBy, type SideQuestion, type SideVerdict, type Verdict } from '../model';
 import {
   adminSlot,
@@ -46,17 +47,10 @@ interface ProgramSite {
   readonly anyChecksPort: boolean;
   readonly packet: Packet;
   readonly peerIp: string;
+  readonly peerIs: SideQuestion['peerIs'];
 }
 
 type Outcome = { verdict: Verdict; reason: string; decidedBy?: DecidedBy };
-
-function nodeOf(pod: Pod, inventory: ClusterInventory): string | undefined {
-  if (pod.spec.nodeName !== undefined && pod.spec.nodeName !== '') return pod.spec.nodeName;
-  const hostIp = pod.status.hostIP;
-  if (hostIp === undefined || hostIp === '') return undefined;
-  return inventory.nodes.find((node) => (node.status.addresses ?? []).some((address) => address.address === hostIp))
-    ?.metadata.name;
-}
 
 function mapDecider(site: ProgramSite, read: MapRead<unknown>, key?: string, slot?: number, line?: number): DecidedBy {
   return {
@@ -69,6 +63,7 @@ function mapDecider(site: ProgramSite, read: MapRead<unknown>, key?: string, slo
     ...(key === undefined ? {} : { key }),
     ...(slot === undefined ? {} : { slot }),
     ...(line === undefined ? {} : { line }),
+    ...(key !== undefined && isNodeIpKey(site, key) ? { rule: 'node-ip' as const } : {}),
   };
 }
 
@@ -105,7 +100,7 @@ function lpmTier(site: ProgramSite, side: SideQuestion['side'], missIsPass: bool
     };
   }
   const outcome = slotLoop(entry.values, site.packet, site.anyChecksPort);
-  const keyText = `key ${entry.cidr} of ${mapLabel(site, read)}`;
+  const keyText = `key ${entry.cidr}${nodeIpKeyText(site, entry.cidr)} of ${mapLabel(site, read)}`;
   if (outcome.why === 'no-slot-matched') {
     const slots = entry.values.map(describeSlot).join(', ');
     return {
@@ -126,6 +121,10 @@ function lpmTier(site: ProgramSite, side: SideQuestion['side'], missIsPass: bool
     reason,
     decidedBy: mapDecider(site, read, entry.cidr, outcome.slot.slot, outcome.slot.line),
   };
+}
+
+function nodeIpKeyText(site: ProgramSite, cidr: string): string {
+  return isNodeIpKey(site, cidr) ? " (the node-IP entry the agent adds for the pod's own node, agent.md §2.8)" : '';
 }
 
 function portText(site: ProgramSite): string {
@@ -157,7 +156,7 @@ function cpTier(site: ProgramSite, read: MapRead<CpEntry>, tier: 'admin' | 'base
   return {
     verdict: slot.action === 'accept' ? 'allow' : 'deny',
     reason:
-      `${tier === 'admin' ? 'Admin' : 'Baseline'} tier: key ${entry.cidr} of ${mapLabel(site, read)} ${describeSlot(slot)} ` +
+      `${tier === 'admin' ? 'Admin' : 'Baseline'} tier: key ${entry.cidr}${nodeIpKeyText(site, entry.cidr)} of ${mapLabel(site, read)} ${describeSlot(slot)} ` +
       `(${priority}) → ${slot.action === 'accept' ? 'Accept' : 'Deny'}`,
     decidedBy: mapDecider(site, read, entry.cidr, slot.slot, slot.line),
   };
@@ -305,6 +304,8 @@ export function kernelSide(question: SideQuestion, context: KernelContext): Side
   const pod = podLabel(subject);
   const base = { side: question.side, pod };
   const result = (outcome: Outcome): SideVerdict => ({ ...base, ...outcome });
+  const self = selfVerdict(question, 'kernel');
+  if (self !== undefined) return self;
   if (isHostNetwork(subject)) {
     return result({ verdict: 'allow', reason: `${pod} uses hostNetwork: it has no veth and no program` });
   }
@@ -391,6 +392,7 @@ export function kernelSide(question: SideQuestion, context: KernelContext): Side
     anyChecksPort: behaviour.anyChecksPort,
     packet: { protocol: PROTOCOL_NUMBER[question.protocol], port: question.port },
     peerIp: question.peer.ip,
+    peerIs: question.peerIs,
   };
   const outcome = !behaviour.podStateMaps
     ? evaluateV10(site, question.side)
