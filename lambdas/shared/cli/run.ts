@@ -10,7 +10,6 @@ import {
   AuditReport,
   AwsCallError,
   renderSummary,
-  RunInputError,
   type AuditWorkflowPort,
   type ExecutionState,
   type Severity,
@@ -141,9 +140,10 @@ async function waitForEnd(
       shown = line;
     }
     if (elapsed >= flags.timeout * 60)
-      throw new RunInputError(
-        'timeout',
-        `the execution is still running after ${flags.timeout} min; follow it with aws stepfunctions describe-execution --execution-arn ${executionArn}`,
+      throw new AwsCallError(
+        'StepFunctions',
+        'DescribeExecution',
+        `still RUNNING after ${flags.timeout} min; the execution goes on: aws stepfunctions describe-execution --execution-arn ${executionArn}`,
       );
   }
 }

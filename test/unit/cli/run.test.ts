@@ -210,7 +210,7 @@ describe('netpol-audit run: waiting and the summary', () => {
     const { dependencies, sleeps } = harness();
 
     await expect(runWorkflow({ ...FLAGS, timeout: 2 }, dependencies)).rejects.toThrow(
-      /^timeout: the execution is still running after 2 min; follow it with aws stepfunctions describe-execution --execution-arn arn:aws:states:/,
+      /^StepFunctions DescribeExecution: still RUNNING after 2 min; the execution goes on: aws stepfunctions describe-execution --execution-arn arn:aws:states:/,
     );
     expect(Math.max(...sleeps)).toBe(POLL_MAX_MS);
   });
