@@ -134,7 +134,13 @@ export class StackWorkflow implements AuditWorkflowPort {
         }),
       ),
     );
-    return response.events?.find((event) => event.stateEnteredEventDetails?.name !== undefined)
-      ?.stateEnteredEventDetails?.name;
+    // The newest entered state by event id: moto answers in ascending order whatever reverseOrder says.
+    let newest: { id: number; name: string } | undefined;
+    for (const event of response.events ?? []) {
+      const name = event.stateEnteredEventDetails?.name;
+      if (name !== undefined && event.id !== undefined && (newest === undefined || event.id > newest.id))
+        newest = { id: event.id, name };
+    }
+    return newest?.name;
   }
 }

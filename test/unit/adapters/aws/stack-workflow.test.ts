@@ -124,12 +124,21 @@ describe('StackWorkflow executions', () => {
     expect(sfn.commandCalls(DescribeExecutionCommand)[0]?.args[0].input).toEqual({ executionArn: EXECUTION });
   });
 
-  it('reads the last entered state from the newest events, without execution data', async () => {
+  it('reads the last entered state (highest event id) from the newest events, without execution data', async () => {
     sfn.on(GetExecutionHistoryCommand).resolves({
       events: [
         { id: 9, timestamp: new Date(), type: 'TaskScheduled' },
         { id: 8, timestamp: new Date(), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'Audit Cluster' } },
         { id: 3, timestamp: new Date(), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'Plan' } },
+      ],
+    });
+
+    await expect(workflow().lastEnteredState(EXECUTION)).resolves.toBe('Audit Cluster');
+    sfn.on(GetExecutionHistoryCommand).resolves({
+      // ascending, as moto answers whatever reverseOrder says
+      events: [
+        { id: 3, timestamp: new Date(), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'Plan' } },
+        { id: 8, timestamp: new Date(), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'Audit Cluster' } },
       ],
     });
 
