@@ -18,12 +18,11 @@ import { ExecutionOutput, type ExecutionInput } from '../service/contract';
 import { validateExecutionInput } from '../service/plan-run';
 import { RUN_STACK_OUTPUTS } from '../service/stack-outputs';
 import { parseSeverity } from './audit';
+import { awsClientConfig, awsOptions, s3PathStyle, type AwsFlags } from './aws-options';
 import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
 
-export interface RunFlags {
+export interface RunFlags extends AwsFlags {
   stack: string;
-  region?: string;
-  profile?: string;
   cluster?: string[];
   namespaces?: string[];
   pods?: string[];
@@ -212,24 +211,10 @@ export async function runWorkflow(flags: RunFlags, dependencies: RunDependencies
   return exitCode;
 }
 
-function clientConfig(flags: RunFlags): {
-  region?: string;
-  profile?: string;
-  retryMode: 'adaptive';
-  maxAttempts: number;
-} {
-  return {
-    retryMode: 'adaptive',
-    maxAttempts: 5,
-    ...(flags.region === undefined ? {} : { region: flags.region }),
-    ...(flags.profile === undefined ? {} : { profile: flags.profile }),
-  };
-}
-
 /** The real clients from the user's credential chain (`--profile`, `--region`, the environment). */
 export function awsRunDependencies(flags: RunFlags): RunDependencies {
-  const config = clientConfig(flags);
-  const s3 = new S3Client({ ...config, forcePathStyle: process.env['S3_FORCE_PATH_STYLE'] === 'true' });
+  const config = awsClientConfig(flags);
+  const s3 = new S3Client({ ...config, forcePathStyle: s3PathStyle() });
   return {
     workflow: new StackWorkflow(new CloudFormationClient(config), new SFNClient(config), RUN_STACK_OUTPUTS),
     reports: (bucket) => new S3Objects(s3, bucket),
@@ -248,13 +233,13 @@ export function awsRunDependencies(flags: RunFlags): RunDependencies {
 }
 
 export function runCommand(setExitCode: ExitCodeSink): Command {
-  return new Command('run')
+  const command = new Command('run')
     .description(
       "start the deployed service's audit workflow from the stack's outputs, follow it, and print each cluster's summary and report location",
     )
-    .requiredOption('--stack <name>', 'the CloudFormation stack of the audit service')
-    .option('--region <region>', 'AWS region of the stack (default: the SDK chain)')
-    .option('--profile <profile>', 'AWS profile (default: the SDK chain)')
+    .requiredOption('--stack <name>', 'the CloudFormation stack of the audit service');
+  for (const option of awsOptions('stack')) command.addOption(option);
+  return command
     .option('--cluster <name>', 'audit this configured cluster (repeatable; default: all of the stack)', repeated)
     .option('--namespaces <ns,...>', 'focus on these namespaces', list)
     .option('--pods <ns/pod,...>', 'focus on these pods (only their nodes are collected)', list)
