@@ -24,12 +24,13 @@ import { ExecutionOutput } from '../../../lambdas/shared/service/contract';
 import { runCli } from '../../support/run-cli';
 import { cleanSeedReport, uncheckedReport } from '../../support/seed-report';
 import { startMotoServer, type MotoServer } from '../node-collector/moto-server';
+import { MOTO_CREDENTIALS, useMotoForCli } from './support/cli-environment';
 
 jest.setTimeout(120_000);
 
 const REGION = 'eu-west-1';
 const BUCKET = 'netpol-audit-reports';
-const CREDENTIALS = { accessKeyId: 'AKIAEXAMPLEEXAMPLE12', secretAccessKey: 's'.repeat(40) };
+
 const ROLE = 'arn:aws:iam::123456789012:role/netpol-audit-workflow';
 const PREFIX_A = 'reports/prod-a/2026/12/04/nightly-1/';
 const PREFIX_B = 'reports/prod-b/2026/12/04/nightly-1/';
@@ -37,7 +38,7 @@ const PREFIX_B = 'reports/prod-b/2026/12/04/nightly-1/';
 let moto: MotoServer;
 let sfn: SFNClient;
 let cloudFormation: CloudFormationClient;
-const savedEnvironment = { ...process.env };
+let restoreEnvironment: () => void = () => undefined;
 
 function workflowOutput(results: ExecutionOutput['results']): ExecutionOutput {
   return {
@@ -95,7 +96,7 @@ beforeAll(async () => {
     body: JSON.stringify({ stepfunctions: { execute_state_machine: true } }),
   });
   expect(config.ok).toBe(true);
-  const clientConfig = { region: REGION, endpoint: moto.endpoint, credentials: CREDENTIALS };
+  const clientConfig = { region: REGION, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS };
   sfn = new SFNClient(clientConfig);
   cloudFormation = new CloudFormationClient(clientConfig);
   const s3 = new S3Client({ ...clientConfig, forcePathStyle: true });
@@ -106,17 +107,11 @@ beforeAll(async () => {
   ] as const)
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: JSON.stringify(report) }));
   s3.destroy();
-  // The CLI builds its own clients from the environment, as it does on a laptop (no --profile here).
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-    S3_FORCE_PATH_STYLE: 'true',
-  });
+  restoreEnvironment = useMotoForCli(moto.endpoint);
 });
 
 afterAll(async () => {
-  process.env = savedEnvironment;
+  restoreEnvironment();
   sfn.destroy();
   cloudFormation.destroy();
   await moto.stop();
