@@ -5,6 +5,7 @@ import { auditCommand } from './audit';
 import { diffCommand } from './diff';
 import { EXIT_CLEAN, EXIT_INTERNAL, EXIT_USAGE } from './exit-codes';
 import { explainCommand } from './explain';
+import { reportCommand } from './report';
 import { resolveCommand } from './resolve';
 import { runCommand } from './run';
 import { snapshotCommand } from './snapshot';
@@ -22,6 +23,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     explainCommand(setExitCode),
     diffCommand(setExitCode),
     runCommand(setExitCode),
+    reportCommand(setExitCode),
   ]) {
     program.addCommand(command.exitOverride().showHelpAfterError());
   }
