@@ -413,6 +413,7 @@ describe('the synthesized audit workflow, run locally against moto', () => {
           `snapshot/nodes/${SEED_INSTANCE}.tar.gz`,
           'snapshot/snapshot.json.gz',
         ].map((key) => `${prefix}${key}`),
+        'reports/prod-a/history.json',
         'reports/prod-a/latest.json',
       ].sort(),
     );
