@@ -16,6 +16,7 @@ import {
 } from '#engine';
 import { ExecutionOutput, type ExecutionInput } from '../service/contract';
 import { validateExecutionInput } from '../service/plan-run';
+import { causeDetail } from '../service/step-error';
 import { RUN_STACK_OUTPUTS } from '../service/stack-outputs';
 import { parseSeverity } from './audit';
 import { awsClientConfig, awsOptions, s3PathStyle, type AwsFlags } from './aws-options';
@@ -189,7 +190,7 @@ export async function runWorkflow(flags: RunFlags, dependencies: RunDependencies
   const end = await waitForEnd(executionArn, flags, dependencies);
   if (end.status !== 'SUCCEEDED') {
     dependencies.output(
-      `execution ${name} ${end.status}: ${end.error ?? 'no error name'}: ${end.cause ?? 'no cause given'}\n${executionArn}\n`,
+      `execution ${name} ${end.status}: ${end.error ?? 'no error name'}: ${end.cause === undefined ? 'no cause given' : causeDetail(end.cause)}\n${executionArn}\n`,
     );
     return EXIT_FINDINGS;
   }
