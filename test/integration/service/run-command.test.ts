@@ -20,7 +20,9 @@ import {
   ListExecutionsCommand,
   SFNClient,
 } from '@aws-sdk/client-sfn';
+import { StackWorkflow } from '#adapters/stepfunctions/stack-workflow';
 import { ExecutionOutput } from '../../../lambdas/shared/service/contract';
+import { RUN_STACK_OUTPUTS } from '../../../lambdas/shared/service/stack-outputs';
 import { runCli } from '../../support/run-cli';
 import { cleanSeedReport, uncheckedReport } from '../../support/seed-report';
 import { startMotoServer, type MotoServer } from '../node-collector/moto-server';
@@ -233,5 +235,35 @@ describe('netpol-audit run --stack against moto', () => {
     expect(other.stderr).toContain(
       'stack SomethingElse is not an audit stack: output StateMachineArn is missing (outputs: TopicArn)',
     );
+  });
+});
+
+describe("moto's default Step Functions (execute_state_machine off), through the same adapter", () => {
+  it('starts an execution that stays RUNNING with no output: why the tests above switch execution on', async () => {
+    const plain = await startMotoServer();
+    const clientConfig = { region: REGION, endpoint: plain.endpoint, credentials: MOTO_CREDENTIALS };
+    const plainSfn = new SFNClient(clientConfig);
+    const plainCloudFormation = new CloudFormationClient(clientConfig);
+    try {
+      const machine = await plainSfn.send(
+        new CreateStateMachineCommand({
+          name: 'Plain',
+          roleArn: ROLE,
+          definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }),
+        }),
+      );
+      const workflow = new StackWorkflow(plainCloudFormation, plainSfn, RUN_STACK_OUTPUTS);
+      const { executionArn } = await workflow.startExecution({
+        stateMachineArn: machine.stateMachineArn ?? '',
+        name: 'cli-plain',
+        input: {},
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await expect(workflow.describeExecution(executionArn)).resolves.toEqual({ status: 'RUNNING' });
+    } finally {
+      plainSfn.destroy();
+      plainCloudFormation.destroy();
+      await plain.stop();
+    }
   });
 });
