@@ -19,7 +19,7 @@ import { prepareOutputDirectory, writeOutputFile } from './output-directory';
 import { formatOptions, formatsUseStdout, writeFormats, type FormatFlags } from './format-options';
 import { liveOptions, openLive, requireKubeconfigFor, requireSomeReadAccess, type LiveFlags } from './live-options';
 
-function parseSeverity(value: string): Severity {
+export function parseSeverity(value: string): Severity {
   const parsed = Severity.safeParse(value);
   if (!parsed.success) throw new InvalidArgumentError(`expected one of ${Severity.options.join(', ')}`);
   return parsed.data;

@@ -12,6 +12,7 @@ import {
   renderTable,
   type AsffTarget,
   type AuditReport,
+  type ReportHistory,
 } from '#engine';
 import { readHistoryFile } from './report-files';
 import { writeOutputFile } from './output-directory';
@@ -73,7 +74,7 @@ function asffTarget(clusterArn: string | undefined): AsffTarget {
   return { clusterArn, region: match[2] ?? '', accountId: match[3] ?? '' };
 }
 
-async function render(report: AuditReport, format: Format, flags: FormatFlags): Promise<string> {
+function render(report: AuditReport, format: Format, flags: FormatFlags, history: ReportHistory | undefined): string {
   switch (format) {
     case 'table':
       return renderTable(report, {
@@ -85,7 +86,7 @@ async function render(report: AuditReport, format: Format, flags: FormatFlags): 
     case 'md':
       return renderMarkdown(report);
     case 'html':
-      return renderHtml(report, flags.history === undefined ? {} : { history: await readHistoryFile(flags.history) });
+      return renderHtml(report, history === undefined ? {} : { history });
     case 'sarif':
       return `${JSON.stringify(renderSarif(report), null, 2)}\n`;
     case 'junit':
@@ -106,16 +107,22 @@ export function formatsUseStdout(flags: FormatFlags): boolean {
 
 /**
  * Renders every `--format` (all before writing any, so a bad option loses nothing) and writes each to `--output`
- * (one format only), or to its file in the output directory; returns the files written.
+ * (one format only), or to its file in the output directory; returns the files written. The HTML trend chart draws
+ * `history` when given (the service's history.json read from S3), else the `--history` file.
  */
-export async function writeFormats(report: AuditReport, flags: FormatFlags, outDirectory: string): Promise<string[]> {
+export async function writeFormats(
+  report: AuditReport,
+  flags: FormatFlags,
+  outDirectory: string,
+  history?: ReportHistory,
+): Promise<string[]> {
   const formats = [...new Set(flags.format ?? [])];
   if (flags.output !== undefined && formats.length !== 1) {
     throw new InputError(`--output takes exactly one --format (got ${formats.length})`);
   }
-  const rendered = await Promise.all(
-    formats.map(async (format) => ({ format, text: await render(report, format, flags) })),
-  );
+  const historyFile = formats.includes('html') ? flags.history : undefined;
+  const trend = history ?? (historyFile === undefined ? undefined : await readHistoryFile(historyFile));
+  const rendered = formats.map((format) => ({ format, text: render(report, format, flags, trend) }));
   const written: string[] = [];
   for (const { format, text } of rendered) {
     const target = flags.output ?? (format === 'table' ? '-' : join(outDirectory, FILE_NAMES[format]));

@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../../package.json';
-import { InputError } from '#engine';
+import { AwsCallError, InputError, RunInputError, StoreError } from '#engine';
 import { auditCommand } from './audit';
 import { diffCommand } from './diff';
 import { EXIT_CLEAN, EXIT_INTERNAL, EXIT_USAGE } from './exit-codes';
 import { explainCommand } from './explain';
+import { reportCommand } from './report';
 import { resolveCommand } from './resolve';
+import { runCommand } from './run';
 import { snapshotCommand } from './snapshot';
 
 function buildProgram(setExitCode: (code: number) => void): Command {
@@ -20,6 +22,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     resolveCommand(setExitCode),
     explainCommand(setExitCode),
     diffCommand(setExitCode),
+    runCommand(setExitCode),
+    reportCommand(setExitCode),
   ]) {
     program.addCommand(command.exitOverride().showHelpAfterError());
   }
@@ -38,8 +42,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT_CLEAN : EXIT_USAGE;
     }
-    if (error instanceof InputError) {
-      process.stderr.write(`netpol-audit: ${error.message}\n`);
+    if (
+      error instanceof InputError ||
+      error instanceof RunInputError ||
+      error instanceof AwsCallError ||
+      error instanceof StoreError
+    ) {
+      process.stderr.write(`netpol-audit: ${error instanceof InputError ? '' : `${error.name}: `}${error.message}\n`);
       return EXIT_USAGE;
     }
     process.stderr.write(

@@ -11,6 +11,7 @@ export const ERROR_NAMES = [
   'StoreError',
   'RunInputError',
   'ServiceConfigError',
+  'AwsCallError',
 ] as const;
 export type AuditErrorName = (typeof ERROR_NAMES)[number];
 
@@ -108,6 +109,18 @@ export class ServiceConfigError extends AuditError {
     readonly detail: string,
   ) {
     super(`${variable}: ${detail}`);
+  }
+}
+
+/** An AWS API call of the CLI (CloudFormation, Step Functions) failed or answered what the CLI cannot use. CLI exit code 2. */
+export class AwsCallError extends AuditError {
+  override readonly name = 'AwsCallError';
+  constructor(
+    readonly service: string,
+    readonly operation: string,
+    readonly detail: string,
+  ) {
+    super(`${service} ${operation}: ${detail}`);
   }
 }
 

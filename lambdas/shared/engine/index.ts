@@ -112,6 +112,7 @@ export function resolveNode(inputs: Pick<AuditInputs, 'inventory'>, nodeName: st
 
 export { ERROR_NAMES, type AuditErrorName, type ClusterAccessCause } from './errors';
 export {
+  AwsCallError,
   ClusterAccessError,
   InputError,
   NodeCollectionError,

@@ -81,3 +81,34 @@ export interface PhaseTimer {
 
 /** A timer that only runs the phase: the default. */
 export const UNTIMED: PhaseTimer = { time: (_phase, run) => run() };
+
+/** What the CLI's `run` needs of a deployed audit stack: the outputs that locate its workflow and its reports. */
+export interface AuditStackOutputs {
+  readonly stateMachineArn: string;
+  readonly reportsBucketName: string;
+}
+
+/** Step Functions execution statuses (DescribeExecution). */
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+
+export interface ExecutionState {
+  readonly status: ExecutionStatus;
+  /** The execution's output JSON (SUCCEEDED only). */
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/** A deployed audit workflow (CloudFormation outputs + Step Functions): read the stack, start a run, follow it. */
+export interface AuditWorkflowPort {
+  stackOutputs(stackName: string): Promise<AuditStackOutputs>;
+  /** `input` is the execution input, already validated by the plan step's schema. */
+  startExecution(request: {
+    readonly stateMachineArn: string;
+    readonly name: string;
+    readonly input: unknown;
+  }): Promise<{ readonly executionArn: string }>;
+  describeExecution(executionArn: string): Promise<ExecutionState>;
+  /** The state the execution entered last (progress only), or `undefined` when it entered none yet. */
+  lastEnteredState(executionArn: string): Promise<string | undefined>;
+}

@@ -214,3 +214,7 @@ export const PublishOutput = z.object({
   alerted: z.boolean(),
 });
 export type PublishOutput = z.infer<typeof PublishOutput>;
+
+/** The output of a successful execution: the plan's fields and one publish result per cluster (`$.results`). */
+export const ExecutionOutput = PlanOutput.extend({ results: z.array(PublishOutput) });
+export type ExecutionOutput = z.infer<typeof ExecutionOutput>;

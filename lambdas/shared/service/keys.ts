@@ -52,3 +52,8 @@ export function reportPrefix(cluster: string, startedAt: Date, runId: string): s
 export function latestReportKey(cluster: string): string {
   return `reports/${cluster}/latest.json`;
 }
+
+/** `reports/<cluster>/history.json`: counts of the cluster's last runs (the HTML trend chart). */
+export function historyKey(cluster: string): string {
+  return `reports/${cluster}/history.json`;
+}

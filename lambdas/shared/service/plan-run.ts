@@ -9,7 +9,8 @@ export interface PlanDependencies {
   readonly now: () => Date;
 }
 
-function validated(input: unknown): ExecutionInput {
+/** The execution input as the plan step accepts it, or a `RunInputError` naming the first bad field. */
+export function validateExecutionInput(input: unknown): ExecutionInput {
   const parsed = ExecutionInput.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
@@ -23,7 +24,7 @@ function validated(input: unknown): ExecutionInput {
  * ones (an on-demand run cannot reach outside the stack's access entries).
  */
 export async function planRun(event: PlanEvent, dependencies: PlanDependencies): Promise<PlanOutput> {
-  const input = validated(event.input);
+  const input = validateExecutionInput(event.input);
   const { clusters } = dependencies.config;
   const configured =
     'names' in clusters ? [...clusters.names].sort() : await dependencies.discoverClusters(clusters.tags);

@@ -1,8 +1,11 @@
 import {
   AuditReport,
   compareReports,
+  emptyHistory,
   renderHtml,
+  ReportHistory,
   uncheckedClusterReport,
+  updateHistory,
   type AlertSink,
   type ClusterAccessCause,
   type FlowExplanation,
@@ -14,6 +17,7 @@ import { driftAlert, executionConsoleUrl } from './alert';
 import { BatchPlan, ExplainRecord, type PublishEvent, type PublishOutput } from './contract';
 import {
   batchPlanKey,
+  historyKey,
   latestReportKey,
   nodeUploadPrefix,
   reportPrefix,
@@ -86,9 +90,9 @@ async function copyRunData(
 
 /**
  * Keeps the report: report.json, report.md and the run's raw inputs under `reports/<cluster>/<date>/<runId>/`,
- * then latest.json; alerts on new findings at or above the threshold; emits the cluster's metrics. A cluster that
- * could not be checked gets its report and an alert, but does not replace latest.json: its missing data must not
- * turn the previous findings into "resolved" ones.
+ * then latest.json and history.json; alerts on new findings at or above the threshold; emits the cluster's metrics.
+ * A cluster that could not be checked gets its report and an alert, but touches neither latest.json nor
+ * history.json: its missing data must not turn the previous findings into "resolved" ones.
  */
 export async function publishStep(event: PublishEvent, dependencies: PublishDependencies): Promise<PublishOutput> {
   const { objects } = dependencies;
@@ -104,6 +108,9 @@ export async function publishStep(event: PublishEvent, dependencies: PublishDepe
   if (checked) {
     await copyRunData(objects, event, prefix, report);
     await store.promote(report);
+    // The counts of the run for the trend chart (`netpol-audit report --from`); like latest.json, only a checked run.
+    const history = (await objects.getJson(historyKey(event.cluster), ReportHistory)) ?? emptyHistory(event.cluster);
+    await objects.putJson(historyKey(event.cluster), updateHistory(history, report, previous));
   }
   const comparison = compareReports(previous, report);
   const executionArn = 'failure' in event ? event.executionArn : plan?.executionArn;

@@ -61,6 +61,7 @@ import { handler as collectNodes } from '../../../lambdas/collect-nodes/handler'
 import { handler as commandStatus } from '../../../lambdas/command-status/handler';
 import { handler as plan } from '../../../lambdas/plan/handler';
 import { handler as publish } from '../../../lambdas/publish/handler';
+import { ExecutionOutput } from '../../../lambdas/shared/service/contract';
 import { resetRuntime, runtime } from '../../../lambdas/shared/service/runtime';
 import { synthStack, ACCOUNT, REGION, PROJECT_ROOT } from '../../infra/support/synth';
 import { startMotoServer, type MotoServer } from '../node-collector/moto-server';
@@ -390,6 +391,7 @@ describe('the synthesized audit workflow, run locally against moto', () => {
     expect(execution.output).toMatchObject({
       results: [{ cluster: 'prod-a', reportPrefix: prefix, newFindings: 0, alerted: false }],
     });
+    expect(ExecutionOutput.safeParse(execution.output).success).toBe(true);
     expect(await keysUnder('reports/prod-a/')).toEqual(
       [
         ...[
@@ -411,6 +413,7 @@ describe('the synthesized audit workflow, run locally against moto', () => {
           `snapshot/nodes/${SEED_INSTANCE}.tar.gz`,
           'snapshot/snapshot.json.gz',
         ].map((key) => `${prefix}${key}`),
+        'reports/prod-a/history.json',
         'reports/prod-a/latest.json',
       ].sort(),
     );
@@ -553,9 +556,8 @@ describe('the synthesized audit workflow, run locally against moto', () => {
     addons.set('prod-b', addonOf(SEED));
     const execution = await execute('nightly-6', {}, 'one of two clusters unreachable');
     expect(execution.status).toBe('SUCCEEDED');
-    const results = z
-      .object({ results: z.array(z.object({ cluster: z.string(), reportPrefix: z.string(), alerted: z.boolean() })) })
-      .parse(execution.output).results;
+    // The schema `netpol-audit run` reads the execution's output with.
+    const { results } = ExecutionOutput.parse(execution.output);
     expect(results.map((result) => result.cluster)).toEqual(['prod-a', 'prod-b']);
     const complete = await readReport(`reports/prod-a/${utcDay()}/nightly-6/report.json`);
     expect(complete.inputs.nodeOutputs).toBe(1);

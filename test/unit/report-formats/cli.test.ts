@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { AuditReport, type SarifLog } from '#engine';
+import { AuditReport, emptyHistory, updateHistory, type SarifLog } from '#engine';
 import { runCli } from '../../support/run-cli';
 import { REPO_ROOT } from './support/example-report';
 
@@ -19,6 +19,19 @@ describe('netpol-audit audit --format/--output and netpol-audit diff', () => {
   const auditDrift = (...extra: string[]): ReturnType<typeof runCli> =>
     runCli(['audit', '--snapshot', DRIFT, '--out', out, ...extra]);
   const readOut = async (file: string): Promise<string> => readFile(join(out, file), 'utf8');
+
+  it('draws the trend chart of a --history file in report.html, and reads the file only for html', async () => {
+    expect((await auditDrift()).code).toBe(1);
+    const report = AuditReport.parse(JSON.parse(await readOut('report.json')));
+    const historyFile = join(out, 'history.json');
+    await writeFile(historyFile, JSON.stringify(updateHistory(emptyHistory(report.cluster.name), report, undefined)));
+
+    expect((await auditDrift('--format', 'html', '--history', historyFile)).code).toBe(1);
+    expect(await readOut('report.html')).toContain('<section id="trend"><h2>Trend: last 1 run(s)</h2>');
+    const withoutHtml = await auditDrift('--format', 'sarif', '--history', join(out, 'missing.json'));
+    expect(withoutHtml.stderr).toBe('');
+    expect(withoutHtml.code).toBe(1);
+  });
 
   it('writes each repeated --format to its file beside report.json and names them in the summary', async () => {
     // Act

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AuditReport, compareReports } from '#engine';
+import { AuditReport, compareReports, ReportHistory } from '#engine';
 import { EksClusters } from '#adapters/eks/eks-cluster';
 import { RunCommand } from '#adapters/ssm/run-command';
 import { handler as analyzeNodes } from '../../../lambdas/analyze-nodes/handler';
@@ -214,12 +214,27 @@ describe('the handler chain on one cluster', () => {
       again.report.findings.map((finding) => finding.fingerprint),
     );
     expect(resolved.length).toBeGreaterThan(0);
+
+    // history.json: one entry per checked night, oldest first, with what each run added and resolved.
+    const history = ReportHistory.parse(JSON.parse(s3.store.get('reports/prod-a/history.json')?.body.toString() ?? ''));
+    expect(history.cluster).toBe('prod-a');
+    expect(history.runs.map((entry) => [entry.newFindings, entry.resolvedFindings])).toEqual([
+      [0, 0],
+      [drift.output.newFindings, 0],
+      [0, 0],
+      [0, resolved.length],
+    ]);
+    expect(history.runs.slice(1).map((entry) => entry.generatedAt)).toEqual(
+      [drift, again, fixed].map((night) => night.report.generatedAt),
+    );
+    expect(history.runs[1]?.totalFindings).toBe(drift.report.summary.totalFindings);
   });
 
   it('a cluster that could not be checked: a report that says so, an alert, latest.json untouched', async () => {
     sns.reset();
     sns.on(PublishCommand).resolves({ MessageId: 'm' });
     const latestBefore = s3.store.get('reports/prod-a/latest.json');
+    const historyBefore = s3.store.get('reports/prod-a/history.json');
     const output = PublishOutput.parse(
       await publish(
         {
@@ -253,6 +268,7 @@ describe('the handler chain on one cluster', () => {
       ],
     ]);
     expect(s3.store.get('reports/prod-a/latest.json')).toBe(latestBefore);
+    expect(s3.store.get('reports/prod-a/history.json')).toBe(historyBefore);
   });
 
   it('ignores status events of other documents and statuses that are not terminal', async () => {
