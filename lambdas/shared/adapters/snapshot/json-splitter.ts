@@ -306,54 +306,35 @@ function scanBare(chunk: Uint8Array, from: number): number {
 /**
  * The end (exclusive) of a string, object or array, or -1 when it goes on past the chunk; `scan` carries the
  * brackets open, whether the scan is inside a string and whether a backslash is pending, from chunk to chunk.
+ * One tight loop over the bytes: this is the reader's hot path.
  */
 function scanNested(chunk: Uint8Array, from: number, scan: ValueScan): number {
+  let depth = scan.depth;
+  let inString = scan.inString;
   let position = from;
-  while (position < chunk.length) {
-    if (scan.inString) {
-      position = scanString(chunk, position, scan);
-      if (position < 0) return -1;
-      if (scan.depth === 0) return position;
-      continue;
-    }
+  if (scan.escaped) position += 1; // the backslash ended the previous chunk: this byte is the escaped one
+  scan.escaped = false;
+  const length = chunk.length;
+  while (position < length) {
     const byte = chunk[position] ?? 0;
     position += 1;
-    if (byte === QUOTE) scan.inString = true;
-    else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) scan.depth += 1;
+    if (inString) {
+      if (byte === QUOTE) {
+        inString = false;
+        if (depth === 0) break;
+      } else if (byte === BACKSLASH) {
+        if (position === length) scan.escaped = true;
+        position += 1;
+      }
+    } else if (byte === QUOTE) inString = true;
+    else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth += 1;
     else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
-      scan.depth -= 1;
-      if (scan.depth === 0) return position;
+      depth -= 1;
+      if (depth === 0) break;
     }
   }
+  scan.depth = depth;
+  scan.inString = inString;
+  if (depth === 0 && !inString) return position;
   return -1;
-}
-
-/** From inside a string: the position after its closing quote, or -1 when it goes on past the chunk. */
-function scanString(chunk: Uint8Array, from: number, scan: ValueScan): number {
-  let start = from;
-  if (scan.escaped) {
-    // The backslash ended the previous chunk: the first byte of this one is the escaped character.
-    scan.escaped = false;
-    start += 1;
-  }
-  let search = start;
-  for (;;) {
-    const quote = chunk.indexOf(QUOTE, search);
-    if (quote < 0) {
-      scan.escaped = backslashesBefore(chunk, chunk.length, start) % 2 === 1;
-      return -1;
-    }
-    if (backslashesBefore(chunk, quote, start) % 2 === 0) {
-      scan.inString = false;
-      return quote + 1;
-    }
-    search = quote + 1;
-  }
-}
-
-/** How many backslashes come just before `position`, not looking before `floor`. */
-function backslashesBefore(chunk: Uint8Array, position: number, floor: number): number {
-  let count = 0;
-  for (let index = position - 1; index >= floor && chunk[index] === BACKSLASH; index -= 1) count += 1;
-  return count;
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { InputError, type ArrayStream, type InventoryAccumulator, type ObjectStream } from '#engine';
@@ -6,8 +7,6 @@ import { assertRegularFile, isUtf16, NOT_UTF8, readSnapshotText, reasonOf, start
 
 /** Bytes per read: large enough that few items straddle two chunks, small beside the projected inventory. */
 export const DEFAULT_CHUNK_SIZE = 1 << 20;
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A byte that can never start a UTF-8 character (a continuation byte, an overlong or out-of-range lead). */
 function cannotStartUtf8(byte: number): boolean {
@@ -58,14 +57,9 @@ class InventoryHandler implements SplitHandler {
   }
 
   private parse(bytes: Uint8Array, offset: number): unknown {
-    let text: string;
+    if (!isUtf8(bytes)) throw new InputError(NOT_UTF8, this.path);
     try {
-      text = utf8.decode(bytes);
-    } catch {
-      throw new InputError(NOT_UTF8, this.path);
-    }
-    try {
-      return JSON.parse(text) as unknown;
+      return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as unknown;
     } catch (error) {
       throw new InputError(`invalid JSON (${messageOf(error)}, in the value that starts at byte ${offset})`, this.path);
     }
