@@ -64,5 +64,10 @@ export async function readSnapshotText(path: string): Promise<string> {
   } catch (error) {
     throw new InputError(`cannot read file (${reasonOf(error)})`, path);
   }
-  return decodeText(bytes, path);
+  try {
+    return decodeText(bytes, path);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`cannot read file as one text (${reasonOf(error)}; read whole, it is too large)`, path);
+  }
 }
