@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import fc from 'fast-check';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonSplitter, JsonStructureError, type SplitHandler } from '#adapters/snapshot/json-splitter';
@@ -204,5 +205,40 @@ describe('JsonSplitter: item boundaries at every byte', () => {
       ['x', { items: [3] }],
     ]);
     expect(pieces([Buffer.from(' [ "[" , {"b":"\\""} ] ')])).toEqual(['[', '[', { b: '"' }]);
+  });
+
+  /** What the splitter must hand out for a parsed value: its elements, or its members with `items` expanded. */
+  function expectedPieces(value: unknown): unknown[] {
+    if (Array.isArray(value)) return ['[', ...(value as unknown[])];
+    if (typeof value !== 'object' || value === null) return [value];
+    const seen: unknown[] = ['{'];
+    for (const [key, member] of Object.entries(value)) {
+      if (key === 'items' && Array.isArray(member)) seen.push('items[', ...(member as unknown[]));
+      else seen.push([key, member]);
+    }
+    return seen;
+  }
+
+  it('splits any JSON value, at any cuts and indentation, into what JSON.parse gives (property)', () => {
+    const document = fc.oneof(
+      fc.jsonValue(),
+      fc.record({ kind: fc.constant('List'), items: fc.array(fc.jsonValue()), metadata: fc.jsonValue() }),
+    );
+    fc.assert(
+      fc.property(
+        document,
+        fc.integer({ min: 0, max: 4 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (value, indent, cuts) => {
+          const bytes = Buffer.from(JSON.stringify(value, null, indent));
+          const positions = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
+          const chunks = [0, ...positions].map((start, index) =>
+            bytes.subarray(start, positions[index] ?? bytes.length),
+          );
+          expect(pieces(chunks)).toEqual(expectedPieces(JSON.parse(bytes.toString('utf8')) as unknown));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
