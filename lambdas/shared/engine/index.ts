@@ -124,6 +124,7 @@ export {
 } from './errors';
 export type * from './ports';
 export { buildInventory, InventoryAccumulator, type KubernetesDocument } from './inventory/build-inventory';
+export type { ArrayStream, ObjectStream } from './inventory/streamed-document';
 export { emptyInventory, type ClusterInventory, type UnavailableKind } from './model/cluster';
 export type { RawNodeOutput } from './model/node-output';
 export type { EnforcementMode, NotChecked } from './model/assessment';

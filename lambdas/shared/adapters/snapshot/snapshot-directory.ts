@@ -2,8 +2,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import {
-  buildInventory,
   InputError,
+  InventoryAccumulator,
   SNAPSHOT_PATHS,
   SnapshotManifest,
   type ClusterInventory,
@@ -12,6 +12,7 @@ import {
   type NodeOutputSource,
   type RawNodeOutput,
 } from '#engine';
+import { readKubernetesJson } from './read-kubernetes-json';
 import { readSnapshotText } from './read-text';
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -50,9 +51,14 @@ async function readJson(path: string): Promise<unknown> {
   return parseJson(await readSnapshotText(path), path);
 }
 
-async function readKubernetesFile(path: string): Promise<unknown> {
-  const text = await readSnapshotText(path);
-  return YAML_EXTENSIONS.has(extname(path)) ? parseYaml(text, path) : parseJson(text, path);
+/** JSON is read as a stream, item by item (files of any size); YAML whole. */
+async function readKubernetesFile(path: string, accumulator: InventoryAccumulator): Promise<void> {
+  const source = relative(process.cwd(), path) || path;
+  if (!YAML_EXTENSIONS.has(extname(path))) {
+    await readKubernetesJson(path, source, accumulator);
+    return;
+  }
+  accumulator.addDocument({ source, content: parseYaml(await readSnapshotText(path), path) });
 }
 
 async function optionalDocument(path: string): Promise<KubernetesDocument | undefined> {
@@ -97,19 +103,15 @@ export class SnapshotDirectory implements ClusterSource, NodeOutputSource {
     if (!(await isDirectory(k8sDirectory))) {
       throw new InputError('snapshot has no k8s/ directory with kubectl JSON output', this.directory);
     }
+    const manifest = await readManifest(join(this.directory, SNAPSHOT_PATHS.manifest));
     const files = (await readdir(k8sDirectory)).filter((name) => KUBERNETES_EXTENSIONS.has(extname(name))).sort();
     if (files.length === 0) throw new InputError('no *.json, *.yaml or *.yml files in k8s/', k8sDirectory);
-    const documents: KubernetesDocument[] = [];
-    for (const file of files) {
-      const path = join(k8sDirectory, file);
-      documents.push({ source: relative(process.cwd(), path) || path, content: await readKubernetesFile(path) });
-    }
+    const clusterName = manifest?.clusterName ?? basename(this.directory.replace(/\/+$/, ''));
+    const accumulator = new InventoryAccumulator(clusterName);
+    for (const file of files) await readKubernetesFile(join(k8sDirectory, file), accumulator);
     const eksCluster = await optionalDocument(join(this.directory, SNAPSHOT_PATHS.eksCluster));
     const vpcCniAddon = await optionalDocument(join(this.directory, SNAPSHOT_PATHS.vpcCniAddon));
-    const manifest = await readManifest(join(this.directory, SNAPSHOT_PATHS.manifest));
-    return buildInventory({
-      clusterName: manifest?.clusterName ?? basename(this.directory.replace(/\/+$/, '')),
-      documents,
+    return accumulator.finish({
       ...(eksCluster === undefined ? {} : { eksCluster }),
       ...(vpcCniAddon === undefined ? {} : { vpcCniAddon }),
       ...(manifest === undefined ? {} : { unavailableKinds: manifest.unavailableKinds }),

@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { EksAddon, EksCluster } from '../model/aws';
 import type { ClusterInventory, UnavailableKind } from '../model/cluster';
 import { findingOf, type Finding } from '../model/finding';
-import {
+import type {
   ApplicationNetworkPolicy,
   ClusterNetworkPolicy,
   ClusterPolicyEndpoint,
@@ -16,6 +16,16 @@ import {
   Service,
 } from '../model/kubernetes';
 import { INPUT_DUPLICATE_OBJECT, INPUT_KIND_UNAVAILABLE, INPUT_MALFORMED_OBJECT } from './checks';
+import {
+  describeIssues,
+  ListShape,
+  located,
+  projectObject,
+  type Located,
+  type Projected,
+  type RecognisedObject,
+} from './project-object';
+import { arrayStream, objectStream, type ArrayStream, type ObjectStream } from './streamed-document';
 
 /** One decoded input document (a `kubectl get -o json` List or a single object) and where it came from. */
 export interface KubernetesDocument {
@@ -29,64 +39,6 @@ export interface InventoryInput {
   readonly eksCluster?: KubernetesDocument;
   readonly vpcCniAddon?: KubernetesDocument;
   readonly unavailableKinds?: readonly UnavailableKind[];
-}
-
-const AWS_GROUP = 'networking.k8s.aws';
-
-type Recognised =
-  | { kind: 'Namespace'; schema: typeof Namespace }
-  | { kind: 'Pod'; schema: typeof Pod }
-  | { kind: 'Service'; schema: typeof Service }
-  | { kind: 'Node'; schema: typeof Node }
-  | { kind: 'NetworkPolicy'; schema: typeof NetworkPolicy }
-  | { kind: 'PolicyEndpoint'; schema: typeof PolicyEndpoint }
-  | { kind: 'ApplicationNetworkPolicy'; schema: typeof ApplicationNetworkPolicy }
-  | { kind: 'ClusterNetworkPolicy'; schema: typeof ClusterNetworkPolicy }
-  | { kind: 'ClusterPolicyEndpoint'; schema: typeof ClusterPolicyEndpoint }
-  | { kind: 'DaemonSet'; schema: typeof DaemonSet }
-  | { kind: 'ConfigMap'; schema: typeof ConfigMap };
-
-/** apiVersion group ('' for core) + kind → schema. Same-named kinds of other groups are ignored. */
-const RECOGNISED = new Map<string, Recognised>([
-  ['/Namespace', { kind: 'Namespace', schema: Namespace }],
-  ['/Pod', { kind: 'Pod', schema: Pod }],
-  ['/Service', { kind: 'Service', schema: Service }],
-  ['/Node', { kind: 'Node', schema: Node }],
-  ['/ConfigMap', { kind: 'ConfigMap', schema: ConfigMap }],
-  ['apps/DaemonSet', { kind: 'DaemonSet', schema: DaemonSet }],
-  ['networking.k8s.io/NetworkPolicy', { kind: 'NetworkPolicy', schema: NetworkPolicy }],
-  [`${AWS_GROUP}/PolicyEndpoint`, { kind: 'PolicyEndpoint', schema: PolicyEndpoint }],
-  [`${AWS_GROUP}/ApplicationNetworkPolicy`, { kind: 'ApplicationNetworkPolicy', schema: ApplicationNetworkPolicy }],
-  [`${AWS_GROUP}/ClusterNetworkPolicy`, { kind: 'ClusterNetworkPolicy', schema: ClusterNetworkPolicy }],
-  [`${AWS_GROUP}/ClusterPolicyEndpoint`, { kind: 'ClusterPolicyEndpoint', schema: ClusterPolicyEndpoint }],
-]);
-
-const TypeMeta = z.object({ apiVersion: z.string().optional(), kind: z.string().optional() }).loose();
-const ListShape = z.object({ kind: z.string(), apiVersion: z.string().optional(), items: z.array(z.unknown()) });
-const ItemIdentity = z
-  .object({ metadata: z.object({ name: z.string().optional(), namespace: z.string().optional() }).loose().optional() })
-  .loose();
-
-function groupOf(apiVersion: string | undefined): string {
-  if (apiVersion === undefined || !apiVersion.includes('/')) return '';
-  return apiVersion.slice(0, apiVersion.indexOf('/'));
-}
-
-interface Located {
-  readonly source: string;
-  readonly object: unknown;
-  readonly apiVersion: string | undefined;
-  readonly kind: string | undefined;
-}
-
-function located(source: string, object: unknown, fallback: { apiVersion?: string; kind?: string } = {}): Located {
-  const meta = TypeMeta.safeParse(object);
-  return {
-    source,
-    object,
-    apiVersion: (meta.success ? meta.data.apiVersion : undefined) ?? fallback.apiVersion,
-    kind: (meta.success ? meta.data.kind : undefined) ?? fallback.kind,
-  };
 }
 
 /** Flattens Lists (`List` from kubectl, `PodList` from the raw API whose items carry no kind) and bare JSON arrays. */
@@ -108,21 +60,6 @@ function* objectsOf(document: KubernetesDocument): Generator<Located> {
   yield located(document.source, document.content);
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.length === 0 ? '<root>' : issue.path.join('.')}: ${issue.message}`)
-    .join('; ');
-}
-
-function identityOf(object: unknown): { name: string; namespace?: string } {
-  const parsed = ItemIdentity.safeParse(object);
-  const metadata = parsed.success ? parsed.data.metadata : undefined;
-  const identity: { name: string; namespace?: string } = { name: metadata?.name ?? '<unnamed>' };
-  if (metadata?.namespace !== undefined) identity.namespace = metadata.namespace;
-  return identity;
-}
-
 class InventoryBuilder {
   readonly findings: Finding[] = [];
   readonly ignoredKinds: Record<string, number> = {};
@@ -140,35 +77,22 @@ class InventoryBuilder {
   vpcCniConfigMap: ConfigMap | undefined;
 
   add(located: Located): void {
-    const recognised =
-      located.kind === undefined ? undefined : RECOGNISED.get(`${groupOf(located.apiVersion)}/${located.kind}`);
-    if (recognised === undefined) {
-      if (located.kind === undefined) {
-        this.malformed(located, 'the object has no kind', { kind: '<unknown>', ...identityOf(located.object) });
-        return;
-      }
-      const label = located.apiVersion === undefined ? located.kind : `${located.apiVersion}/${located.kind}`;
-      this.ignoredKinds[label] = (this.ignoredKinds[label] ?? 0) + 1;
-      return;
-    }
-    const parsed = recognised.schema.safeParse({ ...(located.object as object), kind: recognised.kind });
-    if (!parsed.success) {
-      this.malformed(located, describeIssues(parsed.error), { kind: recognised.kind, ...identityOf(located.object) });
-      return;
-    }
-    this.store(parsed.data, located.source);
+    this.commit(projectObject(located));
   }
 
-  private malformed(
-    located: Located,
-    reason: string,
-    resource: { kind: string; name: string; namespace?: string },
-  ): void {
-    this.findings.push(
-      findingOf(INPUT_MALFORMED_OBJECT, resource, `${located.source}: ${reason}; the object was skipped`, {
-        actual: { source: located.source, reason },
-      }),
-    );
+  /** Takes in what `projectObject` made of an object (the projection may run earlier than the commit). */
+  commit(projected: Projected): void {
+    switch (projected.outcome) {
+      case 'ignored':
+        this.countIgnored(projected.label);
+        return;
+      case 'malformed':
+        this.findings.push(projected.finding);
+        return;
+      case 'object':
+        this.store(projected.object, projected.source);
+        return;
+    }
   }
 
   private remember<T extends { kind: string; metadata: { name: string; namespace?: string | undefined } }>(
@@ -194,7 +118,7 @@ class InventoryBuilder {
     map.set(key, object);
   }
 
-  private store(object: z.infer<Recognised['schema']>, source: string): void {
+  private store(object: RecognisedObject, source: string): void {
     switch (object.kind) {
       case 'Namespace':
         this.remember(this.namespaces, object, source);
@@ -319,6 +243,20 @@ export class InventoryAccumulator {
 
   addDocument(document: KubernetesDocument): void {
     for (const located of objectsOf(document)) this.builder.add(located);
+  }
+
+  /** A top-level JSON array read element by element (streamed-document.ts). */
+  streamArray(source: string): ArrayStream {
+    return arrayStream(source, (projected) => {
+      this.builder.commit(projected);
+    });
+  }
+
+  /** A top-level JSON object read member by member, its `items` element by element (streamed-document.ts). */
+  streamObject(source: string): ObjectStream {
+    return objectStream(source, (projected) => {
+      this.builder.commit(projected);
+    });
   }
 
   finish(extra: Omit<InventoryInput, 'clusterName' | 'documents'> = {}): ClusterInventory {
