@@ -25,8 +25,8 @@
  *   timed-out task, so a late event resumes nothing, as on AWS.
  * - SendCommand goes to moto, except that a scenario can make SSM refuse it (InvalidInstanceId), which moto never
  *   does.
- * - Kubernetes answers from the example snapshots (exampleKube), not from the real kube-apiserver the issue names
- *   (the integration-kubernetes tier reads that one; this tier stays without the built binaries): jest.mock swaps
+ * - Kubernetes answers from the example snapshots (exampleKube), not from a real kube-apiserver (that is
+ *   workflow-run-kube.test.ts, with the same harness; these scenarios stay without the built binaries): jest.mock swaps
  *   audit-cluster's production opener (EKS bearer token + client-node) for a registry; a cluster without an entry
  *   refuses connections like an unreachable endpoint (client-node-transport's ECONNREFUSED error).
  * - Lambda errors reach Retry/Catch as the lambda:invoke integration passes them (Error = errorType, Cause = the
