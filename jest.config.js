@@ -53,7 +53,7 @@ module.exports = {
     // real kube-apiserver (and the real controller when built), real packets between pod network namespaces.
     project('integration-agent', ['<rootDir>/test/integration/agent'], clientNodeTransform),
     // The service's handlers against moto in server mode (scripts/install-python-test-deps.sh), the collector
-    // script as the SSM agent's stand-in.
-    project('integration-service', ['<rootDir>/test/integration/service']),
+    // script as the SSM agent's stand-in; workflow-run-kube reads a real kube-apiserver + etcd (client-node).
+    project('integration-service', ['<rootDir>/test/integration/service'], clientNodeTransform),
   ],
 };

@@ -9,7 +9,7 @@ import { runtime } from '../shared/service/runtime';
 
 /** Reads one cluster into the run's S3 snapshot and plans its node batches. */
 export const handler = instrumented('audit-cluster', AuditClusterEvent, async ({ input }) => {
-  const { environment, objects, eks, ssm } = runtime();
+  const { environment, objects, eks, ssm, clusterTokens } = runtime();
   logger.appendKeys({ auditRunId: input.runId, clusterName: input.cluster.name });
   tracer.putAnnotation('clusterName', input.cluster.name);
   const output = await auditClusterStep(input, {
@@ -17,7 +17,7 @@ export const handler = instrumented('audit-cluster', AuditClusterEvent, async ({
     objects,
     eks: new EksClusters(eks),
     runCommand: new RunCommand(ssm),
-    openKubernetes: eksBearerTokenOpener(environment.AWS_REGION),
+    openKubernetes: eksBearerTokenOpener(clusterTokens),
     now: () => new Date(),
     toolVersion: packageJson.version,
   });

@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { eksClusterTokens, type ClusterTokens } from '#adapters/eks-token/eks-token';
 import { S3Objects } from '#adapters/s3/s3-objects';
 import { readServiceEnvironment, type ServiceEnvironment } from './config';
 import { traced } from './observability';
@@ -16,6 +17,8 @@ export interface ServiceRuntime {
   readonly ssm: SSMClient;
   readonly sns: SNSClient;
   readonly sfn: SFNClient;
+  /** The bearer tokens for a cluster's Kubernetes API (EKS tokens presigned in the region). */
+  readonly clusterTokens: ClusterTokens;
 }
 
 const CLIENT_DEFAULTS = { retryMode: 'adaptive', maxAttempts: 5 } as const;
@@ -33,6 +36,7 @@ export function createRuntime(environment: ServiceEnvironment = readServiceEnvir
     ssm: traced(new SSMClient({ ...CLIENT_DEFAULTS, region })),
     sns: traced(new SNSClient({ ...CLIENT_DEFAULTS, region })),
     sfn: traced(new SFNClient({ ...CLIENT_DEFAULTS, region })),
+    clusterTokens: eksClusterTokens(region),
   };
 }
 
@@ -44,7 +48,7 @@ export function runtime(): ServiceRuntime {
   return cached;
 }
 
-/** Tests only: drop the cached runtime after changing the environment. */
-export function resetRuntime(): void {
-  cached = undefined;
+/** Tests only: drop the cached runtime after changing the environment, or put the given one in its place. */
+export function resetRuntime(replacement?: ServiceRuntime): void {
+  cached = replacement;
 }

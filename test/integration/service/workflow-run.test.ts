@@ -25,8 +25,8 @@
  *   timed-out task, so a late event resumes nothing, as on AWS.
  * - SendCommand goes to moto, except that a scenario can make SSM refuse it (InvalidInstanceId), which moto never
  *   does.
- * - Kubernetes answers from the example snapshots (exampleKube), not from the real kube-apiserver the issue names
- *   (the integration-kubernetes tier reads that one; this tier stays without the built binaries): jest.mock swaps
+ * - Kubernetes answers from the example snapshots (exampleKube), not from a real kube-apiserver (that is
+ *   workflow-run-kube.test.ts, with the same harness; these scenarios stay without the built binaries): jest.mock swaps
  *   audit-cluster's production opener (EKS bearer token + client-node) for a registry; a cluster without an entry
  *   refuses connections like an unreachable endpoint (client-node-transport's ECONNREFUSED error).
  * - Lambda errors reach Retry/Catch as the lambda:invoke integration passes them (Error = errorType, Cause = the
@@ -37,39 +37,27 @@
  * out/local-runs.json for the cost model.
  */
 import '../../unit/support/quiet-powertools';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateClusterCommand, DescribeAddonCommand, EKSClient, type Addon } from '@aws-sdk/client-eks';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import {
-  CreateDocumentCommand,
-  DescribeInstanceInformationCommand,
-  GetCommandInvocationCommand,
-  SendCommandCommand,
-  SSMClient,
-  type SendCommandCommandInput,
-} from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
+import type { Addon } from '@aws-sdk/client-eks';
 import { z } from 'zod';
 import { AuditReport, compareReports } from '#engine';
-import { handler as analyzeNodes } from '../../../lambdas/analyze-nodes/handler';
-import { handler as auditCluster } from '../../../lambdas/audit-cluster/handler';
-import { handler as collectNodes } from '../../../lambdas/collect-nodes/handler';
-import { handler as commandStatus } from '../../../lambdas/command-status/handler';
-import { handler as plan } from '../../../lambdas/plan/handler';
-import { handler as publish } from '../../../lambdas/publish/handler';
 import { ExecutionOutput } from '../../../lambdas/shared/service/contract';
-import { resetRuntime, runtime } from '../../../lambdas/shared/service/runtime';
-import { synthStack, ACCOUNT, REGION, PROJECT_ROOT } from '../../infra/support/synth';
-import { startMotoServer, type MotoServer } from '../node-collector/moto-server';
+import { REGION, PROJECT_ROOT } from '../../infra/support/synth';
 import { exampleKube } from '../../unit/support/example-kube';
 import { clearClusters, serveCluster } from './support/kube-stand-in';
-import { LocalWorkflow, type LocalExecution } from './support/local-workflow';
-import { SsmAgentStandIn, type CommandStatusChange, type NodeBehaviour } from './support/ssm-agent';
-import { functionEnvironment, logicalIdOf, templateMappings, templateResource } from './support/template-env';
+import type { LocalExecution } from './support/local-workflow';
+import type { NodeBehaviour, SsmAgentStandIn } from './support/ssm-agent';
+import {
+  addonOf,
+  BATCH_TIMEOUT_SECONDS,
+  BUCKET,
+  SEED,
+  SEED_INSTANCE,
+  SEED_NODE,
+  utcDay,
+  WorkflowHarness,
+} from './support/workflow-harness';
 
 jest.mock('#adapters/eks/eks-live-source', () => {
   const actual = jest.requireActual<Record<string, unknown>>('#adapters/eks/eks-live-source');
@@ -79,48 +67,24 @@ jest.mock('#adapters/eks/eks-live-source', () => {
 
 jest.setTimeout(300_000);
 
-const CREDENTIALS = { accessKeyId: 'AKIAEXAMPLEEXAMPLE12', secretAccessKey: 's'.repeat(40) };
-const BUCKET = 'testaudit-reports';
-const DOCUMENT = 'TestAudit-CollectorDocument-1A2B3C';
-const SEED = join(PROJECT_ROOT, 'examples/seed-cluster');
 const DRIFT = join(PROJECT_ROOT, 'examples/drift-cluster');
-const SEED_NODE = 'ip-172-31-103-129.ap-northeast-1.compute.internal';
-const SEED_INSTANCE = 'i-0a1b2c3d4e5f60718';
 const DRIFT_NODES = {
   'ip-10-0-1-25.eu-west-1.compute.internal': 'i-0d1f7000000000125',
   'ip-10-0-2-40.eu-west-1.compute.internal': 'i-0d1f7000000000240',
 };
 
-/** The shortest batch timeout the config accepts, so the timed-out batch of scenario 3b takes one minute. */
-const BATCH_TIMEOUT_SECONDS = 60;
-const { stack, template } = synthStack({
-  clusters: { names: ['prod-a', 'prod-b'] },
-  nodeCollection: { batchTimeoutSeconds: BATCH_TIMEOUT_SECONDS },
-});
-
-let moto: MotoServer;
-let work: string;
-let s3: S3Client;
-let topicArn: string;
-let workflow: LocalWorkflow;
+let harness: WorkflowHarness;
 let agent: SsmAgentStandIn;
-const fleet = new Map<string, NodeBehaviour>();
-const online = new Set<string>();
-const deregistered = new Set<string>();
-const addons = new Map<string, Addon>();
-const runs: Record<string, unknown>[] = [];
-
-/** The example's add-on (stored as the Addon, or as the DescribeAddon response around it). */
-function addonOf(example: string): Addon {
-  const stored = JSON.parse(readFileSync(join(example, 'eks/addon-vpc-cni.json'), 'utf8')) as Addon | { addon: Addon };
-  return 'addon' in stored ? stored.addon : stored;
-}
+let fleet: Map<string, NodeBehaviour>;
+let online: Set<string>;
+let deregistered: Set<string>;
+let addons: Map<string, Addon>;
 
 const NodeList = z.looseObject({ items: z.array(z.looseObject({ metadata: z.looseObject({ name: z.string() }) })) });
 
 /** A copy of an example snapshot with extra nodes (clones of its first node, no pods) for the scenario. */
 function withExtraNodes(example: string, names: readonly string[]): string {
-  const directory = mkdtempSync(join(work, 'cluster-'));
+  const directory = mkdtempSync(join(harness.work, 'cluster-'));
   cpSync(join(example, 'k8s'), join(directory, 'k8s'), { recursive: true });
   const file = join(directory, 'k8s/nodes.json');
   const nodes = NodeList.parse(JSON.parse(readFileSync(file, 'utf8')));
@@ -131,88 +95,12 @@ function withExtraNodes(example: string, names: readonly string[]): string {
   return directory;
 }
 
-async function keysUnder(prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix, ContinuationToken: token }));
-    keys.push(...(page.Contents ?? []).map((object) => object.Key ?? ''));
-    token = page.NextContinuationToken;
-  } while (token !== undefined);
-  return keys.sort();
-}
-
-async function readReport(key: string): Promise<AuditReport> {
-  const body = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-  return AuditReport.parse(JSON.parse((await body.Body?.transformToString()) ?? ''));
-}
-
-async function readText(key: string): Promise<string> {
-  const body = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-  return (await body.Body?.transformToString()) ?? '';
-}
-
-const SentNotifications = z.array(z.tuple([z.string(), z.string(), z.string().nullable()]).rest(z.unknown()));
-const MotoData = z.looseObject({
-  sns: z.looseObject({
-    Topic: z.array(z.looseObject({ arn: z.string(), sent_notifications: SentNotifications })),
-  }),
-});
-
-/** Every message published to the alerts topic so far (moto's backend API). */
-async function alerts(): Promise<{ subject: string | null; message: string }[]> {
-  const data = MotoData.parse(await (await fetch(`${moto.endpoint}/moto-api/data.json`)).json());
-  const topic = data.sns.Topic.find((candidate) => candidate.arn === topicArn);
-  return (topic?.sent_notifications ?? []).map(([, message, subject]) => ({ subject, message }));
-}
-
-function utcDay(): string {
-  return new Date().toISOString().slice(0, 10).replaceAll('-', '/');
-}
-
-const RulePattern = z.object({
-  source: z.array(z.string()),
-  'detail-type': z.array(z.string()),
-  detail: z.object({ 'document-name': z.array(z.unknown()), status: z.array(z.string()) }),
-});
-
-/** The command-status rule of the template matches the event (document-name is the document's Ref). */
-function matchesRule(event: CommandStatusChange): boolean {
-  const rule = template.findResources('AWS::Events::Rule');
-  const [only] = Object.values(rule) as { Properties: { EventPattern: unknown } }[];
-  const pattern = RulePattern.parse(only?.Properties.EventPattern);
-  return (
-    pattern.source.includes(event.source) &&
-    pattern['detail-type'].includes(event['detail-type']) &&
-    pattern.detail.status.includes(event.detail['status'] ?? '') &&
-    event.detail['document-name'] === DOCUMENT
-  );
-}
-
-async function execute(name: string, input: unknown, scenario: string): Promise<LocalExecution> {
-  const execution = await workflow.run(name, input);
-  await agent.settle();
-  const byFunction: Record<string, { invocations: number; totalMs: number; maxMs: number }> = {};
-  for (const invocation of execution.invocations) {
-    const entry = (byFunction[invocation.function] ??= { invocations: 0, totalMs: 0, maxMs: 0 });
-    entry.invocations += 1;
-    entry.totalMs = Math.round(entry.totalMs + invocation.ms);
-    entry.maxMs = Math.max(entry.maxMs, Math.round(invocation.ms));
-  }
-  runs.push({
-    scenario,
-    execution: name,
-    input,
-    status: execution.status,
-    transitions: execution.transitions,
-    statesEntered: execution.statesEntered,
-    handlers: byFunction,
-  });
-  process.stdout.write(
-    `[workflow-run] ${scenario} / ${name}: ${execution.status}, ${execution.transitions} transitions\n`,
-  );
-  return execution;
-}
+const keysUnder = (prefix: string): Promise<string[]> => harness.keysUnder(prefix);
+const readReport = (key: string): Promise<AuditReport> => harness.readReport(key);
+const readText = (key: string): Promise<string> => harness.readText(key);
+const alerts = (): ReturnType<WorkflowHarness['alerts']> => harness.alerts();
+const execute = (name: string, input: unknown, scenario: string): Promise<LocalExecution> =>
+  harness.execute(name, input, scenario);
 
 /**
  * About 3 + clusters x (5 + batches): exactly 2 (Plan, Audit Clusters) + per checked cluster 5 (Audit One Cluster,
@@ -223,129 +111,12 @@ function expectedTransitions(batchesPerCluster: readonly number[]): number {
 }
 
 beforeAll(async () => {
-  moto = await startMotoServer();
-  work = mkdtempSync(join(tmpdir(), 'svc-workflow-'));
-  const endpoint = moto.endpoint;
-  const clientConfig = { region: REGION, endpoint, credentials: CREDENTIALS };
-  s3 = new S3Client({ ...clientConfig, forcePathStyle: true });
-  await s3.send(
-    new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }),
-  );
-  topicArn =
-    (await new SNSClient(clientConfig).send(new CreateTopicCommand({ Name: 'TestAudit-Alerts' }))).TopicArn ?? '';
-  const motoSsm = new SSMClient(clientConfig);
-  const documentId = logicalIdOf(template, 'AWS::SSM::Document', 'CollectorDocument');
-  const documentResource = z
-    .object({ Properties: z.object({ Content: z.unknown() }) })
-    .parse(templateResource(template, documentId));
-  const created = await motoSsm.send(
-    new CreateDocumentCommand({
-      Name: DOCUMENT,
-      Content: JSON.stringify(documentResource.Properties.Content),
-      DocumentFormat: 'JSON',
-      DocumentType: 'Command',
-    }),
-  );
-  const eks = new EKSClient(clientConfig);
-  for (const name of ['prod-a', 'prod-b'])
-    await eks.send(
-      new CreateClusterCommand({
-        name,
-        roleArn: `arn:aws:iam::${ACCOUNT}:role/eks-cluster`,
-        resourcesVpcConfig: { subnetIds: ['subnet-0123456789abcdef0'] },
-        version: '1.33',
-      }),
-    );
-
-  const environment = functionEnvironment(
-    template,
-    logicalIdOf(template, 'AWS::Lambda::Function', 'FunctionsPlanFunction'),
-    {
-      refs: {
-        [logicalIdOf(template, 'AWS::S3::Bucket', 'Reports')]: BUCKET,
-        [logicalIdOf(template, 'AWS::SNS::Topic', 'AlertsTopic')]: topicArn,
-        [documentId]: DOCUMENT,
-      },
-      attributes: {
-        [`${logicalIdOf(template, 'Custom::AWS', 'CollectorDeployedVersion')}.Document.LatestVersion`]:
-          created.DocumentDescription?.LatestVersion ?? '',
-      },
-      mappings: templateMappings(template),
-    },
-  );
-  Object.assign(process.env, environment, {
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-    AWS_REGION: REGION,
-    S3_FORCE_PATH_STYLE: 'true',
-  });
-  resetRuntime();
-  const clients = runtime();
-  const eksMock = mockClient(clients.eks);
-  eksMock.send.callThrough();
-  eksMock.on(DescribeAddonCommand).callsFake((input: { clusterName: string }) => {
-    const addon = addons.get(input.clusterName);
-    if (addon === undefined) throw Object.assign(new Error('No addon: vpc-cni'), { name: 'ResourceNotFoundException' });
-    return { addon };
-  });
-  const ssmMock = mockClient(clients.ssm);
-  ssmMock.send.callThrough();
-  ssmMock.on(DescribeInstanceInformationCommand).callsFake((input: { Filters?: { Values?: string[] }[] }) => ({
-    InstanceInformationList: (input.Filters?.[0]?.Values ?? [])
-      .filter((id) => fleet.has(id))
-      .map((id) => ({ InstanceId: id, PingStatus: online.has(id) ? 'Online' : 'ConnectionLost' })),
-  }));
-  // SSM refuses a command for an instance that left Systems Manager after the pre-flight (InvalidInstanceId).
-  ssmMock.on(SendCommandCommand).callsFake((input: SendCommandCommandInput) => {
-    const gone = (input.InstanceIds ?? []).filter((id) => deregistered.has(id));
-    if (gone.length > 0)
-      throw Object.assign(new Error(`Instances [${gone.join(', ')}] not in a valid state for account ${ACCOUNT}`), {
-        name: 'InvalidInstanceId',
-      });
-    return motoSsm.send(new SendCommandCommand(input));
-  });
-  ssmMock.on(GetCommandInvocationCommand).callsFake((input: { CommandId: string; InstanceId: string }) => {
-    const record = agent.invocation(input.CommandId, input.InstanceId);
-    if (record === undefined) throw Object.assign(new Error('no invocation'), { name: 'InvocationDoesNotExist' });
-    return { CommandId: input.CommandId, InstanceId: input.InstanceId, ...record };
-  });
-  const sfnMock = mockClient(clients.sfn);
-  sfnMock.on(SendTaskSuccessCommand).callsFake((input: { taskToken: string; output: string }) => {
-    if (!workflow.tokens.succeed(input.taskToken, input.output))
-      throw Object.assign(new Error('Task does not exist anymore'), { name: 'TaskDoesNotExist' });
-    return {};
-  });
-  sfnMock.on(SendTaskFailureCommand).callsFake((input: { taskToken: string; error?: string; cause?: string }) => {
-    if (!workflow.tokens.fail(input.taskToken, input.error ?? 'Error', input.cause ?? ''))
-      throw Object.assign(new Error('Task does not exist anymore'), { name: 'TaskDoesNotExist' });
-    return {};
-  });
-
-  agent = new SsmAgentStandIn({
-    ssm: motoSsm,
-    region: REGION,
-    account: ACCOUNT,
-    fleet,
-    emit: async (event) => {
-      if (!matchesRule(event)) throw new Error(`the command-status rule does not match ${JSON.stringify(event)}`);
-      return workflow.invoke('commandStatus', event);
-    },
-  });
-  workflow = new LocalWorkflow({
-    stack,
-    template,
-    handlers: { plan, auditCluster, collectNodes, commandStatus, analyzeNodes, publish },
-    onCommandSent: (commandId) => {
-      agent.deliver(commandId);
-    },
-  });
+  harness = await WorkflowHarness.start();
+  ({ agent, fleet, online, deregistered, addons } = harness);
 });
 
 afterAll(async () => {
-  s3.destroy();
-  await moto.stop();
-  rmSync(work, { recursive: true, force: true });
+  await harness.stop();
   mkdirSync(join(PROJECT_ROOT, 'out'), { recursive: true });
   const model = {
     source:
@@ -353,23 +124,21 @@ afterAll(async () => {
     transitions:
       'per run: 2 (Plan, Audit Clusters) + per checked cluster 5 + 1 per batch (+1 for a batch that fails or times out); a cluster that fails: 3 + retries',
   };
-  writeFileSync(join(PROJECT_ROOT, 'out/local-runs.json'), `${JSON.stringify({ ...model, runs }, null, 2)}\n`);
+  writeFileSync(
+    join(PROJECT_ROOT, 'out/local-runs.json'),
+    `${JSON.stringify({ ...model, runs: harness.runs }, null, 2)}\n`,
+  );
 });
 
 beforeEach(() => {
   clearClusters();
-  fleet.clear();
-  online.clear();
-  deregistered.clear();
-  addons.clear();
+  harness.reset();
 });
 
 function serveSeed(cluster: string, extraNodes: Readonly<Record<string, string>> = {}): void {
   const directory = Object.keys(extraNodes).length === 0 ? SEED : withExtraNodes(SEED, Object.keys(extraNodes));
   serveCluster(cluster, () => exampleKube(directory, { [SEED_NODE]: SEED_INSTANCE, ...extraNodes }));
-  addons.set(cluster, addonOf(SEED));
-  fleet.set(SEED_INSTANCE, { kind: 'recorded', example: SEED, nodeName: SEED_NODE });
-  online.add(SEED_INSTANCE);
+  harness.seedNodes(cluster);
 }
 
 function serveDrift(cluster: string, addon: Addon): void {

@@ -77,3 +77,16 @@ export class EksTokenProvider {
     return this.current.token;
   }
 }
+
+/** The bearer tokens of one cluster's Kubernetes API: `token()` returns one that is still valid. */
+export interface BearerTokens {
+  token(): Promise<string>;
+}
+
+/** Where the service gets the bearer tokens of a cluster from. */
+export type ClusterTokens = (clusterName: string) => BearerTokens;
+
+/** The production tokens: EKS bearer tokens presigned in the region with the default credentials. */
+export function eksClusterTokens(region: string): ClusterTokens {
+  return (clusterName) => new EksTokenProvider({ clusterName, region });
+}

@@ -6,7 +6,7 @@ import {
   type ClusterInventory,
   type ClusterSource,
 } from '#engine';
-import { EksTokenProvider } from '../eks-token/eks-token';
+import type { ClusterTokens } from '../eks-token/eks-token';
 import { eksTransport } from '../kubernetes/client-node-transport';
 import type { KubeTransport } from '../kubernetes/kube-transport';
 import { KubernetesReader, type ListPage, type PageSink, type ReaderOptions } from '../kubernetes/kubernetes-reader';
@@ -17,10 +17,10 @@ import { endpointOf, type ClusterEndpoint, type EksClusters } from './eks-cluste
 /** Opens the Kubernetes API of a cluster from its DescribeCluster endpoint. */
 export type KubernetesOpener = (clusterName: string, endpoint: ClusterEndpoint) => Promise<KubeTransport>;
 
-/** The production opener: the cluster's endpoint and CA, authenticated with a fresh EKS bearer token. */
-export function eksBearerTokenOpener(region: string): KubernetesOpener {
+/** The production opener: the cluster's endpoint and CA, authenticated with the cluster's bearer tokens. */
+export function eksBearerTokenOpener(clusterTokens: ClusterTokens): KubernetesOpener {
   return async (clusterName, endpoint) => {
-    const tokens = new EksTokenProvider({ clusterName, region });
+    const tokens = clusterTokens(clusterName);
     return eksTransport({
       clusterName,
       endpoint: endpoint.endpoint,

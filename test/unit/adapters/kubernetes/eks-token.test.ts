@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { createEksToken, EksTokenProvider } from '#adapters/eks-token/eks-token';
+import { createEksToken, eksClusterTokens, EksTokenProvider } from '#adapters/eks-token/eks-token';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const NOW = new Date('2026-01-02T03:04:05Z');
@@ -104,5 +104,26 @@ describe('EKS bearer token', () => {
     const second = await provider.token();
     expect(second).not.toBe(first);
     expect(decode(second).searchParams.get('X-Amz-Date')).toBe('20260102T031705Z');
+  });
+});
+
+describe("the service runtime's cluster tokens (eksClusterTokens)", () => {
+  it('are EKS bearer tokens presigned in the region with the default credential chain', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    });
+    delete process.env.AWS_SESSION_TOKEN;
+    try {
+      const url = decode(await eksClusterTokens('ap-northeast-1')('prod-1').token());
+      expect(url.origin).toBe('https://sts.ap-northeast-1.amazonaws.com');
+      expect(url.searchParams.get('X-Amz-Credential')).toMatch(
+        /^AKIDEXAMPLE\/\d{8}\/ap-northeast-1\/sts\/aws4_request$/,
+      );
+      expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('host;x-k8s-aws-id');
+    } finally {
+      process.env = saved;
+    }
   });
 });
