@@ -1,7 +1,7 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { unverifiedFindings, type AuditReport } from '#engine';
+import { UNVERIFIED_CHECK_IDS, unverifiedFindings, type AuditReport } from '#engine';
 import { runCli } from '../../support/run-cli';
 
 const SEED = join('examples', 'seed-cluster');
@@ -51,5 +51,16 @@ describe('audit --fail-on-unverified: a pod that could not be verified is not pa
     const report = { findings: [note, gap] } as unknown as AuditReport;
 
     expect(unverifiedFindings(report)).toEqual([gap]);
+  });
+
+  it('gates on the checks the catalog marks unverified: collection, parsing and reading, never drift', () => {
+    expect([...UNVERIFIED_CHECK_IDS].sort()).toEqual([
+      'INPUT-CLUSTER-UNREADABLE',
+      'INPUT-KIND-UNAVAILABLE',
+      'NODE-COLLECTION-FAILED',
+      'NODE-COLLECTION-INCOMPLETE',
+      'NODE-NOT-COLLECTED',
+      'NODE-OUTPUT-UNPARSEABLE',
+    ]);
   });
 });

@@ -33,6 +33,7 @@ export const INPUT_DUPLICATE_OBJECT = defineCheck({
 
 export const INPUT_KIND_UNAVAILABLE = defineCheck({
   id: 'INPUT-KIND-UNAVAILABLE',
+  unverified: true,
   layer: 'input',
   severity: 'high',
   title: 'Kind could not be listed',

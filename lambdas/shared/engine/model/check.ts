@@ -44,6 +44,11 @@ export interface CheckSpec<P extends string = string> {
   readonly upstream: readonly UpstreamLink[];
   /** The module(s) that emit the check, relative to the repository root. */
   readonly emittedBy: string | readonly [string, ...string[]];
+  /**
+   * `true` when a finding of the check means the data a layer needed could not be verified (not collected, not
+   * complete, not parseable, not readable), not drift: the `--fail-on-unverified` gate counts these.
+   */
+  readonly unverified?: true;
 }
 
 /** An entry of the check catalog (docs/checks.md is generated from it and checked against it by a test). */

@@ -10,6 +10,7 @@ const UNCHECKED = 'lambdas/shared/engine/report/unchecked.ts';
 
 export const NODE_NOT_COLLECTED = defineCheck({
   id: 'NODE-NOT-COLLECTED',
+  unverified: true,
   layer: 'node',
   severity: 'medium',
   title: 'Node outputs could not be collected',
@@ -26,6 +27,7 @@ export const NODE_NOT_COLLECTED = defineCheck({
 
 export const INPUT_CLUSTER_UNREADABLE = defineCheck({
   id: 'INPUT-CLUSTER-UNREADABLE',
+  unverified: true,
   layer: 'input',
   severity: 'high',
   title: 'Cluster could not be checked',

@@ -1,17 +1,10 @@
+import { CHECK_CATALOG } from '../checks-catalog';
 import type { AuditReport } from './report';
 
-/**
- * Checks whose finding means "this part of the cluster could not be verified" rather than drift: the data a layer
- * needed was not collected, not complete, not parseable or not readable.
- */
-export const UNVERIFIED_CHECK_IDS: ReadonlySet<string> = new Set([
-  'INPUT-CLUSTER-UNREADABLE',
-  'INPUT-KIND-UNAVAILABLE',
-  'NODE-NOT-COLLECTED',
-  'NODE-COLLECTION-FAILED',
-  'NODE-COLLECTION-INCOMPLETE',
-  'NODE-OUTPUT-UNPARSEABLE',
-]);
+/** The checks whose finding means "this part of the cluster could not be verified" rather than drift. */
+export const UNVERIFIED_CHECK_IDS: ReadonlySet<string> = new Set(
+  CHECK_CATALOG.filter((check) => check.unverified === true).map((check) => check.id),
+);
 
 /**
  * The findings that say what could not be verified (the `--fail-on-unverified` gate), whatever their severity; `info`

@@ -20,6 +20,7 @@ const SHOW_IDENTIFIER = onNode(`${NA_CLI} ebpf loaded-ebpfdata | grep -B2 -A11 {
 
 export const NODE_COLLECTION_FAILED = defineCheck({
   id: 'NODE-COLLECTION-FAILED',
+  unverified: true,
   layer: 'node',
   severity: 'high',
   title: 'Node state could not be collected',
@@ -34,6 +35,7 @@ export const NODE_COLLECTION_FAILED = defineCheck({
 
 export const NODE_COLLECTION_INCOMPLETE = defineCheck({
   id: 'NODE-COLLECTION-INCOMPLETE',
+  unverified: true,
   layer: 'node',
   severity: 'medium',
   title: 'Node state collected only in part',
@@ -49,6 +51,7 @@ export const NODE_COLLECTION_INCOMPLETE = defineCheck({
 
 export const NODE_OUTPUT_UNPARSEABLE = defineCheck({
   id: 'NODE-OUTPUT-UNPARSEABLE',
+  unverified: true,
   layer: 'node',
   severity: 'medium',
   title: 'Node output does not match any documented format',
