@@ -53,7 +53,8 @@ module.exports = {
     // real kube-apiserver (and the real controller when built), real packets between pod network namespaces.
     project('integration-agent', ['<rootDir>/test/integration/agent'], clientNodeTransform),
     // The service's handlers against moto in server mode (scripts/install-python-test-deps.sh), the collector
-    // script as the SSM agent's stand-in; workflow-run-kube reads a real kube-apiserver + etcd (client-node).
+    // script as the SSM agent's stand-in; workflow-run-kube reads a real kube-apiserver + etcd (client-node);
+    // workflow-run-kernel collects the real-kernel lab node (root, scripts/install-node-test-deps.sh).
     project('integration-service', ['<rootDir>/test/integration/service'], clientNodeTransform),
   ],
 };

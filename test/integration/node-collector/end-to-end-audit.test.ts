@@ -11,7 +11,7 @@
  * from the script's base64 stdout fallback (UploadUrl none), the path SSM output takes without a bucket.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
@@ -37,14 +37,11 @@ import {
 } from './audit-cluster';
 import type { LpmRule } from './bpf-encoding';
 import { runCollector, sha256, unpack, type CollectorSummary } from './collector-run';
-import { NodeLab, PIN_ROOT } from './node-lab';
-import { BPF_SOURCE, missingPrerequisites, realNaCliPath, REPO } from './prerequisites';
-import { run } from './process';
+import { requireLabPrerequisites, startAuditLab, type AuditLab } from './audit-lab';
+import { PIN_ROOT, type NodeLab } from './node-lab';
 
 jest.setTimeout(120_000);
 
-const TC_ATTACH_SOURCE = join(REPO, 'test/fixtures/node-collector/tc-attach.c');
-const REAL_NA_CLI = realNaCliPath(AGENT_VERSION);
 const FALLBACK_PREFIX = 'netpol-audit-bundle-base64:';
 const NETNS_PREFIX = `npe-${String(process.pid)}-`;
 const NOW = new Date('2026-11-26T12:00:00Z');
@@ -94,53 +91,22 @@ interface AuditedNode {
 
 describe('audit of a real kernel programmed as agent v1.4.1 would for the PolicyEndpoints', () => {
   let work = '';
+  let auditLab: AuditLab | undefined;
   let lab: NodeLab | undefined;
   let inventory: ClusterInventory | undefined;
-  let agentLog = '';
   let collections = 0;
 
   beforeAll(async () => {
-    const missing = missingPrerequisites(AGENT_VERSION);
-    if (missing.length > 0) {
-      throw new Error(
-        `end-to-end audit test cannot run; missing: ${missing.join('; ')}. ` +
-          'Install with scripts/install-node-test-deps.sh (as root).',
-      );
-    }
+    requireLabPrerequisites('end-to-end audit test');
     work = mkdtempSync(join(tmpdir(), 'npe-it-'));
-    const object = join(work, 'tc-policy.bpf.o');
-    const multiarch = process.arch === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-linux-gnu';
-    await run('clang', ['-O2', '-g', '-target', 'bpf', `-I/usr/include/${multiarch}`, '-c', BPF_SOURCE, '-o', object]);
-    const tcAttacher = join(work, 'tc-attach');
-    await run('clang', ['-O2', '-Wall', '-o', tcAttacher, TC_ATTACH_SOURCE]);
-    agentLog = join(work, 'network-policy-agent.log');
-    writeFileSync(
-      agentLog,
-      `${JSON.stringify({
-        level: 'info',
-        ts: '2026-11-26T11:00:00.000Z',
-        logger: 'setup',
-        msg: `Starting network policy agent: ${AGENT_VERSION} (built: 2026-08-01T00:00:00Z)`,
-      })}\n`,
-    );
-    mkdirSync(join(work, 'cni-bin'));
-    writeFileSync(join(work, 'cni-bin', 'tc.v4ingress.bpf.o'), '');
-
     inventory = buildInventory({ clusterName: 'e2e-lab', documents: clusterDocuments() });
-
-    lab = await NodeLab.start(object, { nodeNetns: `${NETNS_PREFIX}node`, tcAttacher });
-    for (const [i, p] of PODS.entries()) await lab.addPod(`${NETNS_PREFIX}${String(i)}`, p.veth, p.ip);
-    for (const spec of IDENTIFIERS) await lab.loadIdentifier(spec);
-    for (const p of PODS) await lab.attach(p.veth, p.identifier);
+    auditLab = await startAuditLab(work, NETNS_PREFIX, PODS);
+    lab = auditLab.lab;
   });
 
   afterAll(async () => {
-    const problems = lab === undefined ? [] : await lab.cleanup();
+    const problems = auditLab === undefined ? [] : await auditLab.cleanup();
     if (work !== '') rmSync(work, { recursive: true, force: true });
-    const leftovers = (await run('ip', ['netns', 'list'])).stdout
-      .split('\n')
-      .filter((line) => line.startsWith(NETNS_PREFIX));
-    problems.push(...leftovers.map((ns) => `network namespace left behind: ${ns}`));
     if (problems.length > 0) throw new Error(`cleanup incomplete: ${problems.join('; ')}`);
   });
 
@@ -161,7 +127,7 @@ describe('audit of a real kernel programmed as agent v1.4.1 would for the Policy
     const result = await runCollector(
       join(work, `${name}.sh`),
       { UploadUrl: 'none', NodeName: NODE_NAME, TimeoutSeconds: '60', IncludeAgentLog: 'true' },
-      { NPC_NA_CLI: REAL_NA_CLI, NPC_CNI_BIN: join(work, 'cni-bin'), NPC_AGENT_LOG: agentLog },
+      auditLab?.collectorEnv ?? {},
       (command, args, env) => labOrFail().inMountNs(command, args, env, 60_000),
     );
     const { summary } = result;

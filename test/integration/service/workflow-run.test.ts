@@ -11,8 +11,8 @@
  *   moto), from the scenario's add-on JSON and from what the SSM agent stand-in recorded.
  * - The SSM agent is a stand-in that reads the command moto recorded (instances, parameters) and, per instance,
  *   replays an example node's recorded collection packed as the collector packs it, or runs the document's
- *   collector script itself (on this machine without bpffs or aws-eks-na-cli it can only report that), or times
- *   out. Uploads go through the batch's presigned POST into moto's S3. It then emits the
+ *   collector script itself (on this machine without bpffs or aws-eks-na-cli it can only report that; on the real
+ *   kernel's lab node in workflow-run-kernel.test.ts), or times out. Uploads go through the batch's presigned POST into moto's S3. It then emits the
  *   `EC2 Command Status-change Notification` (checked against the synthesized rule's pattern) to the real
  *   command-status handler.
  * - `.waitForTaskToken`: aws-local-stepfunctions has no callback pattern (a Task override's return value is the

@@ -3,19 +3,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListCommandsCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
-import { runCollector } from '../../node-collector/collector-run';
+import { runCollector, type Wrap } from '../../node-collector/collector-run';
 import { run as runProcess } from '../../node-collector/process';
 
 /** How the node of an instance behaves when the stand-in agent receives a command for it. */
 export type NodeBehaviour =
   /** The collector's output is the recorded collection of an example node (`<example>/nodes/<node>/`). */
   | { readonly kind: 'recorded'; readonly example: string; readonly nodeName: string }
-  /** The document's collector script runs on this machine (no bpffs, no aws-eks-na-cli: it reports that). */
-  | { readonly kind: 'collector' }
+  /**
+   * The document's collector script runs on this machine (no bpffs, no aws-eks-na-cli: it reports that), or on a
+   * lab node of the real kernel: `node` runs each command in the lab's namespaces, with the lab's environment.
+   */
+  | { readonly kind: 'collector'; readonly node?: CollectorNode }
   /** The script never finishes within the command's time: SSM ends the invocation as TimedOut, nothing uploaded. */
   | { readonly kind: 'timeout' }
   /** The command reaches the instance, but no status-change event comes back (until `reportLate`). */
   | { readonly kind: 'silent' };
+
+/** Where the collector script runs: a command wrapper (namespaces) and the environment of that node. */
+export interface CollectorNode {
+  readonly wrap: Wrap;
+  readonly env: Readonly<Record<string, string>>;
+}
 
 export interface InvocationRecord {
   readonly Status: 'Success' | 'Failed' | 'TimedOut';
@@ -43,6 +52,7 @@ const CommandParameters = z.object({
   PostFields: z.tuple([z.string()]),
   NodeName: z.tuple([z.string()]),
   TimeoutSeconds: z.tuple([z.string()]),
+  IncludeAgentLog: z.tuple([z.enum(['true', 'false'])]),
 });
 
 /** `name=value` lines (base64) -> the presigned POST's form fields, in order. */
@@ -184,6 +194,15 @@ export class SsmAgentStandIn {
         StandardErrorContent: '',
       };
     if (behaviour.kind === 'recorded') return this.replay(instanceId, behaviour, parameters);
+    const thisMachine: CollectorNode = {
+      wrap: (file, args, env) => runProcess(file, args, { env }),
+      env: {
+        NPC_NA_CLI: join(this.work, 'absent/aws-eks-na-cli'),
+        NPC_BPF_ROOT: join(this.work, 'absent-bpf'),
+        NPC_CMD_TIMEOUT: '5',
+      },
+    };
+    const node = behaviour.node ?? thisMachine;
     const result = await runCollector(
       join(this.work, `${instanceId}.sh`),
       {
@@ -192,17 +211,15 @@ export class SsmAgentStandIn {
         PostFields: parameters.PostFields[0],
         NodeName: parameters.NodeName[0],
         TimeoutSeconds: parameters.TimeoutSeconds[0],
-        IncludeAgentLog: 'false',
+        IncludeAgentLog: parameters.IncludeAgentLog[0],
       },
       {
-        NPC_NA_CLI: join(this.work, 'absent/aws-eks-na-cli'),
-        NPC_BPF_ROOT: join(this.work, 'absent-bpf'),
+        ...node.env,
         NPC_OUT_DIR: join(this.work, `${instanceId}-out`),
         NPC_ALLOW_LOOPBACK_HTTP: '1',
-        NPC_CMD_TIMEOUT: '5',
         AWS_SSM_INSTANCE_ID: instanceId,
       },
-      (file, args, env) => runProcess(file, args, { env }),
+      node.wrap,
     );
     if (result.summary.upload !== 'ok') throw new Error(`collector upload failed on ${instanceId}: ${result.stderr}`);
     return {

@@ -6,6 +6,7 @@ import {
   DescribeAddonCommand,
   DescribeClusterCommand,
   EKSClient,
+  ResourceNotFoundException,
   type Addon,
 } from '@aws-sdk/client-eks';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -191,8 +192,8 @@ export class WorkflowHarness {
     eksMock.send.callThrough();
     eksMock.on(DescribeAddonCommand).callsFake((input: { clusterName: string }) => {
       const addon = harness.addons.get(input.clusterName);
-      if (addon === undefined)
-        throw Object.assign(new Error('No addon: vpc-cni'), { name: 'ResourceNotFoundException' });
+      // The error the SDK deserializes for a cluster without the add-on (a self-managed VPC CNI).
+      if (addon === undefined) throw new ResourceNotFoundException({ message: 'No addon: vpc-cni', $metadata: {} });
       return { addon };
     });
     eksMock.on(DescribeClusterCommand).callsFake(async (input: { name: string }) => {
