@@ -14,6 +14,7 @@
 #   NETPOL_AUDIT_CONTROLLER        required (default) | auto (run it when built, else install the
 #                                  controller's own PolicyEndpoint CRD from its upstream config/crd/bases/) | off
 #   NETPOL_AUDIT_CONTROLLER_ARGS   extra controller flags, e.g. "--endpoint-chunk-size=3"
+#   NETPOL_AUDIT_APISERVER_ARGS    extra kube-apiserver flags, e.g. "--authentication-token-webhook-config-file=F"
 #   NETPOL_AUDIT_START_TIMEOUT     seconds per wait step (default 90)
 #   NETPOL_AUDIT_SERVICE_CIDR_REQUEST  service CIDR (default 10.100.0.0/16), e.g. to load a snapshot whose
 #                                  Services have ClusterIPs from another range
@@ -219,6 +220,7 @@ cmd_start() {
     --initial-cluster "default=http://127.0.0.1:${etcd_peer}" --unsafe-no-fsync --log-level warn
   wait_until etcd "etcd /health" curl -sf --max-time 2 "http://127.0.0.1:${etcd_port}/health"
 
+  # shellcheck disable=SC2086 # NETPOL_AUDIT_APISERVER_ARGS is a flag list
   start_process kube-apiserver "$kas_bin" \
     --etcd-servers "http://127.0.0.1:${etcd_port}" \
     --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$kas_port" \
@@ -232,7 +234,8 @@ cmd_start() {
     --service-account-signing-key-file "$STATE/pki/sa.key" \
     --disable-admission-plugins ServiceAccount \
     --endpoint-reconciler-type none \
-    --allow-privileged=true --profiling=false
+    --allow-privileged=true --profiling=false \
+    ${NETPOL_AUDIT_APISERVER_ARGS:-}
   wait_until kube-apiserver "kube-apiserver /readyz" api GET /readyz
   kube_version="$(api GET /version | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).gitVersion))')"
   log "kube-apiserver ${kube_version} ready at ${APISERVER_URL} after $(( $(date +%s) - started ))s"

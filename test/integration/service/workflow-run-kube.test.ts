@@ -7,20 +7,28 @@
  * - DescribeCluster goes to moto, whose cluster has no Kubernetes API: aws-sdk-client-mock puts the test API
  *   server's endpoint and CA (from the cluster env the script writes) into moto's answer.
  * - The bearer token is the test cluster's static token of the bound auditor (or of the outsider, who has no
- *   RBAC), not an EKS presigned token: the runtime's `clusterTokens` (where production gets its EKS tokens) reads
- *   the token file. The production opener, client-node and the Kubernetes reader are the real ones.
+ *   RBAC) in the first two runs: the runtime's `clusterTokens` reads the token file. The third run uses the
+ *   production tokens (`eksClusterTokens`: an STS GetCallerIdentity URL presigned with the function's credentials,
+ *   `x-k8s-aws-id` signed). The API server hands them to a TokenReview webhook that stands in for EKS
+ *   (support/eks-authenticator.ts: aws-iam-authenticator's token checks, STS's signature check with the principal's
+ *   secret, then the access entry of the synthesized stack for the reader role, whose group k8s/rbac.yaml binds).
+ *   The production opener, client-node and the Kubernetes reader are the real ones.
  */
 import '../../unit/support/quiet-powertools';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
-import type { ClusterTokens } from '#adapters/eks-token/eks-token';
+import { eksClusterTokens, type ClusterTokens } from '#adapters/eks-token/eks-token';
 import { applyRbac, installStandInCrds } from '../kubernetes/support/fixtures';
 import { KubeClient } from '../kubernetes/support/kube-admin';
 import { loadExample } from '../kubernetes/support/load-example';
 import { clusterPerSuite } from '../kubernetes/support/test-cluster';
+import { ACCOUNT, REGION, synthStack } from '../../infra/support/synth';
+import { MOTO_CREDENTIALS } from './support/cli-environment';
+import { startEksAuthenticator, type AccessEntry, type EksAuthenticator } from './support/eks-authenticator';
 import { SEED, SEED_INSTANCE, utcDay, WorkflowHarness } from './support/workflow-harness';
 
 jest.setTimeout(300_000);
@@ -31,24 +39,66 @@ const PodList = z.looseObject({
   ),
 });
 
-/** The token file the runtime's cluster tokens read (the auditor's or the outsider's). */
+/** The token file the runtime's cluster tokens read (the auditor's or the outsider's), unless the production tokens. */
 let tokenFile = '';
-const clusterTokens: ClusterTokens = () => ({
-  token: async () => (await readFile(tokenFile, 'utf8')).trim(),
+let productionTokens = false;
+const clusterTokens: ClusterTokens = (clusterName) =>
+  productionTokens
+    ? eksClusterTokens(REGION)(clusterName)
+    : { token: async () => (await readFile(tokenFile, 'utf8')).trim() };
+
+const WEBHOOK_CONFIG = join(tmpdir(), `eks-authenticator-${String(process.pid)}.kubeconfig`);
+const AccessEntryResource = z.object({
+  Properties: z.object({
+    ClusterName: z.string(),
+    PrincipalArn: z.object({ 'Fn::GetAtt': z.tuple([z.string(), z.literal('Arn')]) }),
+    KubernetesGroups: z.array(z.string()),
+  }),
 });
 
+/** The synthesized stack's access entry of a cluster, its reader role named after the role's logical id. */
+function accessEntryOf(clusterName: string): AccessEntry {
+  const { template } = synthStack({ clusters: { names: ['prod-a', 'prod-b'] } });
+  const entries = Object.values(template.findResources('AWS::EKS::AccessEntry')).map((resource) =>
+    AccessEntryResource.parse(resource),
+  );
+  const entry = entries.find((candidate) => candidate.Properties.ClusterName === clusterName);
+  if (entry === undefined) throw new Error(`the stack has no access entry for ${clusterName}`);
+  const role = entry.Properties.PrincipalArn['Fn::GetAtt'][0];
+  return {
+    principalArn: `arn:aws:iam::${ACCOUNT}:role/${role}`,
+    username: `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/{{SessionName}}`,
+    groups: entry.Properties.KubernetesGroups,
+  };
+}
+
 let harness: WorkflowHarness;
+let authenticator: EksAuthenticator;
+let readerEntry: AccessEntry;
 
 beforeAll(async () => {
+  readerEntry = accessEntryOf('prod-a');
+  authenticator = await startEksAuthenticator({
+    clusterName: 'prod-a',
+    region: REGION,
+    // The function's credentials (the harness's environment) are a session of the reader role.
+    principals: [{ ...MOTO_CREDENTIALS, principalArn: readerEntry.principalArn }],
+    accessEntries: [readerEntry],
+  });
+  authenticator.writeWebhookConfig(WEBHOOK_CONFIG);
   harness = await WorkflowHarness.start({ clusterTokens });
 });
 
 afterAll(async () => {
   await harness.stop();
+  await authenticator.close();
+  await rm(WEBHOOK_CONFIG, { force: true });
 });
 
 describe('the synthesized audit workflow, audit-cluster reading a real kube-apiserver', () => {
-  const suiteCluster = clusterPerSuite();
+  const suiteCluster = clusterPerSuite({
+    apiserverArgs: `--authentication-token-webhook-config-file=${WEBHOOK_CONFIG} --authentication-token-webhook-cache-ttl=0s`,
+  });
 
   beforeAll(async () => {
     const cluster = suiteCluster();
@@ -103,5 +153,37 @@ describe('the synthesized audit workflow, audit-cluster reading a real kube-apis
     expect(unavailable).toHaveLength(11);
     expect(unavailable.map((finding) => finding.message).join('\n')).toContain('permission denied (HTTP 403)');
     expect(report.findings.filter((finding) => finding.layer === 'control-plane')).toEqual([]);
+  });
+  it('with the production EKS tokens: the stand-in for EKS verifies each, the access entry maps the role to the auditors', async () => {
+    productionTokens = true;
+    const reviewed = authenticator.reviews.length;
+    const execution = await harness.execute('kube-3', { clusters: ['prod-a'] }, 'real kube-apiserver, EKS token');
+    expect(execution.error).toBeUndefined();
+    expect(execution.status).toBe('SUCCEEDED');
+    const report = await harness.readReport(`reports/prod-a/${utcDay()}/kube-3/report.json`);
+    expect(report.inputs).toMatchObject({ pods: 7, networkPolicies: 1, policyEndpoints: 1, nodes: 1 });
+    expect(report.findings.filter((finding) => finding.checkId.startsWith('INPUT-'))).toEqual([]);
+    const reviews = authenticator.reviews.slice(reviewed);
+    expect(reviews.length).toBeGreaterThan(0);
+    expect(reviews.every((review) => review.authenticated && review.reason === readerEntry.username)).toBe(true);
+    expect(readerEntry.groups).toEqual([suiteCluster().auditorGroup]);
+  });
+
+  it('an EKS token presigned for another cluster: STS refuses the signature, the report says the cluster could not be read', async () => {
+    const other: ClusterTokens = eksClusterTokens(REGION);
+    const token = await other('prod-b').token();
+    const stranger = join(tmpdir(), `eks-token-prod-b-${String(process.pid)}`);
+    await writeFile(stranger, token);
+    tokenFile = stranger;
+    productionTokens = false;
+    const execution = await harness.execute('kube-4', { clusters: ['prod-a'] }, 'real kube-apiserver, foreign token');
+    await rm(stranger);
+    expect(execution.status).toBe('SUCCEEDED');
+    const report = await harness.readReport(`reports/prod-a/${utcDay()}/kube-4/report.json`);
+    expect(report.findings.map((finding) => finding.checkId)).toContain('INPUT-CLUSTER-UNREADABLE');
+    expect(authenticator.reviews.at(-1)).toEqual({
+      authenticated: false,
+      reason: 'STS: SignatureDoesNotMatch for cluster prod-a',
+    });
   });
 });

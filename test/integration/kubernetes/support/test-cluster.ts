@@ -77,6 +77,8 @@ export interface ClusterOptions {
   readonly controller?: 'off' | 'required';
   /** Extra controller flags (NETPOL_AUDIT_CONTROLLER_ARGS), e.g. `--endpoint-chunk-size=3`. */
   readonly controllerArgs?: string;
+  /** Extra kube-apiserver flags (NETPOL_AUDIT_APISERVER_ARGS), e.g. a token webhook. */
+  readonly apiserverArgs?: string;
 }
 
 /** `scripts/test-cluster.sh start`, by default without the controller. */
@@ -87,6 +89,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const stateDir = await mkdtemp(join(tmpdir(), 'netpol-audit-k8s-it-'));
   const env: NodeJS.ProcessEnv = { ...process.env, NETPOL_AUDIT_CONTROLLER: options.controller ?? 'off' };
   if (options.controllerArgs !== undefined) env.NETPOL_AUDIT_CONTROLLER_ARGS = options.controllerArgs;
+  if (options.apiserverArgs !== undefined) env.NETPOL_AUDIT_APISERVER_ARGS = options.apiserverArgs;
   delete env.NETPOL_AUDIT_STATE_DIR;
   if (options.serviceCidr !== undefined) env.NETPOL_AUDIT_SERVICE_CIDR_REQUEST = options.serviceCidr;
   let stdout: string;
