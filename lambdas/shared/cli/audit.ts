@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { basename, join, resolve } from 'node:path';
 import packageJson from '../../../package.json';
+import { DirectorySnapshotSink } from '#adapters/snapshot/directory-snapshot-sink';
 import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
 import {
   atLeast,
@@ -17,6 +18,7 @@ import {
 import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
 import { prepareOutputDirectory, writeOutputFile } from './output-directory';
 import { formatOptions, formatsUseStdout, writeFormats, type FormatFlags } from './format-options';
+import { eksOptions, openEksCluster, requireClusterFor, type EksFlags } from './eks-options';
 import { liveOptions, openLive, requireKubeconfigFor, requireSomeReadAccess, type LiveFlags } from './live-options';
 
 export function parseSeverity(value: string): Severity {
@@ -25,7 +27,7 @@ export function parseSeverity(value: string): Severity {
   return parsed.data;
 }
 
-interface AuditFlags extends LiveFlags, FormatFlags {
+interface AuditFlags extends LiveFlags, EksFlags, FormatFlags {
   snapshot?: string;
   out?: string;
   failOn: Severity;
@@ -39,11 +41,26 @@ interface AuditInput {
   readonly defaultOut: string;
 }
 
+/** `--cluster`: the EKS cluster read live; its inputs are kept as a snapshot in `<out>/snapshot/`. */
+async function readEksCluster(flags: AuditFlags & { cluster: string }): Promise<AuditInput> {
+  const out = flags.out ?? join('out', flags.cluster);
+  await prepareOutputDirectory(out);
+  const snapshotDirectory = join(out, 'snapshot');
+  const eks = await openEksCluster(flags, new DirectorySnapshotSink(snapshotDirectory));
+  const inventory = await eks.source.readInventory();
+  requireSomeReadAccess(inventory.unavailableKinds);
+  process.stderr.write(`netpol-audit: read ${eks.location}; its inputs are in ${snapshotDirectory}\n`);
+  return { inputs: { inventory, source: { kind: 'live', location: eks.location } }, defaultOut: out };
+}
+
 async function readInput(flags: AuditFlags): Promise<AuditInput> {
   requireKubeconfigFor(flags);
-  if ((flags.snapshot === undefined) === (flags.kubeconfig === undefined)) {
-    throw new InputError('give exactly one of --snapshot <dir> or --kubeconfig <file>');
+  requireClusterFor(flags);
+  const given = [flags.snapshot, flags.kubeconfig, flags.cluster].filter((value) => value !== undefined);
+  if (given.length !== 1) {
+    throw new InputError('give exactly one of --snapshot <dir>, --kubeconfig <file> or --cluster <name>');
   }
+  if (flags.cluster !== undefined) return readEksCluster({ ...flags, cluster: flags.cluster });
   if (flags.kubeconfig !== undefined) {
     const live = await openLive({ ...flags, kubeconfig: flags.kubeconfig });
     const inventory = await live.source.readInventory();
@@ -101,7 +118,7 @@ function exitCodeOf(report: AuditReport, flags: AuditFlags): number {
 export function auditCommand(setExitCode: ExitCodeSink): Command {
   const command = new Command('audit')
     .description(
-      'audit a cluster snapshot, or a live cluster through a kubeconfig, and write report.json and report.md',
+      'audit a cluster snapshot, a live cluster through a kubeconfig, or an EKS cluster by name, and write report.json and report.md',
     )
     .option('--snapshot <dir>', 'snapshot directory (docs/snapshot.md)')
     .option('--out <dir>', 'output directory (default: out/<snapshot or cluster name>)')
@@ -120,7 +137,7 @@ export function auditCommand(setExitCode: ExitCodeSink): Command {
       'network policy agent version to assume where node.json and the aws-node image name none (e.g. v1.2.2)',
     )
     .addOption(new Option('--desired-mode <mode>', 'the enforcement mode you expect').choices(['standard', 'strict']));
-  for (const option of [...liveOptions(), ...formatOptions()]) command.addOption(option);
+  for (const option of [...liveOptions(), ...eksOptions(), ...formatOptions()]) command.addOption(option);
   return command.action(async (flags: AuditFlags) => {
     setExitCode(await audit(flags));
   });

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../../package.json';
-import { AwsCallError, InputError, RunInputError, StoreError } from '#engine';
+import { AwsCallError, ClusterAccessError, InputError, RunInputError, StoreError } from '#engine';
 import { auditCommand } from './audit';
 import { diffCommand } from './diff';
 import { EXIT_CLEAN, EXIT_INTERNAL, EXIT_USAGE } from './exit-codes';
@@ -46,6 +46,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       error instanceof InputError ||
       error instanceof RunInputError ||
       error instanceof AwsCallError ||
+      error instanceof ClusterAccessError ||
       error instanceof StoreError
     ) {
       process.stderr.write(`netpol-audit: ${error instanceof InputError ? '' : `${error.name}: `}${error.message}\n`);

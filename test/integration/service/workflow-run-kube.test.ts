@@ -22,13 +22,16 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { eksClusterTokens, type ClusterTokens } from '#adapters/eks-token/eks-token';
-import { applyRbac, installStandInCrds } from '../kubernetes/support/fixtures';
-import { KubeClient } from '../kubernetes/support/kube-admin';
-import { loadExample } from '../kubernetes/support/load-example';
+import { loadAuditableExample } from '../kubernetes/support/load-example';
 import { clusterPerSuite } from '../kubernetes/support/test-cluster';
 import { ACCOUNT, REGION, synthStack } from '../../infra/support/synth';
 import { MOTO_CREDENTIALS } from './support/cli-environment';
-import { startEksAuthenticator, type AccessEntry, type EksAuthenticator } from './support/eks-authenticator';
+import {
+  startEksAuthenticator,
+  webhookApiserverArgs,
+  type AccessEntry,
+  type EksAuthenticator,
+} from './support/eks-authenticator';
 import { SEED, SEED_INSTANCE, utcDay, WorkflowHarness } from './support/workflow-harness';
 
 jest.setTimeout(300_000);
@@ -97,15 +100,12 @@ afterAll(async () => {
 
 describe('the synthesized audit workflow, audit-cluster reading a real kube-apiserver', () => {
   const suiteCluster = clusterPerSuite({
-    apiserverArgs: `--authentication-token-webhook-config-file=${WEBHOOK_CONFIG} --authentication-token-webhook-cache-ttl=0s`,
+    apiserverArgs: webhookApiserverArgs(WEBHOOK_CONFIG),
   });
 
   beforeAll(async () => {
     const cluster = suiteCluster();
-    const admin = await KubeClient.fromKubeconfig(cluster.adminKubeconfig);
-    await applyRbac(admin);
-    await installStandInCrds(admin);
-    await loadExample(admin, SEED);
+    await loadAuditableExample(cluster.adminKubeconfig, SEED);
   }, 180_000);
 
   beforeEach(() => {

@@ -5,13 +5,13 @@ import {
   SNAPSHOT_PATHS,
   type ClusterInventory,
   type ClusterSource,
+  type SnapshotManifest,
 } from '#engine';
 import type { ClusterTokens } from '../eks-token/eks-token';
 import { eksTransport } from '../kubernetes/client-node-transport';
 import type { KubeTransport } from '../kubernetes/kube-transport';
 import { KubernetesReader, type ListPage, type PageSink, type ReaderOptions } from '../kubernetes/kubernetes-reader';
 import type { ListedResource, NamedResource } from '../kubernetes/resources';
-import type { S3SnapshotWriter } from '../s3/s3-snapshot-store';
 import { endpointOf, type ClusterEndpoint, type EksClusters } from './eks-cluster';
 
 /** Opens the Kubernetes API of a cluster from its DescribeCluster endpoint. */
@@ -30,12 +30,20 @@ export function eksBearerTokenOpener(clusterTokens: ClusterTokens): KubernetesOp
   };
 }
 
+/** Where the raw inputs of a live read go as they arrive: the run's S3 prefix, or a local snapshot directory. */
+export interface LiveSnapshotSink extends PageSink {
+  /** `eks/cluster.json`, `eks/addon-vpc-cni.json`: the DescribeCluster / DescribeAddon responses. */
+  putDocument(path: string, content: unknown): Promise<void>;
+  /** Ends the last List and writes `snapshot.json`. */
+  finish(manifest: SnapshotManifest): Promise<void>;
+}
+
 export interface EksLiveSourceOptions {
   readonly clusterName: string;
   readonly eks: EksClusters;
   readonly openKubernetes: KubernetesOpener;
   /** Receives every raw page as it arrives (the run's S3 snapshot). */
-  readonly snapshot: S3SnapshotWriter;
+  readonly snapshot: LiveSnapshotSink;
   readonly reader?: ReaderOptions;
   readonly now: Date;
   readonly toolVersion: string;
@@ -101,7 +109,7 @@ export class EksLiveClusterSource implements ClusterSource {
   }
 }
 
-function tee(accumulator: InventoryAccumulator, snapshot: S3SnapshotWriter): PageSink {
+function tee(accumulator: InventoryAccumulator, snapshot: LiveSnapshotSink): PageSink {
   return {
     async page(resource: ListedResource, page: ListPage) {
       accumulator.addDocument({ source: page.source, content: page.content });

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathOf, type KubeClient, type KubeObject } from './kube-admin';
+import { applyRbac, installStandInCrds } from './fixtures';
+import { KubeClient, pathOf, type KubeObject } from './kube-admin';
 
 const SERVER_SET = ['uid', 'resourceVersion', 'creationTimestamp', 'generation', 'managedFields', 'selfLink'];
 /** Creation order: what others refer to first. */
@@ -125,4 +126,12 @@ export async function loadExample(admin: KubeClient, exampleDirectory: string): 
     }
   }
   return { uidMap, created };
+}
+
+/** The audit's RBAC, the stand-in CRDs and the example's objects, loaded into a fresh test cluster. */
+export async function loadAuditableExample(adminKubeconfig: string, exampleDirectory: string): Promise<LoadedExample> {
+  const admin = await KubeClient.fromKubeconfig(adminKubeconfig);
+  await applyRbac(admin);
+  await installStandInCrds(admin);
+  return loadExample(admin, exampleDirectory);
 }

@@ -42,6 +42,11 @@ export interface EksAuthenticator {
   close(): Promise<void>;
 }
 
+/** The kube-apiserver flags (NETPOL_AUDIT_APISERVER_ARGS) that send unknown bearer tokens to the webhook, uncached. */
+export function webhookApiserverArgs(configFile: string): string {
+  return `--authentication-token-webhook-config-file=${configFile} --authentication-token-webhook-cache-ttl=0s`;
+}
+
 const TOKEN_PREFIX = 'k8s-aws-v1.';
 const TOKEN_LIFETIME_MS = 15 * 60 * 1000;
 const TokenReview = z.object({
