@@ -10,6 +10,7 @@ import {
   renderMarkdown,
   renderSummary,
   unverifiedFindings,
+  withNotCollectedNodes,
   Severity,
   type AuditInputs,
   type AuditReport,
@@ -18,8 +19,19 @@ import {
 import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
 import { prepareOutputDirectory, writeOutputFile } from './output-directory';
 import { formatOptions, formatsUseStdout, writeFormats, type FormatFlags } from './format-options';
+import { withSkippedNodes } from '../service/analyze-nodes-step';
+import {
+  collectNodesBySsm,
+  DEFAULT_COLLECTOR_DOCUMENT,
+  type SsmCollection,
+  type SsmCollectionFlags,
+} from './collect-nodes-ssm';
 import { eksOptions, openEksCluster, requireClusterFor, type EksFlags } from './eks-options';
 import { liveOptions, openLive, requireKubeconfigFor, requireSomeReadAccess, type LiveFlags } from './live-options';
+
+function commaList(value: string): string[] {
+  return value.split(',').filter((item) => item !== '');
+}
 
 export function parseSeverity(value: string): Severity {
   const parsed = Severity.safeParse(value);
@@ -27,7 +39,10 @@ export function parseSeverity(value: string): Severity {
   return parsed.data;
 }
 
-interface AuditFlags extends LiveFlags, EksFlags, FormatFlags {
+interface AuditFlags extends LiveFlags, EksFlags, FormatFlags, Partial<SsmCollectionFlags> {
+  collectNodes?: 'ssm';
+  pods?: string[];
+  namespaces?: string[];
   snapshot?: string;
   out?: string;
   failOn: Severity;
@@ -39,6 +54,8 @@ interface AuditFlags extends LiveFlags, EksFlags, FormatFlags {
 interface AuditInput {
   readonly inputs: AuditInputs;
   readonly defaultOut: string;
+  /** What `--collect-nodes` could not collect, and the nodes it cannot run on. */
+  readonly nodes?: Pick<SsmCollection, 'notCollected' | 'skipped'>;
 }
 
 /** `--cluster`: the EKS cluster read live; its inputs are kept as a snapshot in `<out>/snapshot/`. */
@@ -46,16 +63,34 @@ async function readEksCluster(flags: AuditFlags & { cluster: string }): Promise<
   const out = flags.out ?? join('out', flags.cluster);
   await prepareOutputDirectory(out);
   const snapshotDirectory = join(out, 'snapshot');
-  const eks = await openEksCluster(flags, new DirectorySnapshotSink(snapshotDirectory));
+  const sink = new DirectorySnapshotSink(snapshotDirectory);
+  const eks = await openEksCluster(flags, sink);
   const inventory = await eks.source.readInventory();
   requireSomeReadAccess(inventory.unavailableKinds);
   process.stderr.write(`netpol-audit: read ${eks.location}; its inputs are in ${snapshotDirectory}\n`);
-  return { inputs: { inventory, source: { kind: 'live', location: eks.location } }, defaultOut: out };
+  const source = { kind: 'live', location: eks.location } as const;
+  if (flags.collectNodes === undefined) return { inputs: { inventory, source }, defaultOut: out };
+  const nodes = await collectNodesBySsm(
+    inventory,
+    { ...flags, document: flags.document ?? DEFAULT_COLLECTOR_DOCUMENT },
+    {
+      runId: `cli-${new Date().toISOString().replace(/[-:.]/g, '')}`,
+      focus: {
+        ...(flags.pods === undefined ? {} : { pods: flags.pods }),
+        ...(flags.namespaces === undefined ? {} : { namespaces: flags.namespaces }),
+      },
+      progress: (line) => process.stderr.write(`netpol-audit: ${line}\n`),
+    },
+  );
+  for (const output of nodes.outputs) await sink.putNodeOutput(output);
+  return { inputs: { inventory, nodeOutputs: nodes.outputs, source }, defaultOut: out, nodes };
 }
 
 async function readInput(flags: AuditFlags): Promise<AuditInput> {
   requireKubeconfigFor(flags);
   requireClusterFor(flags);
+  if (flags.collectNodes !== undefined && flags.cluster === undefined)
+    throw new InputError('--collect-nodes needs --cluster <name>');
   const given = [flags.snapshot, flags.kubeconfig, flags.cluster].filter((value) => value !== undefined);
   if (given.length !== 1) {
     throw new InputError('give exactly one of --snapshot <dir>, --kubeconfig <file> or --cluster <name>');
@@ -85,13 +120,15 @@ async function readInput(flags: AuditFlags): Promise<AuditInput> {
 }
 
 async function audit(flags: AuditFlags): Promise<number> {
-  const { inputs, defaultOut } = await readInput(flags);
-  const report = runAudit(inputs, {
+  const { inputs, defaultOut, nodes } = await readInput(flags);
+  const audited = runAudit(inputs, {
     now: new Date(),
     engineVersion: packageJson.version,
     ...(flags.desiredMode === undefined ? {} : { desiredMode: flags.desiredMode }),
     ...(flags.agentVersion === undefined ? {} : { agentVersion: flags.agentVersion }),
   });
+  const report =
+    nodes === undefined ? audited : withSkippedNodes(withNotCollectedNodes(audited, nodes.notCollected), nodes.skipped);
   const outDirectory = flags.out ?? defaultOut;
   await prepareOutputDirectory(outDirectory);
   const jsonPath = join(outDirectory, 'report.json');
@@ -136,7 +173,19 @@ export function auditCommand(setExitCode: ExitCodeSink): Command {
       '--agent-version <version>',
       'network policy agent version to assume where node.json and the aws-node image name none (e.g. v1.2.2)',
     )
-    .addOption(new Option('--desired-mode <mode>', 'the enforcement mode you expect').choices(['standard', 'strict']));
+    .addOption(new Option('--desired-mode <mode>', 'the enforcement mode you expect').choices(['standard', 'strict']))
+    .addOption(
+      new Option(
+        '--collect-nodes <method>',
+        'collect the node layer (with --cluster): ssm runs the collector document',
+      ).choices(['ssm']),
+    )
+    .option('--document <name>', 'SSM document of the node collector', DEFAULT_COLLECTOR_DOCUMENT)
+    .option('--install-document', 'create or update that document from ssm-documents/ first')
+    .option('--bucket <name>', 'S3 bucket the nodes upload to (presigned POST); without it, the stdout fallback')
+    .option('--nodes <names>', 'collect only these nodes (comma-separated)', commaList)
+    .option('--pods <ns/pod,...>', 'collect only the nodes of these pods', commaList)
+    .option('--namespaces <ns,...>', 'collect only the nodes of pods in these namespaces', commaList);
   for (const option of [...liveOptions(), ...eksOptions(), ...formatOptions()]) command.addOption(option);
   return command.action(async (flags: AuditFlags) => {
     setExitCode(await audit(flags));

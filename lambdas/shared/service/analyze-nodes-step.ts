@@ -6,6 +6,7 @@ import {
   type AuditInputs,
   type AuditReport,
   type FlowExplanation,
+  type NotCollectedNode,
 } from '#engine';
 import { S3NodeBundles } from '#adapters/s3/node-bundles';
 import type { S3Objects } from '#adapters/s3/s3-objects';
@@ -38,9 +39,10 @@ function explained(inputs: AuditInputs, request: ExplainRequest): ExplainResult 
   }
 }
 
-function withSkippedNodes(report: AuditReport, plan: BatchPlan): AuditReport {
-  if (plan.skipped.length === 0) return report;
-  const skipped = plan.skipped.map((node) => ({ scope: `node ${node.nodeName}`, reason: node.reason }));
+/** Nodes the collector cannot run on (Fargate, hybrid, Auto Mode, Windows, no EC2 id), listed as not checked. */
+export function withSkippedNodes(report: AuditReport, skippedNodes: readonly NotCollectedNode[]): AuditReport {
+  if (skippedNodes.length === 0) return report;
+  const skipped = skippedNodes.map((node) => ({ scope: `node ${node.nodeName}`, reason: node.reason }));
   return { ...report, notChecked: [...report.notChecked, ...skipped] };
 }
 
@@ -72,7 +74,7 @@ export async function analyzeNodesStep(
     engineVersion: dependencies.engineVersion,
     desiredMode: dependencies.config.desiredMode,
   });
-  const complete = withSkippedNodes(withNotCollectedNodes(report, nodes?.notCollected ?? []), plan);
+  const complete = withSkippedNodes(withNotCollectedNodes(report, nodes?.notCollected ?? []), plan.skipped);
   const reportKey = runReportKey(event.runId, event.cluster);
   await objects.putJson(reportKey, complete);
   if (plan.explain !== undefined)

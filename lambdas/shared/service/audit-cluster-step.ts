@@ -20,7 +20,8 @@ export interface AuditClusterDependencies {
   readonly toolVersion: string;
 }
 
-async function preflight(
+/** The instances whose SSM agent is online; every other one is a node not collected, with the reason. */
+export async function preflight(
   instances: readonly BatchInstance[],
   runCommand: RunCommand,
 ): Promise<{ online: BatchInstance[]; offline: NotCollectedNode[] }> {

@@ -1,5 +1,5 @@
 import type { NotCollectedNode, RawNodeOutput } from '#engine';
-import { unpackNodeBundle, type S3NodeBundles } from '#adapters/s3/node-bundles';
+import { unpackNodeBundle } from '#adapters/s3/node-bundles';
 import type { RunCommand } from '#adapters/ssm/run-command';
 import type { BatchInstance, BatchOutcome, BatchPlan } from './contract';
 import { nodeUploadKey } from './keys';
@@ -13,8 +13,13 @@ export interface CollectedNodes {
   readonly notCollected: NotCollectedNode[];
 }
 
+/** Where the uploaded bundles are (the run's S3 prefix); `undefined` for an instance that uploaded nothing. */
+export interface NodeBundles {
+  read(key: string, nodeName: string): Promise<RawNodeOutput | undefined>;
+}
+
 export interface NodeOutputDependencies {
-  readonly bundles: S3NodeBundles;
+  readonly bundles: NodeBundles;
   readonly runCommand: RunCommand;
 }
 

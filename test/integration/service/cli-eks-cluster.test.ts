@@ -21,6 +21,15 @@ import {
   EKSClient,
   type DescribeClusterCommandOutput,
 } from '@aws-sdk/client-eks';
+import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  DescribeInstanceInformationCommand,
+  GetCommandInvocationCommand,
+  SendCommandCommand,
+  SSMClient,
+  type SendCommandCommandInput,
+  type SendCommandCommandOutput,
+} from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AuditReport } from '#engine';
 import { runCli } from '../../support/run-cli';
@@ -29,7 +38,8 @@ import { clusterPerSuite } from '../kubernetes/support/test-cluster';
 import { startMotoServer, type MotoServer } from '../node-collector/moto-server';
 import { MOTO_CREDENTIALS, useMotoForCli } from './support/cli-environment';
 import { startEksAuthenticator, webhookApiserverArgs, type EksAuthenticator } from './support/eks-authenticator';
-import { addonOf, SEED } from './support/workflow-harness';
+import { SsmAgentStandIn, type NodeBehaviour } from './support/ssm-agent';
+import { addonOf, SEED, SEED_INSTANCE, SEED_NODE } from './support/workflow-harness';
 
 jest.setTimeout(180_000);
 
@@ -47,6 +57,16 @@ let work = '';
 const unmockedSend = EKSClient.prototype.send as (this: EKSClient, command: unknown) => Promise<unknown>;
 const eksMock = mockClient(EKSClient);
 let motoEks: EKSClient;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always invoked with .call(motoSsm)
+const unmockedSsmSend = SSMClient.prototype.send as (this: SSMClient, command: unknown) => Promise<unknown>;
+const ssmMock = mockClient(SSMClient);
+let motoSsm: SSMClient;
+let agent: SsmAgentStandIn;
+/** What each instance's SSM agent does; `online` is what DescribeInstanceInformation reports. */
+const fleet = new Map<string, NodeBehaviour>();
+const online = new Set<string>();
+const BUCKET = 'netpol-audit-cli-uploads';
+const sentCommands: SendCommandCommandInput[] = [];
 
 beforeAll(async () => {
   moto = await startMotoServer();
@@ -58,6 +78,23 @@ beforeAll(async () => {
   });
   authenticator.writeWebhookConfig(WEBHOOK_CONFIG);
   work = await mkdtemp(join(tmpdir(), 'cli-eks-'));
+  motoSsm = new SSMClient({ region: REGION, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
+  agent = new SsmAgentStandIn({
+    ssm: motoSsm,
+    region: REGION,
+    account: '123456789012',
+    fleet,
+    // A laptop has no EventBridge rule: the CLI polls the invocations instead of waiting for the event.
+    emit: () => Promise.resolve(undefined),
+  });
+  const s3 = new S3Client({
+    region: REGION,
+    endpoint: moto.endpoint,
+    credentials: MOTO_CREDENTIALS,
+    forcePathStyle: true,
+  });
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }));
+  s3.destroy();
   motoEks = new EKSClient({ region: REGION, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
   await unmockedSend.call(
     motoEks,
@@ -72,6 +109,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   eksMock.restore();
+  ssmMock.restore();
   restoreEnvironment();
   await authenticator.close();
   await moto.stop();
@@ -104,23 +142,31 @@ describe('audit and snapshot of an EKS cluster by name', () => {
       };
     });
     eksMock.on(DescribeAddonCommand).resolves({ addon: addonOf(SEED) });
+    ssmMock.send.callThrough();
+    ssmMock.on(DescribeInstanceInformationCommand).callsFake((input: { Filters?: { Values?: string[] }[] }) => ({
+      InstanceInformationList: (input.Filters?.[0]?.Values ?? [])
+        .filter((id) => fleet.has(id))
+        .map((id) => ({ InstanceId: id, PingStatus: online.has(id) ? 'Online' : 'ConnectionLost' })),
+    }));
+    ssmMock.on(SendCommandCommand).callsFake(async (input: SendCommandCommandInput) => {
+      sentCommands.push(input);
+      const sent = (await unmockedSsmSend.call(motoSsm, new SendCommandCommand(input))) as SendCommandCommandOutput;
+      agent.deliver(sent.Command?.CommandId ?? '');
+      return sent;
+    });
+    // moto's GetCommandInvocation always says Success with no output: the stand-in's record, InProgress until then.
+    ssmMock.on(GetCommandInvocationCommand).callsFake((input: { CommandId: string; InstanceId: string }) => ({
+      CommandId: input.CommandId,
+      InstanceId: input.InstanceId,
+      ...(agent.invocation(input.CommandId, input.InstanceId) ?? { Status: 'InProgress', StatusDetails: 'InProgress' }),
+    }));
     restoreEnvironment = useMotoForCli(moto.endpoint);
   }, 180_000);
 
   it('audit --cluster: the three layers from EKS and the API server, the inputs kept as a snapshot that re-audits the same', async () => {
     const out = join(work, 'audit');
     const reviewed = authenticator.reviews.length;
-    const run = await runCli([
-      'audit',
-      '--cluster',
-      CLUSTER,
-      '--region',
-      REGION,
-      '--out',
-      out,
-      '--fail-on',
-      'critical',
-    ]);
+    const run = await auditCluster(out, '--fail-on', 'critical');
     expect(run.stderr).toContain(`read eks:${REGION}/${CLUSTER}; its inputs are in ${join(out, 'snapshot')}`);
     expect(run.code).toBe(0);
     const report = AuditReport.parse(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
@@ -183,5 +229,117 @@ describe('audit and snapshot of an EKS cluster by name', () => {
       2,
       'netpol-audit: give exactly one of --snapshot <dir>, --kubeconfig <file> or --cluster <name>\n',
     ]);
+  });
+  const auditCluster = (out: string, ...options: string[]) =>
+    runCli(['audit', '--cluster', CLUSTER, '--region', REGION, '--out', out, ...options]);
+
+  describe('--collect-nodes ssm', () => {
+    beforeEach(() => {
+      fleet.clear();
+      online.clear();
+      fleet.set(SEED_INSTANCE, { kind: 'recorded', example: SEED, nodeName: SEED_NODE });
+      online.add(SEED_INSTANCE);
+    });
+
+    it('with --install-document and --bucket: one pinned SendCommand, the bundle POSTed to the bucket, the node layer audited and kept in the snapshot', async () => {
+      const out = join(work, 'nodes-bucket');
+      const run = await auditCluster(
+        out,
+        '--fail-on',
+        'critical',
+        '--collect-nodes',
+        'ssm',
+        '--install-document',
+        '--bucket',
+        BUCKET,
+      );
+      expect(run.stderr).toMatch(
+        /netpol-audit: collecting 1 node\(s\), batch 1\/1: SSM command [0-9a-f-]+ \(eks-netpol-audit-collector v1\)/,
+      );
+      expect(run.code).toBe(0);
+      const report = AuditReport.parse(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
+      expect(report.inputs.nodeOutputs).toBe(1);
+      expect(report.findings.filter((finding) => finding.layer === 'node')).toEqual([]);
+      expect(agent.commands.at(-1)).toMatchObject({ instanceIds: [SEED_INSTANCE], status: 'Success' });
+      expect(sentCommands.at(-1)).toMatchObject({
+        DocumentName: 'eks-netpol-audit-collector',
+        DocumentVersion: '1',
+        InstanceIds: [SEED_INSTANCE],
+        Parameters: { UploadUrl: ['none'], NodeName: ['auto'], PostUrl: [`${moto.endpoint}/${BUCKET}`] },
+      });
+      const s3 = new S3Client({
+        region: REGION,
+        endpoint: moto.endpoint,
+        credentials: MOTO_CREDENTIALS,
+        forcePathStyle: true,
+      });
+      const uploads = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'runs/cli-' }));
+      s3.destroy();
+      expect((uploads.Contents ?? []).map((object) => object.Key?.replace(/^runs\/cli-[0-9TZ]+\//, ''))).toEqual([
+        `${CLUSTER}/nodes/${SEED_INSTANCE}.tar.gz`,
+      ]);
+      expect(readdirSync(join(out, 'snapshot/nodes'))).toEqual([SEED_NODE]);
+      const again = await runCli([
+        'audit',
+        '--snapshot',
+        join(out, 'snapshot'),
+        '--out',
+        join(work, 'nodes-again'),
+        '--fail-on',
+        'critical',
+      ]);
+      const offline = AuditReport.parse(JSON.parse(readFileSync(join(work, 'nodes-again/report.json'), 'utf8')));
+      expect([again.code, offline.inputs.nodeOutputs]).toEqual([0, 1]);
+      expect(offline.findings.map((finding) => finding.fingerprint).sort()).toEqual(
+        report.findings.map((finding) => finding.fingerprint).sort(),
+      );
+    });
+
+    it('without --bucket: the bundle comes back in the command output (the stdout fallback)', async () => {
+      const out = join(work, 'nodes-stdout');
+      const run = await auditCluster(out, '--fail-on', 'critical', '--collect-nodes', 'ssm', '--install-document');
+      expect(run.code).toBe(0);
+      const report = AuditReport.parse(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
+      expect(report.inputs.nodeOutputs).toBe(1);
+      expect(report.findings.filter((finding) => finding.layer === 'node')).toEqual([]);
+    });
+
+    it('a node whose SSM agent is offline: NODE-NOT-COLLECTED with the reason, and the unverified gate exits 1', async () => {
+      online.clear();
+      const out = join(work, 'nodes-offline');
+      const run = await auditCluster(out, '--collect-nodes', 'ssm', '--install-document');
+      expect(run.code).toBe(1);
+      const report = AuditReport.parse(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
+      expect(
+        report.findings.filter((finding) => finding.checkId === 'NODE-NOT-COLLECTED').map((f) => f.message),
+      ).toEqual([
+        expect.stringContaining(`SSM agent of ${SEED_INSTANCE} is not online (DescribeInstanceInformation)`) as string,
+      ]);
+    });
+
+    it('a collector document that is not in the account: exit 2, naming --install-document', async () => {
+      const run = await runCli([
+        'audit',
+        '--cluster',
+        CLUSTER,
+        '--region',
+        REGION,
+        '--out',
+        join(work, 'nodes-nodoc'),
+        '--collect-nodes',
+        'ssm',
+        '--document',
+        'not-installed-collector',
+      ]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(
+        'no SSM document not-installed-collector in the account: --install-document creates it',
+      );
+    });
+
+    it('--collect-nodes without --cluster: exit 2', async () => {
+      const run = await runCli(['audit', '--snapshot', SEED, '--collect-nodes', 'ssm']);
+      expect([run.code, run.stderr]).toEqual([2, 'netpol-audit: --collect-nodes needs --cluster <name>\n']);
+    });
   });
 });

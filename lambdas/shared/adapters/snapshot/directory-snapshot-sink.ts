@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { SNAPSHOT_PATHS, type SnapshotManifest } from '#engine';
+import { InputError, nodeOutputPath, SNAPSHOT_PATHS, type RawNodeOutput, type SnapshotManifest } from '#engine';
 import type { LiveSnapshotSink } from '../eks/eks-live-source';
 import type { ListPage } from '../kubernetes/kubernetes-reader';
 import type { ListedResource, NamedResource } from '../kubernetes/resources';
@@ -40,10 +40,24 @@ export class DirectorySnapshotSink implements LiveSnapshotSink {
   }
 
   async putDocument(path: string, content: unknown): Promise<void> {
+    await this.putFile(path, `${JSON.stringify(content, null, 2)}\n`);
+  }
+
+  private async putFile(path: string, content: string): Promise<void> {
     await this.ready();
     const file = join(this.root, path);
     await mkdir(dirname(file), { recursive: true, mode: SNAPSHOT_DIRECTORY_MODE });
-    await writeFile(file, `${JSON.stringify(content, null, 2)}\n`, { mode: SNAPSHOT_FILE_MODE });
+    await writeFile(file, content, { mode: SNAPSHOT_FILE_MODE });
+  }
+
+  /** `nodes/<node>/<file>` of one collected node; a path that would leave the node's directory is refused. */
+  async putNodeOutput(output: RawNodeOutput): Promise<void> {
+    for (const [file, content] of output.files) {
+      const parts = [output.nodeName, ...file.split('/')];
+      if (parts.some((part) => part === '' || part === '.' || part === '..'))
+        throw new InputError(`node bundle path ${file} leaves nodes/${output.nodeName}/`, output.sourceDirectory);
+      await this.putFile(nodeOutputPath(output.nodeName, file), content);
+    }
   }
 
   async finish(manifest: SnapshotManifest): Promise<void> {

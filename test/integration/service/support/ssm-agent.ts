@@ -239,6 +239,15 @@ export class SsmAgentStandIn {
   ): Promise<InvocationRecord> {
     const bundle = join(this.work, `${instanceId}.tar.gz`);
     await runProcess('tar', ['-czf', bundle, '-C', behaviour.example, `nodes/${behaviour.nodeName}`]);
+    if (parameters.PostUrl[0] === 'none')
+      // No bucket: the collector prints the bundle after its summary line (the stdout fallback).
+      return {
+        Status: 'Success',
+        StatusDetails: 'Success',
+        ResponseCode: 0,
+        StandardOutputContent: `{"collector":"eks-netpol-audit-node","version":1,"ok":true,"node":"${instanceId}","upload":"skipped","uploadMode":"none","fallback":"base64"}\nnetpol-audit-bundle-base64:${readFileSync(bundle).toString('base64')}`,
+        StandardErrorContent: '',
+      };
     const form = new FormData();
     for (const [name, value] of postFields(parameters.PostFields[0])) form.append(name, value);
     form.append('file', new Blob([readFileSync(bundle)]), `${instanceId}.tar.gz`);
