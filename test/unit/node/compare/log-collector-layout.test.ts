@@ -7,6 +7,7 @@ import { audit, loadExample, SEED_NODE, type Example } from './support';
 /** The seed node's outputs as eks-log-collector.sh writes them (test/fixtures/log-collector-bundle/README.md). */
 const FIXTURE = join(__dirname, '../../../fixtures/log-collector-bundle');
 const MAPS_FILE = 'networking/ebpf-maps-data.txt';
+const LOADED_DATA_FILE = 'networking/ebpf-data.txt';
 
 async function logCollectorNode(): Promise<RawNodeOutput> {
   const [node] = await new SnapshotDirectory(FIXTURE).readNodeOutputs();
@@ -102,5 +103,42 @@ describe('node layer over the EKS log collector bundle', () => {
     expect(missing).toHaveLength(1);
     expect(missing[0]?.[2]).toMatch(/172\.31\.101\.218\/32/);
     expect(missing).toEqual(fromOurs.filter(([checkId]) => checkId === 'NODE-LPM-ENTRY-MISSING'));
+  });
+
+  /** networking/ebpf-data.txt with its last `lines` lines removed (the final separator is the last line). */
+  async function withLoadedDataCut(lines: number): Promise<RawNodeOutput> {
+    const node = await logCollectorNode();
+    const files = new Map(node.files);
+    const text = files.get(LOADED_DATA_FILE) ?? '';
+    files.set(LOADED_DATA_FILE, `${text.trimEnd().split('\n').slice(0, -lines).join('\n')}\n`);
+    return { ...node, files };
+  }
+
+  it('audits a loaded-ebpfdata whose complete last block lacks the final separator as the full one', async () => {
+    // Prepare
+    const seed = await loadExample('seed-cluster');
+    const full = await logCollectorNode();
+    const unterminated = await withLoadedDataCut(1);
+    // Act
+    const outcome = audit(seed, [unterminated]);
+    // Assess
+    expect(unterminated.files.get(LOADED_DATA_FILE)?.trimEnd().endsWith('=')).toBe(false);
+    expect(outcome).toEqual(audit(seed, [full]));
+  });
+
+  it('does not verify the programs and maps of a loaded-ebpfdata cut inside its last block', async () => {
+    // Prepare
+    const seed = await loadExample('seed-cluster');
+    const truncated = await withLoadedDataCut(3);
+    // Act
+    const outcome = audit(seed, [truncated]);
+    // Assess
+    expect(outcome.findings.map((finding) => [finding.checkId, finding.severity])).toEqual([
+      ['NODE-OUTPUT-UNPARSEABLE', 'high'],
+    ]);
+    expect(outcome.findings[0]?.message).toMatch(/networking\/ebpf-data\.txt:\d+: output ends after this line/);
+    expect(outcome.notChecked).toEqual([
+      { scope: `node ${SEED_NODE}`, reason: 'neither loaded-ebpfdata nor tc filters could be read' },
+    ]);
   });
 });
