@@ -1,4 +1,5 @@
 import { parseNodeBundle } from '#engine/node/bundle';
+import { assessCollection } from '#engine/node/compare/collection';
 import { sample } from '../parsers/support/fixtures';
 
 const LOADED = sample('aws-eks-na-cli_ebpf_loaded-ebpfdata.v1.4.x.txt');
@@ -100,5 +101,31 @@ describe('the EKS log collector bundle layout', () => {
     expect(bundle.collectionErrors).toEqual([
       { source: 'networking/ebpf-data.txt', category: 'file-missing', message: 'networking/ebpf-data.txt is missing' },
     ]);
+  });
+
+  it("reports a prefixed ingress_map, which the log collector's grep skips, as a missing section", () => {
+    // Prepare: a pod name with "." gives map names like app-5f@ns_ingress_map (agent.md §1.3.3)
+    const loaded = LOADED.replace(
+      'Map Name:  ingress_map\nMap ID:  1631',
+      'Map Name:  app-5f@ns_ingress_map\nMap ID:  1631',
+    );
+    const bundle = bundleOf({
+      'networking/ebpf-data.txt': loadedDataFile(loaded),
+      'networking/ebpf-maps-data.txt': mapsFile([[1637, EMPTY]]),
+      'networking/ebpf-cp-maps-data.txt': mapsFile([
+        [1630, CP_DUMP],
+        [1633, CP_DUMP],
+        [1636, CP_DUMP],
+        [1639, CP_DUMP],
+      ]),
+    });
+    // Act
+    const messages = assessCollection(bundle).findings.map((finding) => finding.message);
+    // Assess
+    expect(loaded).not.toBe(LOADED);
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^nodes\/n1\/networking\/ebpf-maps-data\.txt#1631 is missing: ingress_map \(map 1631\)/),
+    );
+    expect(messages.some((message) => message.includes('pod_state_map'))).toBe(false);
   });
 });
