@@ -164,6 +164,9 @@ export function parseNodeBundle(raw: RawNodeOutput): ParsedNodeBundle {
 
   const layout = detectLayout(files);
   const nodeInfo = readNodeJson(files.get(NODE_JSON_FILE), errors);
+  if (layout.cliNotRun !== null) {
+    errors.collection.push({ source: layout.loadedEbpfDataFile, category: 'cli-missing', message: layout.cliNotRun });
+  }
   const loadedText = files.get(layout.loadedEbpfDataFile);
   const loaded = readLoadedEbpfData(
     loadedText !== undefined && layout.kind === 'eks-log-collector' ? withoutLoadedDataHeader(loadedText) : loadedText,

@@ -93,6 +93,23 @@ describe('the EKS log collector bundle layout', () => {
     expect([...bundle.maps.keys()]).toEqual([7]);
   });
 
+  it('says the CLI was not run when a log collector bundle has no ebpf files at all', () => {
+    // Act
+    const bundle = bundleOf({ 'networking/iproute.txt': 'default via 10.0.0.1 dev eth0\n' });
+    const verdict = assessCollection(bundle);
+
+    // Assess
+    expect(bundle.layout.kind).toBe('eks-log-collector');
+    expect(bundle.collectionErrors.map((error) => [error.source, error.category])).toEqual([
+      ['networking/ebpf-data.txt', 'cli-missing'],
+    ]);
+    expect(bundle.collectionErrors[0]?.message).toMatch(
+      /^the EKS log collector wrote no networking\/ebpf-\*\.txt: .*\/opt\/cni\/bin\/aws-eks-na-cli/,
+    );
+    expect(verdict.failed).toBe(true);
+    expect(verdict.findings.map((finding) => finding.checkId)).toEqual(['NODE-COLLECTION-FAILED']);
+  });
+
   it('names networking/ebpf-data.txt when only the map files were kept', () => {
     // Act
     const bundle = bundleOf({ 'networking/ebpf-maps-data.txt': mapsFile([[7, EMPTY]]) });

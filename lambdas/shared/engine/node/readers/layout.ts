@@ -1,11 +1,12 @@
 import type { MapRole } from '../model';
 import { LOADED_EBPFDATA_FILE } from './loaded-ebpfdata';
 import {
-  hasLogCollectorFiles,
+  logCollectorFilesIn,
   LOG_COLLECTOR_CP_MAPS_FILE,
   LOG_COLLECTOR_LOADED_EBPFDATA_FILE,
   LOG_COLLECTOR_MAPS_FILE,
   mapSectionName,
+  NO_EBPF_FILES_REASON,
 } from './log-collector';
 
 export interface NotCollected {
@@ -26,6 +27,8 @@ export interface NodeBundleLayout {
   dumps(role: MapRole): boolean;
   /** What this layout never collects (not a collection failure: the collector does not try). */
   readonly notCollected: readonly NotCollected[];
+  /** Why the collector did not run aws-eks-na-cli at all, when the directory shows it (else null). */
+  readonly cliNotRun: string | null;
 }
 
 const COLLECTOR_LAYOUT: NodeBundleLayout = {
@@ -34,6 +37,7 @@ const COLLECTOR_LAYOUT: NodeBundleLayout = {
   mapDumpFile: (id) => `maps/${id}.txt`,
   dumps: () => true,
   notCollected: [],
+  cliNotRun: null,
 };
 
 /** The all-maps file of each role eks-log-collector.sh dumps. */
@@ -52,6 +56,7 @@ const LOG_COLLECTOR_LAYOUT: NodeBundleLayout = {
     return file === undefined ? null : mapSectionName(file, id);
   },
   dumps: (role) => LOG_COLLECTOR_MAP_FILES[role] !== undefined,
+  cliNotRun: null,
   notCollected: [
     {
       scope: 'pod-state maps',
@@ -61,8 +66,15 @@ const LOG_COLLECTOR_LAYOUT: NodeBundleLayout = {
   ],
 };
 
-/** Our collector's layout, unless the directory has the log collector's files and no `loaded-ebpfdata.txt`. */
+/** Our collector's layout, unless the directory has the log collector's `networking/` and no `loaded-ebpfdata.txt`. */
 export function detectLayout(files: ReadonlyMap<string, string>): NodeBundleLayout {
-  if (files.has(LOADED_EBPFDATA_FILE) || !hasLogCollectorFiles(files.keys())) return COLLECTOR_LAYOUT;
-  return LOG_COLLECTOR_LAYOUT;
+  if (files.has(LOADED_EBPFDATA_FILE)) return COLLECTOR_LAYOUT;
+  switch (logCollectorFilesIn(files.keys())) {
+    case 'none':
+      return COLLECTOR_LAYOUT;
+    case 'ebpf-files':
+      return LOG_COLLECTOR_LAYOUT;
+    case 'bundle-without-ebpf-files':
+      return { ...LOG_COLLECTOR_LAYOUT, cliNotRun: NO_EBPF_FILES_REASON };
+  }
 }

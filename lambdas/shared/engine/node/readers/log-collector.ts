@@ -23,11 +23,22 @@ const LOG_COLLECTOR_FILES: ReadonlySet<string> = new Set([
 export const LOADED_DATA_HEADER = '*** EBPF loaded data ***';
 const MAP_SECTION_HEADER = /^\*\*\* EBPF Maps Data for Map ID (\d+) \*\*\*[ \t]*\r?$/gm;
 
-/** The node directory holds a file of the log collector's network-policy section. */
-export function hasLogCollectorFiles(files: Iterable<string>): boolean {
-  for (const file of files) if (LOG_COLLECTOR_FILES.has(file)) return true;
-  return false;
+/** Every run writes `networking/` (iptables, routes, resolv.conf): a bundle with no ebpf file still has it. */
+const LOG_COLLECTOR_DIRECTORY = 'networking/';
+
+/** What of the log collector's bundle the node directory holds. */
+export function logCollectorFilesIn(files: Iterable<string>): 'ebpf-files' | 'bundle-without-ebpf-files' | 'none' {
+  let bundle = false;
+  for (const file of files) {
+    if (LOG_COLLECTOR_FILES.has(file)) return 'ebpf-files';
+    if (file.startsWith(LOG_COLLECTOR_DIRECTORY)) bundle = true;
+  }
+  return bundle ? 'bundle-without-ebpf-files' : 'none';
 }
+
+/** Why a log collector bundle has no ebpf files at all (line 644 of the script). */
+export const NO_EBPF_FILES_REASON =
+  'the EKS log collector wrote no networking/ebpf-*.txt: it runs aws-eks-na-cli only when /opt/cni/bin/aws-eks-na-cli is executable (network policy agent not installed?)';
 
 export function isLogCollectorMapFile(file: string): boolean {
   return file === LOG_COLLECTOR_MAPS_FILE || file === LOG_COLLECTOR_CP_MAPS_FILE;
