@@ -9,7 +9,7 @@ import { clusterResource, passedOf, type Evaluation } from '../model/outcome';
 import type { ResolvedPolicy } from '../model/resolved-policy';
 import { UNTIMED, type PhaseTimer } from '../ports';
 import { DIFF_CHECKS, diffClusterPolicyEndpoints, diffPolicyEndpoints } from './diff';
-import { CP_CPE_ORPHAN, CP_PE_ORPHAN } from './diff/checks';
+import { CP_CPE_ORPHAN, CP_CPE_POLICY_UNREADABLE, CP_PE_ORPHAN, CP_PE_POLICY_UNREADABLE } from './diff/checks';
 import { isKindUnavailable } from './diff/diff-policy-endpoints';
 import {
   checkServicePortMapping,
@@ -35,8 +35,15 @@ export function missingResolverInputs(inventory: ClusterInventory): string[] {
   return inventory.unavailableKinds.filter((entry) => RESOLVER_INPUT_KINDS.has(entry.kind)).map((entry) => entry.kind);
 }
 
+/** Checks of PolicyEndpoints no resolved policy gathers: run once over the cluster. */
+const PER_CLUSTER: ReadonlySet<CheckDefinition> = new Set([
+  CP_PE_ORPHAN,
+  CP_PE_POLICY_UNREADABLE,
+  CP_CPE_ORPHAN,
+  CP_CPE_POLICY_UNREADABLE,
+]);
 const perPolicy = (prefix: string): CheckDefinition[] =>
-  DIFF_CHECKS.filter((check) => check.id.startsWith(prefix) && check !== CP_PE_ORPHAN && check !== CP_CPE_ORPHAN);
+  DIFF_CHECKS.filter((check) => check.id.startsWith(prefix) && !PER_CLUSTER.has(check));
 const POLICY_ENDPOINT_CHECKS = perPolicy('CP-PE-');
 const CLUSTER_POLICY_ENDPOINT_CHECKS = perPolicy('CP-CPE-');
 const STRICT_ONLY: ReadonlySet<CheckDefinition> = new Set([CP_LIMIT_STRICT_NO_DNS, CP_LIMIT_STRICT_UNSELECTED]);
@@ -55,14 +62,14 @@ function evaluations(
     { checks: [CP_SVC_PORT_UNMAPPED], resource: cluster },
   ];
   if (!isKindUnavailable(inventory, 'PolicyEndpoint')) {
-    result.push({ checks: [CP_PE_ORPHAN], resource: cluster });
+    result.push({ checks: [CP_PE_ORPHAN, CP_PE_POLICY_UNREADABLE], resource: cluster });
     for (const policy of resolved) {
       const { namespace, name } = policy.policyRef;
       result.push({ checks: POLICY_ENDPOINT_CHECKS, resource: { kind: policy.kind, namespace, name } });
     }
   }
   if (!isKindUnavailable(inventory, 'ClusterPolicyEndpoint')) {
-    result.push({ checks: [CP_CPE_ORPHAN], resource: cluster });
+    result.push({ checks: [CP_CPE_ORPHAN, CP_CPE_POLICY_UNREADABLE], resource: cluster });
     for (const policy of resolvedCluster) {
       result.push({
         checks: CLUSTER_POLICY_ENDPOINT_CHECKS,

@@ -1,7 +1,8 @@
 /**
  * One node's raw outputs (docs/snapshot.md `nodes/<node-name>/`) parsed into lookups, without throwing:
  * `loaded-ebpfdata.txt`, `maps/<id>.txt`, `tc/<veth>.<ingress|egress>.txt` (text or `tc -j` JSON), optional
- * `node.json` (SSM collector, ssm-documents/collect-node-policy-state.sh), `pins.txt`, `agent-log-errors.txt`.
+ * `node.json` (SSM collector, ssm-documents/collect-node-policy-state.sh), `pins.txt`, `agent-log-errors.txt`;
+ * or the EKS log collector's `networking/ebpf-data.txt` and all-maps files (readers/log-collector.ts).
  * Parse failures become `parseErrors` (file + line); what the collector could not gather becomes `collectionErrors`.
  */
 import type { NodeOutputParseError } from '../errors';
@@ -21,21 +22,23 @@ import type {
   TcHook,
 } from './model';
 import type { BundleErrors } from './readers/errors';
+import { detectLayout, type NodeBundleLayout } from './readers/layout';
 import { indexPrograms, LOADED_EBPFDATA_FILE, readLoadedEbpfData } from './readers/loaded-ebpfdata';
+import { isLogCollectorMapFile, splitMapSections, withoutLoadedDataHeader } from './readers/log-collector';
 import { MAP_FILE, MapFileReader } from './readers/map-file';
 import { NODE_JSON_FILE, readNodeJson, type NodeCollectionInfo } from './readers/node-json';
 import { AGENT_LOG_ERRORS_FILE, PINS_FILE, readAgentLogErrors, readPins } from './readers/plain-text';
 import { TC_FILE, TcFileReader, vethsOfTcFiles } from './readers/tc-file';
 
 export { AGENT_LOG_ERRORS_FILE, LOADED_EBPFDATA_FILE, NODE_JSON_FILE, PINS_FILE };
-export type { NodeCollectionInfo };
+export type { NodeBundleLayout, NodeCollectionInfo };
 
 export type MapDumpKind = 'lpm' | 'cp' | 'pod-state' | 'conntrack';
 export type AnyMapDump = LpmMapDump | CpMapDump | PodStateMapDump | ConntrackDump;
 
 export interface ParsedMapFile {
   readonly id: number;
-  /** Relative to the node directory, e.g. `maps/93.txt`. */
+  /** Relative to the node directory, e.g. `maps/93.txt` (`networking/ebpf-maps-data.txt#93` in the log collector's). */
   readonly file: string;
   /** Role from `loaded-ebpfdata` (or node.json `maps`); null when no program references the id by name. */
   readonly role: MapRole | null;
@@ -77,6 +80,8 @@ export interface CollectionError {
 export interface ParsedNodeBundle {
   readonly nodeName: string;
   readonly sourceDirectory: string;
+  /** Whose files the node directory holds, and so where each output was read from. */
+  readonly layout: NodeBundleLayout;
   /** Number of files in the node directory. */
   readonly fileCount: number;
   /** null when the file is missing, unparseable or a CLI error (see `collectionErrors` / `parseErrors`). */
@@ -114,14 +119,20 @@ function normalisePath(path: string): string {
 /** The map dumps, tc files, pins and agent log lines, each file to the reader of its kind, in file order. */
 function readOtherFiles(
   files: ReadonlyMap<string, string>,
-  maps: MapFileReader,
-  tc: TcFileReader,
+  layout: NodeBundleLayout,
+  readers: { readonly maps: MapFileReader; readonly tc: TcFileReader; readonly errors: BundleErrors },
 ): { pins: string[] | null; agentLogErrorLines: string[]; ignoredFiles: string[] } {
+  const { maps, tc } = readers;
   let pins: string[] | null = null;
   let agentLogErrorLines: string[] = [];
   const ignoredFiles: string[] = [];
   for (const [file, text] of files) {
-    if (file === NODE_JSON_FILE || file === LOADED_EBPFDATA_FILE) continue;
+    if (file === NODE_JSON_FILE || file === layout.loadedEbpfDataFile) continue;
+    if (layout.kind === 'eks-log-collector' && isLogCollectorMapFile(file)) {
+      for (const section of splitMapSections(file, text, readers.errors))
+        maps.read(section.id, section.file, section.text);
+      continue;
+    }
     if (file === PINS_FILE) {
       pins = readPins(text);
       continue;
@@ -151,18 +162,28 @@ export function parseNodeBundle(raw: RawNodeOutput): ParsedNodeBundle {
   const files = new Map<string, string>();
   for (const [path, text] of raw.files) files.set(normalisePath(path), text);
 
+  const layout = detectLayout(files);
   const nodeInfo = readNodeJson(files.get(NODE_JSON_FILE), errors);
-  const loaded = readLoadedEbpfData(files.get(LOADED_EBPFDATA_FILE), errors);
+  if (layout.cliNotRun !== null) {
+    errors.collection.push({ source: layout.loadedEbpfDataFile, category: 'cli-missing', message: layout.cliNotRun });
+  }
+  const loadedText = files.get(layout.loadedEbpfDataFile);
+  const loaded = readLoadedEbpfData(
+    loadedText !== undefined && layout.kind === 'eks-log-collector' ? withoutLoadedDataHeader(loadedText) : loadedText,
+    errors,
+    layout.loadedEbpfDataFile,
+  );
   const { mapRoles, programsByIdentifier } = indexPrograms(loaded.loadedEbpfData, nodeInfo);
   const maps = new MapFileReader(mapRoles, errors);
   const tc = new TcFileReader(errors);
-  const other = readOtherFiles(files, maps, tc);
+  const other = readOtherFiles(files, layout, { maps, tc, errors });
 
   const listedVeths = new Set(nodeInfo?.veths ?? []);
   const tcVeths = vethsOfTcFiles(files.keys());
   return {
     nodeName: raw.nodeName,
     sourceDirectory: raw.sourceDirectory,
+    layout,
     fileCount: files.size,
     ...loaded,
     nodeInfo,

@@ -2,6 +2,7 @@ import {
   diffClusterPolicyEndpoints,
   type ExpectedClusterPolicy,
 } from '#engine/control-plane/diff/diff-cluster-policy-endpoints';
+import { buildInventory } from '#engine/inventory/build-inventory';
 import type { Finding } from '#engine/model/finding';
 import type { ClusterEndpointInfo, ClusterPolicyEndpoint } from '#engine/model/kubernetes';
 import { clusterPolicy, clusterPolicyEndpoint, inventory, podEndpoint } from './support';
@@ -112,6 +113,44 @@ describe('diffClusterPolicyEndpoints', () => {
     const findings = diff([stale, renamed]);
     // Assess
     expect(ids(findings)).toEqual(['CP-CPE-ORPHAN']);
+  });
+
+  it('says a CPE of a ClusterNetworkPolicy skipped as malformed is owned by a policy that could not be read', () => {
+    // Prepare
+    const malformed = buildInventory({
+      clusterName: 'c',
+      documents: [
+        {
+          source: 'k8s/clusternetworkpolicies.json',
+          content: {
+            apiVersion: 'networking.k8s.aws/v1alpha1',
+            kind: 'ClusterNetworkPolicy',
+            metadata: { name: 'gone' },
+            spec: 7,
+          },
+        },
+      ],
+    }).inputFindings;
+    const endpoint = clusterPolicyEndpoint('gone-x', {
+      policyRef: { name: 'gone' },
+      podSelectorEndpoints: [podEndpoint('db', 'pg-0', '10.1.0.5')],
+    });
+    // Act
+    const findings = diffClusterPolicyEndpoints(
+      inventory({
+        clusterNetworkPolicies: [clusterPolicy('deny-db', 'uid-cnp')],
+        clusterPolicyEndpoints: [asEndpoint('deny-db-a'), endpoint],
+        inputFindings: malformed,
+      }),
+      [EXPECTED],
+    );
+    // Assess
+    expect(malformed.map((finding) => finding.checkId)).toEqual(['INPUT-MALFORMED-OBJECT']);
+    expect(ids(findings)).toEqual(['CP-CPE-POLICY-UNREADABLE']);
+    expect(findings[0]).toMatchObject({ severity: 'info', resource: { kind: 'ClusterNetworkPolicy', name: 'gone' } });
+    expect(findings[0]?.message).toMatch(
+      /^ClusterPolicyEndpoint gone-x is owned by ClusterNetworkPolicy gone, a policy that could not be read \(.+\); its content is not compared\./,
+    );
   });
 
   it('reports tier/priority mismatches', () => {

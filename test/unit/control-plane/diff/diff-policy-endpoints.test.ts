@@ -1,4 +1,5 @@
 import { diffPolicyEndpoints } from '#engine/control-plane/diff/diff-policy-endpoints';
+import { buildInventory } from '#engine/inventory/build-inventory';
 import type { Finding } from '#engine/model/finding';
 import type { PolicyEndpoint } from '#engine/model/kubernetes';
 import type { ResolvedPolicy } from '#engine/model/resolved-policy';
@@ -216,6 +217,64 @@ describe('diffPolicyEndpoints: CP-PE-ORPHAN', () => {
   });
 });
 
+/** What the inventory makes of a NetworkPolicy app/ghost whose podSelector is not an object: INPUT-MALFORMED-OBJECT. */
+function malformedGhostPolicyFindings(): Finding[] {
+  const ghost = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'ghost', namespace: 'app', uid: 'uid-ghost' },
+    spec: { podSelector: 'app=ghost' },
+  };
+  const findings = buildInventory({
+    clusterName: 'c',
+    documents: [{ source: 'k8s/networkpolicies.json', content: ghost }],
+  }).inputFindings;
+  expect(findings.map((finding) => finding.checkId)).toEqual(['INPUT-MALFORMED-OBJECT']);
+  return [...findings];
+}
+
+describe('diffPolicyEndpoints: CP-PE-POLICY-UNREADABLE', () => {
+  const ghostEndpoint = (): PolicyEndpoint =>
+    policyEndpoint(
+      resolved('app', 'ghost', { podSelectorEndpoints: [podEndpoint('app', 'x', '10.0.0.1')] }),
+      'q',
+      {},
+      {
+        uid: 'uid-ghost',
+      },
+    );
+
+  it('says a PE of a policy skipped as malformed is owned by a policy that could not be read, with the reason', () => {
+    // Act
+    const findings = diffWith([policyEndpoint(WEB, 'a'), ghostEndpoint()], [WEB], {
+      inputFindings: malformedGhostPolicyFindings(),
+    });
+    // Assess
+    expect(ids(findings)).toEqual(['CP-PE-POLICY-UNREADABLE']);
+    const finding = one(findings, 'CP-PE-POLICY-UNREADABLE');
+    expect(finding).toMatchObject({
+      severity: 'info',
+      resource: { kind: 'NetworkPolicy', namespace: 'app', name: 'ghost' },
+      actual: { policyEndpoint: 'ghost-q' },
+    });
+    expect(finding.message).toMatch(
+      /^PolicyEndpoint app\/ghost-q is owned by NetworkPolicy app\/ghost, a policy that could not be read \(.*spec\.podSelector.*\); its content is not compared\./,
+    );
+    expect(finding.message).not.toContain('does not exist');
+  });
+
+  it('still reports a PE as an orphan when the malformed object is another policy', () => {
+    // Prepare
+    const other = policyEndpoint(resolved('app', 'gone'), 'q');
+    // Act
+    const findings = diffWith([policyEndpoint(WEB, 'a'), other], [WEB], {
+      inputFindings: malformedGhostPolicyFindings(),
+    });
+    // Assess
+    expect(one(findings, 'CP-PE-ORPHAN').message).toContain('which does not exist');
+  });
+});
+
 describe('diffPolicyEndpoints: CP-PE-STALE-SELECTOR', () => {
   it('reports a PE whose podSelector differs from the policy', () => {
     // Prepare
@@ -281,24 +340,36 @@ describe('diffPolicyEndpoints: pods', () => {
     });
   });
 
-  it('reports an extra pod; hostNetwork pods point at #202', () => {
-    // Prepare
+  /** CP-PE-POD-EXTRA for hostNetwork pod app/node-exporter-1, listed in a PE of app/web, carrying `labels`. */
+  function listedHostNetworkPod(labels: Record<string, string>): Finding {
     const endpoint = policyEndpoint(WEB, 'a', {
       podSelectorEndpoints: [...WEB.podSelectorEndpoints, podEndpoint('app', 'node-exporter-1', '192.168.0.10')],
     });
+    const live = pod('app', 'node-exporter-1', { labels, hostNetwork: true, ip: '192.168.0.10' });
+    return one(diffWith([endpoint], [WEB], { pods: [live] }), 'CP-PE-POD-EXTRA');
+  }
+
+  it('says a listed hostNetwork pod the policy selects is selected, but not enforced (#202)', () => {
     // Act
-    const finding = one(
-      diffWith([endpoint], [WEB], {
-        pods: [pod('app', 'node-exporter-1', { labels: { app: 'web' }, hostNetwork: true, ip: '192.168.0.10' })],
-      }),
-      'CP-PE-POD-EXTRA',
-    );
+    const finding = listedHostNetworkPod({ app: 'web' });
     // Assess
     expect(finding).toMatchObject({
       severity: 'medium',
       upstreamIssue: 'aws/amazon-network-policy-controller-k8s#202',
       actual: { name: 'node-exporter-1' },
     });
+    expect(finding.message).toMatch(
+      /list pod app\/node-exporter-1 \(podIP 192\.168\.0\.10, hostIP 192\.168\.0\.10\): selected, but hostNetwork pods are not enforced\. /,
+    );
+    expect(finding.message).not.toContain('does not select');
+  });
+
+  it('says a listed hostNetwork pod the policy no longer selects is not selected', () => {
+    // Act
+    const finding = listedHostNetworkPod({ app: 'metrics' });
+    // Assess
+    expect(finding.message).toContain('which the policy does not select');
+    expect(finding.message).toContain('no longer matches the policy podSelector');
   });
 
   it.each([

@@ -138,6 +138,34 @@ describe('ebpf loaded-ebpfdata', () => {
     expect(error.reason).toContain('truncated');
   });
 
+  it.each([
+    ['the v1.4.x sample', sample('aws-eks-na-cli_ebpf_loaded-ebpfdata.v1.4.x.txt')],
+    ['the seed article output', seed('seed-article_loaded-ebpfdata_nginx-f8d9c6576-default.txt')],
+  ])('parses %s in full when its complete last block lacks the final separator', (_name, text) => {
+    // Prepare
+    const withoutSeparator = text.trimEnd().split('\n').slice(0, -1).join('\n');
+    // Act
+    const complete = parse(text);
+    const unterminated = parse(withoutSeparator);
+    // Assess
+    expect(withoutSeparator.trimEnd().endsWith('=')).toBe(false);
+    expect(unterminated).toEqual(complete);
+  });
+
+  it.each([
+    ['a v1.4.x block cut before its fifth map', 'aws-eks-na-cli_ebpf_loaded-ebpfdata.v1.4.x.txt', 58],
+    ['a v1.2.x block with fewer maps than the blocks before it', 'aws-eks-na-cli_ebpf_loaded-ebpfdata.v1.2.x.txt', -3],
+  ])('still rejects %s, without separator, as truncated', (_name, file, keepLines) => {
+    // Prepare
+    const text = sample(file).trimEnd().split('\n').slice(0, keepLines).join('\n');
+    // Act
+    const error = expectParseError(parseLoadedEbpfData(text, 'cut.txt'));
+    // Assess
+    expect(text.trimEnd().endsWith('=')).toBe(false);
+    expect(error.line).toBe(text.split('\n').length);
+    expect(error.reason).toMatch(/^output ends after this line, .*\(truncated\?\)$/);
+  });
+
   it('rejects a Map Name without Map ID and garbage, naming the line', () => {
     // Prepare
     const lines = sample('aws-eks-na-cli_ebpf_loaded-ebpfdata.v1.2.x.txt').split('\n');

@@ -67,6 +67,18 @@ export const CP_PE_ORPHAN = policyEndpointCheck({
     'Delete the orphan: kubectl delete policyendpoint {policyEndpoint} -n {namespace}. This changes enforcement: the agent stops enforcing its rules for the pods it lists.',
   verify: 'kubectl get policyendpoint {policyEndpoint} -n {namespace} -o yaml',
 });
+export const CP_PE_POLICY_UNREADABLE = policyEndpointCheck({
+  id: 'CP-PE-POLICY-UNREADABLE',
+  severity: 'info',
+  title: 'PolicyEndpoint of a policy that could not be read',
+  compares:
+    'Whether the policy a PolicyEndpoint refers to was skipped as malformed (INPUT-MALFORMED-OBJECT): then the PolicyEndpoint is not compared, and not reported as an orphan.',
+  placeholders: ['policyEndpoint'],
+  remediation:
+    'Fix or re-collect {kind} {namespace}/{name} (see its INPUT-MALFORMED-OBJECT finding) and audit again: its PolicyEndpoint {policyEndpoint} is compared once the policy can be read. Do not delete the PolicyEndpoint: the agent enforces it.',
+  verify:
+    'kubectl get {kind} {name} -n {namespace} -o yaml && kubectl get policyendpoint {policyEndpoint} -n {namespace} -o yaml',
+});
 export const CP_PE_STALE_SELECTOR = policyEndpointCheck({
   id: 'CP-PE-STALE-SELECTOR',
   severity: 'low',
@@ -176,6 +188,18 @@ export const CP_CPE_ORPHAN = clusterPolicyEndpointCheck({
     'Delete the orphan: kubectl delete clusterpolicyendpoint {clusterPolicyEndpoint}. This changes enforcement: the agent stops enforcing its rules for the pods it lists.',
   verify: 'kubectl get clusterpolicyendpoint {clusterPolicyEndpoint} -o yaml',
 });
+export const CP_CPE_POLICY_UNREADABLE = clusterPolicyEndpointCheck({
+  id: 'CP-CPE-POLICY-UNREADABLE',
+  severity: 'info',
+  title: 'ClusterPolicyEndpoint of a ClusterNetworkPolicy that could not be read',
+  compares:
+    'Whether the ClusterNetworkPolicy a ClusterPolicyEndpoint refers to was skipped as malformed (INPUT-MALFORMED-OBJECT): then the ClusterPolicyEndpoint is not compared, and not reported as an orphan.',
+  placeholders: ['clusterPolicyEndpoint'],
+  remediation:
+    'Fix or re-collect ClusterNetworkPolicy {name} (see its INPUT-MALFORMED-OBJECT finding) and audit again: its ClusterPolicyEndpoint {clusterPolicyEndpoint} is compared once the policy can be read. Do not delete the ClusterPolicyEndpoint: the agent enforces it.',
+  verify:
+    'kubectl get clusternetworkpolicy {name} -o yaml && kubectl get clusterpolicyendpoint {clusterPolicyEndpoint} -o yaml',
+});
 export const CP_CPE_TIER_PRIORITY_MISMATCH = clusterPolicyEndpointCheck({
   id: 'CP-CPE-TIER-PRIORITY-MISMATCH',
   severity: 'high',
@@ -242,6 +266,7 @@ export const CP_CPE_PORTS_WIDER = clusterPolicyEndpointCheck({
 export const DIFF_CHECKS: readonly CheckDefinition[] = [
   CP_PE_MISSING,
   CP_PE_ORPHAN,
+  CP_PE_POLICY_UNREADABLE,
   CP_PE_STALE_SELECTOR,
   CP_PE_POD_MISSING,
   CP_PE_POD_EXTRA,
@@ -256,6 +281,7 @@ export const DIFF_CHECKS: readonly CheckDefinition[] = [
   CP_PE_ENTRY_KEY_COLLISION,
   CP_CPE_MISSING,
   CP_CPE_ORPHAN,
+  CP_CPE_POLICY_UNREADABLE,
   CP_CPE_TIER_PRIORITY_MISMATCH,
   CP_CPE_POD_MISSING,
   CP_CPE_POD_EXTRA,

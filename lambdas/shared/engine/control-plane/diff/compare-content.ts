@@ -26,6 +26,8 @@ export interface Hint {
   readonly upstreamIssue?: string;
   readonly note?: string;
   readonly severity?: Severity;
+  /** For a listed pod the policy is not expected to list: what it is, in place of ", which the policy does not select". */
+  readonly listedPod?: string;
   /** The difference is known not to be drift (e.g. aws/amazon-network-policy-controller-k8s#136 allow-all companions): emit nothing. */
   readonly suppress?: boolean;
 }
@@ -160,13 +162,14 @@ export function comparePods(
   for (const [nameKey, listed] of actual) {
     if (expected.has(nameKey)) continue;
     for (const pod of listed.values()) {
+      const hint = hints.extraPod(pod);
       emit(
         findings,
         checks.extra,
         resource,
-        `Endpoint objects of ${subject} list pod ${describePod(pod)}, which the policy does not select.`,
+        `Endpoint objects of ${subject} list pod ${describePod(pod)}${hint?.listedPod === undefined ? ', which the policy does not select' : `: ${hint.listedPod}`}.`,
         { actual: pod, identity: podTupleKey(pod) },
-        hints.extraPod(pod),
+        hint,
       );
     }
   }

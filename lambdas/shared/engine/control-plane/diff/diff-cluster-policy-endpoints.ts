@@ -7,6 +7,9 @@ import { comparePods, compareRules, type PodChecks, type RuleChecks, type RuleHi
 import { distinctSorted, isKindUnavailable } from './diff-policy-endpoints';
 import { controllerOwner, EndpointIndex } from './endpoint-index';
 import type { PodEndpointLike } from './pod-endpoints';
+import { skippedPolicyReasons } from './skipped-policies';
+
+const CLUSTER_POLICY_KINDS: ReadonlySet<string> = new Set(['ClusterNetworkPolicy']);
 
 /** One expected ingress/egress entry of a ClusterNetworkPolicy: an EndpointInfo tagged with the rule action. */
 export interface ExpectedClusterEndpoint extends EndpointLike {
@@ -79,12 +82,16 @@ function tierPriorityFindings(policy: ExpectedClusterPolicy, endpoints: readonly
   ];
 }
 
-function orphanFinding(
-  endpoint: ClusterPolicyEndpoint,
-  names: ReadonlySet<string>,
-  uids: ReadonlySet<string>,
-  uidByName: ReadonlyMap<string, string | undefined>,
-): Finding | undefined {
+interface KnownClusterPolicies {
+  readonly names: ReadonlySet<string>;
+  readonly uids: ReadonlySet<string>;
+  readonly uidByName: ReadonlyMap<string, string | undefined>;
+  /** Name of a ClusterNetworkPolicy skipped as malformed → why. */
+  readonly unreadable: ReadonlyMap<string, string>;
+}
+
+function orphanFinding(endpoint: ClusterPolicyEndpoint, known: KnownClusterPolicies): Finding | undefined {
+  const { names, uids, uidByName } = known;
   const refName = endpoint.spec.policyRef.name;
   const ownerUid = controllerOwner(endpoint.metadata)?.uid;
   const ownerKnown = ownerUid !== undefined && uids.has(ownerUid);
@@ -94,6 +101,15 @@ function orphanFinding(
     (endpoint.spec.podSelectorEndpoints ?? []).length > 0
       ? { actual, placeholders }
       : { actual, placeholders, severity: 'low' as const };
+  const unreadableBecause = known.unreadable.get(refName);
+  if (!names.has(refName) && !ownerKnown && unreadableBecause !== undefined) {
+    return findingOf(
+      checks.CP_CPE_POLICY_UNREADABLE,
+      resourceOf(refName),
+      `ClusterPolicyEndpoint ${endpoint.metadata.name} is owned by ClusterNetworkPolicy ${refName}, a policy that could not be read (${unreadableBecause}); its content is not compared. The agent still enforces its rules for the pods it lists.`,
+      { actual, placeholders, identity: 'policy could not be read' },
+    );
+  }
   if (!names.has(refName) && !ownerKnown) {
     return findingOf(
       checks.CP_CPE_ORPHAN,
@@ -126,6 +142,8 @@ export function diffClusterPolicyEndpoints(
     if (policy.metadata.uid !== undefined && policy.metadata.uid !== '') uids.add(policy.metadata.uid);
   }
   const names = new Set([...uidByName.keys(), ...expected.map((policy) => policy.policyRef.name)]);
+  const unreadable = skippedPolicyReasons(inventory, CLUSTER_POLICY_KINDS);
+  const known: KnownClusterPolicies = { names, uids, uidByName, unreadable };
   const index = new EndpointIndex(inventory.clusterPolicyEndpoints, (endpoint) => endpoint.spec.policyRef.name);
 
   const findings: Finding[] = [];
@@ -183,7 +201,7 @@ export function diffClusterPolicyEndpoints(
     );
   }
   for (const endpoint of inventory.clusterPolicyEndpoints) {
-    const orphan = orphanFinding(endpoint, names, uids, uidByName);
+    const orphan = orphanFinding(endpoint, known);
     if (orphan !== undefined) findings.push(orphan);
   }
   return findings;

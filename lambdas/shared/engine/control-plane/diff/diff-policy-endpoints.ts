@@ -9,6 +9,7 @@ import { comparePods, compareRules, type PodChecks, type RuleChecks } from './co
 import { controllerOwner, EndpointIndex } from './endpoint-index';
 import { keyCollisionFinding, keyCollisionLosses } from './key-collisions';
 import { samePods, selectorKey } from './pod-endpoints';
+import { skippedPolicyReasons } from './skipped-policies';
 import {
   buildHintIndexes,
   missingPolicyEndpointsHint,
@@ -51,6 +52,8 @@ interface KnownPolicies {
   readonly uidByPolicy: ReadonlyMap<string, string | undefined>;
   readonly refs: ReadonlySet<string>;
   readonly uids: ReadonlySet<string>;
+  /** `namespace/name` of a policy skipped as malformed → why. */
+  readonly unreadable: ReadonlyMap<string, string>;
 }
 
 function knownPolicies(inventory: ClusterInventory, expected: readonly ResolvedPolicy[]): KnownPolicies {
@@ -68,7 +71,7 @@ function knownPolicies(inventory: ClusterInventory, expected: readonly ResolvedP
     if (!uidByPolicy.has(key)) uidByPolicy.set(key, undefined);
     refs.add(refKey(policy.policyRef.namespace, policy.policyRef.name));
   }
-  return { uidByPolicy, refs, uids };
+  return { uidByPolicy, refs, uids, unreadable: skippedPolicyReasons(inventory, POLICY_KINDS) };
 }
 
 function resourceOf(policy: ResolvedPolicy): ResourceRef {
@@ -165,7 +168,17 @@ function orphanFinding(endpoint: PolicyEndpoint, known: KnownPolicies): Finding 
   const placeholders = { policyEndpoint: endpoint.metadata.name };
   const details = listsPods ? { actual, placeholders } : { actual, placeholders, severity: 'low' as const };
   const name = `${endpoint.metadata.namespace}/${endpoint.metadata.name}`;
-  if (!known.refs.has(refKey(policyRef.namespace, policyRef.name)) && !ownerKnown) {
+  const ref = refKey(policyRef.namespace, policyRef.name);
+  const unreadableBecause = known.unreadable.get(ref);
+  if (!known.refs.has(ref) && !ownerKnown && unreadableBecause !== undefined) {
+    return findingOf(
+      checks.CP_PE_POLICY_UNREADABLE,
+      resource,
+      `PolicyEndpoint ${name} is owned by ${kind} ${ref}, a policy that could not be read (${unreadableBecause}); its content is not compared. The agent still enforces its rules for the pods it lists.`,
+      { actual, placeholders, identity: 'policy could not be read' },
+    );
+  }
+  if (!known.refs.has(ref) && !ownerKnown) {
     return findingOf(
       checks.CP_PE_ORPHAN,
       resource,

@@ -105,10 +105,11 @@ export function extraPodHint(pod: PodView, policy: ResolvedPolicy, indexes: Hint
       note: 'The pod no longer exists: stale podSelectorEndpoints entry.',
     };
   }
-  if (live.spec.hostNetwork === true) {
+  if (live.spec.hostNetwork === true && selectorMatches(policy.podSelector, live.metadata.labels ?? {})) {
     return {
       upstreamIssue: ISSUE.hostNetworkSelected,
-      note: 'It is a hostNetwork pod; controllers since v1.1.2 exclude them (PR #206).',
+      listedPod: 'selected, but hostNetwork pods are not enforced',
+      note: "It runs in the node's network namespace, with no pod veth for the agent's tc programs; controllers since v1.1.2 leave hostNetwork pods out of podSelectorEndpoints (PR #206).",
     };
   }
   if (live.status.phase !== undefined && TERMINAL_PHASES.has(live.status.phase)) {

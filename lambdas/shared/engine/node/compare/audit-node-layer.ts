@@ -235,6 +235,8 @@ export function compareNodeState(
   if (collection.failed) {
     notChecked.push({ scope: `node ${nodeName} programs and maps`, reason: 'loaded-ebpfdata could not be read' });
   }
+  for (const gap of bundle.layout.notCollected)
+    notChecked.push({ scope: `node ${nodeName} ${gap.scope}`, reason: gap.reason });
   const context: NodeCompareContext = {
     bundle,
     expected,

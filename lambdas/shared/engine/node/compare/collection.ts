@@ -2,7 +2,7 @@
  * What could not be collected or parsed on a node. Never throws: every problem becomes a finding.
  */
 import { findingOf, type Finding } from '../../model/finding';
-import { LOADED_EBPFDATA_FILE, type CollectionError, type ParsedNodeBundle } from '../bundle';
+import type { CollectionError, ParsedNodeBundle } from '../bundle';
 import type { MapRole } from '../model';
 import { NODE_COLLECTION_FAILED, NODE_COLLECTION_INCOMPLETE, NODE_OUTPUT_UNPARSEABLE } from './checks';
 import { nodeResource } from './context';
@@ -32,8 +32,8 @@ export interface CollectionVerdict {
   readonly tcAvailable: boolean;
 }
 
-function isFatal(error: CollectionError): boolean {
-  return FATAL_CATEGORIES.has(error.category) || error.source === LOADED_EBPFDATA_FILE;
+function isFatal(bundle: ParsedNodeBundle, error: CollectionError): boolean {
+  return FATAL_CATEGORIES.has(error.category) || error.source === bundle.layout.loadedEbpfDataFile;
 }
 
 export function assessCollection(bundle: ParsedNodeBundle): CollectionVerdict {
@@ -47,12 +47,12 @@ export function assessCollection(bundle: ParsedNodeBundle): CollectionVerdict {
       findingOf(NODE_OUTPUT_UNPARSEABLE, resource, `${where(error.file)}:${error.line}: ${error.reason}`, {
         actual: { file: error.file, line: error.line, reason: error.reason },
         identity: `${error.file}|${error.reason}`,
-        ...(error.file === LOADED_EBPFDATA_FILE ? { severity: 'high' as const } : {}),
+        ...(error.file === bundle.layout.loadedEbpfDataFile ? { severity: 'high' as const } : {}),
       }),
     );
   }
 
-  const fatal = bundle.collectionErrors.filter(isFatal);
+  const fatal = bundle.collectionErrors.filter((error) => isFatal(bundle, error));
   const failed = bundle.loadedEbpfData === null;
   if (fatal.length > 0 || (failed && bundle.fileCount === 0)) {
     const reasons =
@@ -70,7 +70,7 @@ export function assessCollection(bundle: ParsedNodeBundle): CollectionVerdict {
     );
   }
   for (const error of bundle.collectionErrors) {
-    if (isFatal(error)) continue;
+    if (isFatal(bundle, error)) continue;
     const message =
       error.mapId === undefined
         ? `collector: ${error.message}`
@@ -103,8 +103,9 @@ function missingDumps(bundle: ParsedNodeBundle): Finding[] {
       if (!DUMPED_ROLES.has(map.role) || seen.has(map.id)) continue;
       seen.add(map.id);
       if (bundle.mapDump(map.id) !== undefined) continue;
-      const file = `maps/${map.id}.txt`;
-      if (bundle.parseErrors.some((error) => error.file.startsWith(`maps/${map.id}.`))) continue;
+      const file = bundle.layout.mapDumpFile(map.id, map.role);
+      if (file === null) continue;
+      if (bundle.parseErrors.some((error) => error.file === file || error.file.startsWith(`maps/${map.id}.`))) continue;
       findings.push(
         findingOf(
           NODE_COLLECTION_INCOMPLETE,

@@ -32,15 +32,11 @@ const COLLECTION = [
   NODE_AGENT_VERSION_MISMATCH,
 ];
 const FILTERS = [NODE_VETH_NOT_FOUND, NODE_FILTER_MISSING, NODE_FILTER_PROGRAM_MISMATCH];
-const PROGRAMS = [NODE_PROGRAM_MISSING, NODE_PROGRAM_MAPS_INCOMPLETE, NODE_MAP_UNMANAGED, NODE_PROGRAM_NOT_ATTACHED];
-const MAPS = [
-  NODE_LPM_ENTRY_MISSING,
-  NODE_LPM_ENTRY_EXTRA,
-  NODE_LPM_PORTS_MISMATCH,
-  NODE_POD_STATE_KEY_MISSING,
-  NODE_POD_STATE_MISMATCH,
-  NODE_CP_ENTRY_MISMATCH,
-];
+const PROGRAMS = [NODE_PROGRAM_MISSING, NODE_PROGRAM_MAPS_INCOMPLETE, NODE_MAP_UNMANAGED];
+/** Whether a pinned program is attached is read from tc. */
+const ATTACHMENT = [NODE_PROGRAM_NOT_ATTACHED];
+const MAPS = [NODE_LPM_ENTRY_MISSING, NODE_LPM_ENTRY_EXTRA, NODE_LPM_PORTS_MISMATCH, NODE_CP_ENTRY_MISMATCH];
+const POD_STATE_MAPS = [NODE_POD_STATE_KEY_MISSING, NODE_POD_STATE_MISMATCH];
 
 /** Both programs pinned with named maps: the maps were compared. */
 function mapsCompared(bundle: ParsedNodeBundle, state: ExpectedIdentifierState): boolean {
@@ -63,8 +59,11 @@ function identifierEvaluations(
   }
   if (collection.failed) return result;
   const resource = identifierResource(state.podIdentifier, nodeName, state.pods);
-  result.push({ checks: PROGRAMS, resource });
-  if (state.needsFilters && mapsCompared(bundle, state)) result.push({ checks: MAPS, resource });
+  result.push({ checks: collection.tcAvailable ? [...PROGRAMS, ...ATTACHMENT] : PROGRAMS, resource });
+  if (state.needsFilters && mapsCompared(bundle, state)) {
+    const podStateDumped = bundle.layout.dumps('ingress_pod_state_map');
+    result.push({ checks: podStateDumped ? [...MAPS, ...POD_STATE_MAPS] : MAPS, resource });
+  }
   return result;
 }
 

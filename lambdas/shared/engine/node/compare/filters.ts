@@ -191,7 +191,7 @@ function comparePodHook(
         findingOf(
           NODE_FILTER_PROGRAM_MISMATCH,
           resource,
-          `tc ${hook} of ${veth} (${parsed.file}:${filter.line}) runs program ${filter.programId ?? '?'}, but ${program.pinPath} pins program ${String(program.programId)} (loaded-ebpfdata.txt:${program.line}): pod ${pod.namespace}/${pod.name} is enforced by a stale program whose maps the agent no longer updates (typical after an aws-node restart)`,
+          `tc ${hook} of ${veth} (${parsed.file}:${filter.line}) runs program ${filter.programId ?? '?'}, but ${program.pinPath} pins program ${String(program.programId)} (${context.bundle.layout.loadedEbpfDataFile}:${program.line}): pod ${pod.namespace}/${pod.name} is enforced by a stale program whose maps the agent no longer updates (typical after an aws-node restart)`,
           {
             expected: { hook, programId: program.programId, pin: program.pinPath },
             actual: { programId: filter.programId, tag: filter.tag },

@@ -68,7 +68,7 @@ function checkProgramMaps(
       findingOf(
         NODE_MAP_UNMANAGED,
         resource,
-        `${program.pinPath} (program ${program.programId ?? '?'}, loaded-ebpfdata.txt:${program.line}) reads map ${unnamed.map((m) => m.id).join(', ')} with an empty "Map Name:" (line ${unnamed.map((m) => m.line).join(', ')}): a map with no pin, which the agent no longer updates; pods ${podList(state.pods)} are enforced by whatever it still holds`,
+        `${program.pinPath} (program ${program.programId ?? '?'}, ${context.bundle.layout.loadedEbpfDataFile}:${program.line}) reads map ${unnamed.map((m) => m.id).join(', ')} with an empty "Map Name:" (line ${unnamed.map((m) => m.line).join(', ')}): a map with no pin, which the agent no longer updates; pods ${podList(state.pods)} are enforced by whatever it still holds`,
         {
           expected: 'every associated map pinned under /sys/fs/bpf/globals/aws/maps/',
           actual: { mapIds: unnamed.map((m) => m.id) },
@@ -86,7 +86,7 @@ function checkProgramMaps(
     findingOf(
       NODE_PROGRAM_MAPS_INCOMPLETE,
       resource,
-      `${program.pinPath} (program ${program.programId ?? '?'}, loaded-ebpfdata.txt:${program.line}) reads no ${missing.join(', ')} (agent v${context.expected.behaviour.version ?? 'unknown'}); pods ${podList(state.pods)}`,
+      `${program.pinPath} (program ${program.programId ?? '?'}, ${context.bundle.layout.loadedEbpfDataFile}:${program.line}) reads no ${missing.join(', ')} (agent v${context.expected.behaviour.version ?? 'unknown'}); pods ${podList(state.pods)}`,
       {
         expected: expectedRoles(direction, context.expected.behaviour),
         actual: [...present],
@@ -118,7 +118,7 @@ function checkAttached(
     findingOf(
       NODE_PROGRAM_NOT_ATTACHED,
       identifierResource(state.podIdentifier, context.expected.nodeName, state.pods),
-      `${program.pinPath} pins program ${program.programId} (loaded-ebpfdata.txt:${program.line}), but no tc ${hook} hook of pods ${podList(state.pods)} runs it: an orphaned program (attach failed or pods changed)`,
+      `${program.pinPath} pins program ${program.programId} (${context.bundle.layout.loadedEbpfDataFile}:${program.line}), but no tc ${hook} hook of pods ${podList(state.pods)} runs it: an orphaned program (attach failed or pods changed)`,
       { expected: { hook, programId: program.programId }, actual: null, identity: direction },
     ),
   );

@@ -41,7 +41,12 @@ export function readLoadedEbpfData(cursor: LineCursor): LoadedEbpfDataOutput | C
     if (line !== undefined) cursor.fail(line, 'unexpected map-dump output in loaded-ebpfdata');
   }
   const programs: LoadedProgram[] = [];
-  while (!cursor.done) programs.push(readBlock(cursor));
+  let lastBlock: ProgramBlock | undefined;
+  while (!cursor.done) {
+    lastBlock = readBlock(cursor);
+    programs.push(lastBlock.program);
+  }
+  if (lastBlock !== undefined && !lastBlock.separated) requireCompleteLastBlock(cursor, programs);
   return {
     kind: 'loaded-ebpfdata',
     programReference: summarise(programs.map((p) => (p.programId === null ? 'fd' : 'id'))),
@@ -56,7 +61,35 @@ function summarise<T extends string>(values: readonly T[]): T | 'mixed' | null {
   return values.every((v) => v === first) ? first : 'mixed';
 }
 
-function readBlock(cursor: LineCursor): LoadedProgram {
+interface ProgramBlock {
+  readonly program: LoadedProgram;
+  /** The block ended with its `=======` separator line (false: the output ended after a Map ID line). */
+  readonly separated: boolean;
+}
+
+const BLOCK_END = '"Map Name:" or the "=======" block separator';
+
+/** Maps every NPA tc program references, by generation (§1.3.1): ≤ v1.1.x, v1.2.x (pod state), v1.3.0+ (cp). */
+const MAPS_PER_PROGRAM = { base: 3, podState: 4, cp: 5 } as const;
+
+/**
+ * The last block may lack its separator (copied or collected output that stops after the last Map ID) when it
+ * lists as many maps as its generation references and as the separated blocks before it; fewer is a truncation.
+ */
+function requireCompleteLastBlock(cursor: LineCursor, programs: readonly LoadedProgram[]): void {
+  const last = programs.at(-1);
+  if (last === undefined) return;
+  const roles = new Set(programs.flatMap((program) => program.maps.map((map) => map.role)));
+  const has = (...names: MapRole[]): boolean => names.some((name) => roles.has(name));
+  let generation: number = MAPS_PER_PROGRAM.base;
+  if (has('cp_ingress_map', 'cp_egress_map')) generation = MAPS_PER_PROGRAM.cp;
+  else if (has('ingress_pod_state_map', 'egress_pod_state_map')) generation = MAPS_PER_PROGRAM.podState;
+  const separated = programs.slice(0, -1).map((program) => program.maps.length);
+  if (last.maps.length >= Math.max(generation, ...separated)) return;
+  cursor.failAt(cursor.lastLineNo, `output ends after this line, expected ${BLOCK_END} (truncated?)`);
+}
+
+function readBlock(cursor: LineCursor): ProgramBlock {
   const pinLine = cursor.next('"PinPath:"');
   const pinPath = afterLabel(pinLine.norm, 'PinPath:');
   if (pinPath === undefined || pinPath === '' || pinPath.includes(' '))
@@ -95,13 +128,13 @@ function readBlock(cursor: LineCursor): LoadedProgram {
   if (mapsLine.norm !== 'Associated Maps ->') cursor.fail(mapsLine, 'expected "Associated Maps ->"');
 
   const maps: LoadedProgramMap[] = [];
-  for (;;) {
-    const line = cursor.next('"Map Name:" or the "=======" block separator');
-    const text = line.norm;
-    if (isRule(text, '=')) break;
-    maps.push(readMap(cursor, line, text));
+  let separated = false;
+  while (!separated && !(maps.length > 0 && cursor.done)) {
+    const line = cursor.next(BLOCK_END);
+    separated = isRule(line.norm, '=');
+    if (!separated) maps.push(readMap(cursor, line, line.norm));
   }
-  return {
+  const program: LoadedProgram = {
     line: pinLine.no,
     pinPath,
     podIdentifier,
@@ -112,6 +145,7 @@ function readBlock(cursor: LineCursor): LoadedProgram {
     programFd,
     maps,
   };
+  return { program, separated };
 }
 
 function readMap(cursor: LineCursor, nameLine: SourceLine, text: string): LoadedProgramMap {

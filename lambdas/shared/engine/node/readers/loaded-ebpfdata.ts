@@ -10,21 +10,25 @@ export interface LoadedEbpfDataReading {
   readonly loadedEbpfDataFailure: CliFailure | null;
 }
 
-/** `loaded-ebpfdata.txt`: the programs, or the CLI failure printed instead; a missing file is a collection error. */
-export function readLoadedEbpfData(text: string | undefined, errors: BundleErrors): LoadedEbpfDataReading {
+/** `loaded-ebpfdata.txt` (or `file`): the programs, or the CLI failure printed instead; a missing file is a collection error. */
+export function readLoadedEbpfData(
+  text: string | undefined,
+  errors: BundleErrors,
+  file: string = LOADED_EBPFDATA_FILE,
+): LoadedEbpfDataReading {
   const none = { loadedEbpfData: null, loadedEbpfDataFailure: null };
   if (text === undefined) {
     const explained = errors.collection.some((e) => e.category === 'cli-missing' || e.category === 'bottlerocket');
     if (!explained) {
       errors.collection.push({
-        source: LOADED_EBPFDATA_FILE,
+        source: file,
         category: 'file-missing',
-        message: `${LOADED_EBPFDATA_FILE} is missing`,
+        message: `${file} is missing`,
       });
     }
     return none;
   }
-  const parsed = parseLoadedEbpfData(text, LOADED_EBPFDATA_FILE);
+  const parsed = parseLoadedEbpfData(text, file);
   if (!parsed.ok) {
     errors.parse.push(parsed.error);
     return none;
@@ -32,7 +36,7 @@ export function readLoadedEbpfData(text: string | undefined, errors: BundleError
   if (parsed.value.kind === 'loaded-ebpfdata') return { loadedEbpfData: parsed.value, loadedEbpfDataFailure: null };
   const failure = parsed.value;
   if (knownCliError(errors, failure.message) === -1) {
-    errors.collection.push({ source: LOADED_EBPFDATA_FILE, category: 'cli-error', message: failure.message });
+    errors.collection.push({ source: file, category: 'cli-error', message: failure.message });
   }
   return { loadedEbpfData: null, loadedEbpfDataFailure: failure };
 }
