@@ -18,6 +18,7 @@ interface ExplainFlags {
   protocol: Protocol;
   json?: boolean;
   exitCode?: boolean;
+  agentVersion?: string;
 }
 
 /** `--exit-code`, like `kubectl auth can-i`: the answer of the lowest layer that could decide. */
@@ -71,6 +72,7 @@ async function explain(flags: ExplainFlags): Promise<number> {
         source: { kind: 'snapshot', location: flags.snapshot },
       },
       { from: flags.from, to: flags.to, port: flags.port, protocol: flags.protocol },
+      flags.agentVersion === undefined ? {} : { agentVersion: flags.agentVersion },
     );
   } catch (error) {
     if (error instanceof UnknownEndpointError) {
@@ -102,6 +104,10 @@ export function explainCommand(setExitCode: ExitCodeSink): Command {
     .requiredOption('--port <n>', 'destination port', parsePort)
     .addOption(new Option('--protocol <protocol>', 'TCP, UDP or SCTP').default('TCP').argParser(parseProtocol))
     .option('--json', 'print the explanation as JSON')
+    .option(
+      '--agent-version <version>',
+      'network policy agent version to assume where node.json and the aws-node image name none (e.g. v1.2.2); without one the kernel layer is unknown',
+    )
     .option(
       '--exit-code',
       'exit 0 for allow, 1 for deny, 2 for unknown: the verdict of the kernel layer, else the PolicyEndpoints, else the intent',

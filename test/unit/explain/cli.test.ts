@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli as run } from '../../support/run-cli';
@@ -12,6 +12,35 @@ async function seedWithoutNodes(): Promise<string> {
   await cp(join(SEED, 'k8s'), join(directory, 'k8s'), { recursive: true });
   await cp(join(SEED, 'eks'), join(directory, 'eks'), { recursive: true });
   return directory;
+}
+
+const SEED_NODE = 'ip-172-31-103-129.ap-northeast-1.compute.internal';
+
+/** examples/seed-cluster whose aws-node image is digest-pinned and (unless kept) whose node.json names no agent version. */
+async function seedWithoutAgentVersion(options: { keepNodeVersion?: boolean } = {}): Promise<string> {
+  const directory = await mkdtemp(join(tmpdir(), 'explain-seed-'));
+  await cp(SEED, directory, { recursive: true });
+  const daemonSets = join(directory, 'k8s', 'daemonsets.json');
+  const pinned = (await readFile(daemonSets, 'utf8')).replace(
+    /aws-network-policy-agent:v1\.2\.2-eksbuild\.1/g,
+    `aws-network-policy-agent@sha256:${'0'.repeat(64)}`,
+  );
+  await writeFile(daemonSets, pinned);
+  if (options.keepNodeVersion === true) return directory;
+  const nodeJson = join(directory, 'nodes', SEED_NODE, 'node.json');
+  const node = JSON.parse(await readFile(nodeJson, 'utf8')) as Record<string, unknown>;
+  await writeFile(nodeJson, JSON.stringify({ ...node, agentVersion: 'unknown' }));
+  return directory;
+}
+
+/** `explain` of one flow on a snapshot. */
+function flowArgs(snapshotDir: string, from: string, to = NGINX, port = '80'): string[] {
+  return ['explain', '--snapshot', snapshotDir, '--from', from, '--to', to, '--port', port];
+}
+
+/** `explain --json` of the article's accessfalse → nginx pod flow on port 80. */
+function accessFalseJson(snapshotDir: string): string[] {
+  return [...flowArgs(snapshotDir, 'default/accessfalse'), '--json'];
 }
 
 interface JsonLayer {
@@ -68,18 +97,7 @@ describe('netpol-audit explain', () => {
 
   it('denies default/accessfalse → nginx:80 at every layer: 172.31.96.116 is not in the nginx ingress_map (map 93)', async () => {
     // Act
-    const result = await run([
-      'explain',
-      '--snapshot',
-      snapshot,
-      '--from',
-      'default/accessfalse',
-      '--to',
-      NGINX,
-      '--port',
-      '80',
-      '--json',
-    ]);
+    const result = await run(accessFalseJson(snapshot));
 
     // Assess
     expect(result.code).toBe(0);
@@ -96,17 +114,7 @@ describe('netpol-audit explain', () => {
 
   it('prints one line per layer and the disagreements in human form', async () => {
     // Act
-    const result = await run([
-      'explain',
-      '--snapshot',
-      snapshot,
-      '--from',
-      'default/accessfalse',
-      '--to',
-      NGINX,
-      '--port',
-      '80',
-    ]);
+    const result = await run(flowArgs(snapshot, 'default/accessfalse'));
 
     // Assess
     expect(result.code).toBe(0);
@@ -270,6 +278,52 @@ describe('netpol-audit explain', () => {
       const denied = await run(flowTo('default/accessfalse', snapshot).slice(0, -1));
 
       expect(denied.code).toBe(0);
+    });
+  });
+
+  describe('--agent-version', () => {
+    /** explain --json of accessfalse → nginx:80 on a copy of the seed without agent versions. */
+    async function explainUnversioned(
+      extra: string[],
+      options: { keepNodeVersion?: boolean } = {},
+    ): Promise<JsonExplanation> {
+      const unversioned = await seedWithoutAgentVersion(options);
+      try {
+        const result = await run([...accessFalseJson(unversioned), ...extra]);
+        return JSON.parse(result.stdout) as JsonExplanation;
+      } finally {
+        await rm(unversioned, { recursive: true, force: true });
+      }
+    }
+
+    it('reports the kernel as unknown when neither node.json nor the aws-node image names the agent version', async () => {
+      const output = await explainUnversioned([]);
+
+      expect(output.kernel.verdict).toBe('unknown');
+      expect(output.kernel.reason).toContain(`agent version of node ${SEED_NODE} unknown`);
+      expect(output.kernel.reason).toContain('state the version with --agent-version');
+      expect(output.policyEndpoint.verdict).toBe('deny');
+    });
+
+    it('evaluates the kernel maps with the stated version when the cluster names none', async () => {
+      const output = await explainUnversioned(['--agent-version', 'v1.2.2']);
+
+      expect(output.kernel.verdict).toBe('deny');
+      expect(output.kernel.decidedBy).toMatchObject({ map: 'ingress_map', mapId: 93 });
+    });
+
+    it('keeps the unknown kernel verdict when --agent-version is not a version, and says so', async () => {
+      const output = await explainUnversioned(['--agent-version', 'latest']);
+
+      expect(output.kernel.verdict).toBe('unknown');
+      expect(output.kernel.reason).toContain('--agent-version "latest" is not a version');
+    });
+
+    it('prefers the version node.json names over --agent-version', async () => {
+      const output = await explainUnversioned(['--agent-version', 'latest'], { keepNodeVersion: true });
+
+      expect(output.kernel.verdict).toBe('deny');
+      expect(output.kernel.decidedBy).toMatchObject({ map: 'ingress_map', mapId: 93 });
     });
   });
 });

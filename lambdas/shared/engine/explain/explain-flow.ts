@@ -1,5 +1,6 @@
 import type { ClusterInventory } from '../model/cluster';
 import type { Pod } from '../model/kubernetes';
+import { parseVersion } from '../facts/version';
 import type { ParsedNodeBundle } from '../node/bundle';
 import { peerRelation } from './always-allowed';
 import { combineSides, disagreements } from './combine';
@@ -51,13 +52,15 @@ export function explainFlow(input: ExplainInput): FlowExplanation {
   const to = locateEndpoint(inventory, flow.to);
   const sides = questions(inventory, from, to, flow.port, protocol);
   const mode = configuration.enforcementMode;
-  const intentContext = new IntentContext(inventory, mode, configuration.agentVersion);
+  const agentVersion = configuration.agentVersion ?? parseVersion(input.statedAgentVersion);
+  const intentContext = new IntentContext(inventory, mode, agentVersion);
   const kernelContext: KernelContext = {
     inventory,
     bundles: bundlesByNode(input.nodeBundles),
     agentVersion: configuration.agentVersion,
     mode,
     ...(input.sha1Hex === undefined ? {} : { sha1Hex: input.sha1Hex }),
+    ...(input.statedAgentVersion === undefined ? {} : { statedAgentVersion: input.statedAgentVersion }),
   };
   const noSides = `neither ${from.label} nor ${to.label} is a pod of the cluster: no policy applies to this flow`;
   const layers = {
@@ -66,7 +69,7 @@ export function explainFlow(input: ExplainInput): FlowExplanation {
       noSides,
     ),
     policyEndpoint: combineSides(
-      sides.map((question) => policyEndpointSide(question, inventory, mode, configuration.agentVersion)),
+      sides.map((question) => policyEndpointSide(question, inventory, mode, agentVersion)),
       noSides,
     ),
     kernel: combineSides(

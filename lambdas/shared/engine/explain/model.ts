@@ -148,6 +148,8 @@ export interface ExplainInput {
   readonly flow: Flow;
   /** SHA-1 as lowercase hex (host veth names); without it tc attachment is not checked. */
   readonly sha1Hex?: (text: string) => string;
+  /** The agent version to assume where neither node.json nor the aws-node image names one (`--agent-version`). */
+  readonly statedAgentVersion?: string;
 }
 
 /** The peer when a rule outside the policies decides: the subject pod itself, or the IP of the subject's own node. */
