@@ -162,7 +162,7 @@ export {
 } from './node/expected/expected-node-state';
 export type { PortSlot } from './node/expected/slots';
 export type { ResolvedPolicy } from './model/resolved-policy';
-export type { FlowExplanation, LayerName, LayerVerdict, Disagreement, Verdict } from './explain';
+export type { BackendExplanation, FlowExplanation, LayerName, LayerVerdict, Disagreement, Verdict } from './explain';
 export { AuditReport, LayerCoverage, PassedEntry, REPORT_SCHEMA_VERSION } from './report/report';
 export { coverageLines } from './report/render-coverage';
 export { compareReports, fingerprintOf, type ReportComparison } from './report/fingerprint';

@@ -234,7 +234,7 @@ describe('netpol-audit explain', () => {
 
     // Assess
     expect(malformed.code).toBe(2);
-    expect(malformed.stderr).toContain('expected <namespace>/<pod> or an IP address');
+    expect(malformed.stderr).toContain('expected <namespace>/<pod>, svc/<namespace>/<service> or an IP address');
     expect(badPort.code).toBe(2);
     expect(missing.code).toBe(2);
   });
@@ -324,6 +324,73 @@ describe('netpol-audit explain', () => {
 
       expect(output.kernel.verdict).toBe('deny');
       expect(output.kernel.decidedBy).toMatchObject({ map: 'ingress_map', mapId: 93 });
+    });
+  });
+
+  describe('through a Service', () => {
+    it('prints the Service and each backend with its own verdicts (--to svc/default/nginx)', async () => {
+      const result = await run(flowArgs(snapshot, 'default/accessfalse', 'svc/default/nginx'));
+
+      const lines = result.stdout.trimEnd().split('\n');
+      expect(lines.slice(0, 6)).toEqual([
+        'flow default/accessfalse (172.31.96.116) -> svc/default/nginx (10.100.45.12) TCP/80',
+        'intent         deny    1 deny of 1 backend',
+        'policyEndpoint deny    1 deny of 1 backend',
+        'kernel         deny    1 deny of 1 backend',
+        'service default/nginx clusterIP 10.100.45.12 TCP/80 -> targetPort 80',
+        `backend ${NGINX} (172.31.104.5:80)`,
+      ]);
+      expect(lines[8]).toMatch(/^ {2}kernel {9}deny {4}ingress of default\/nginx-f8d9c6576-8b4vf: deny – /);
+    });
+
+    it('adds service, backends and skippedBackends to --json for a flow to a ClusterIP', async () => {
+      const result = await run([...flowArgs(snapshot, 'default/accessfalse', '10.100.45.12'), '--json']);
+
+      const output = JSON.parse(result.stdout) as JsonExplanation & {
+        service: Record<string, unknown>;
+        backends: { pod: string; kernel: JsonLayer }[];
+        skippedBackends: unknown[];
+      };
+      expect(Object.keys(output)).toEqual([
+        'flow',
+        'intent',
+        'policyEndpoint',
+        'kernel',
+        'disagreements',
+        'service',
+        'backends',
+        'skippedBackends',
+      ]);
+      expect(output.service).toMatchObject({ namespace: 'default', name: 'nginx', clusterIP: '10.100.45.12' });
+      expect(output.backends.map((backend) => [backend.pod, backend.kernel.verdict])).toEqual([[NGINX, 'deny']]);
+    });
+
+    it('exits 1 when every backend denies and 0 when every backend allows (--exit-code)', async () => {
+      const denied = await run([...flowArgs(snapshot, 'default/accessfalse', 'svc/default/nginx'), '--exit-code']);
+      const allowed = await run([...flowArgs(snapshot, 'default/accesstrue', 'svc/default/nginx'), '--exit-code']);
+
+      expect([denied.code, allowed.code]).toEqual([1, 0]);
+      expect(denied.stderr).toBe(
+        'netpol-audit explain: deny (0 allow, 1 deny, 0 unknown of 1 backend; decided by the kernel layer)\n',
+      );
+    });
+
+    it('exits 2 for a Service port that does not exist, saying why', async () => {
+      const result = await run([
+        ...flowArgs(snapshot, 'default/accessfalse', 'svc/default/nginx', '8080'),
+        '--exit-code',
+      ]);
+
+      expect(result.code).toBe(2);
+      expect(result.stdout).toContain('not checked: Service default/nginx has no TCP port 8080');
+      expect(result.stderr).toBe('netpol-audit explain: unknown (no backend could be checked)\n');
+    });
+
+    it('exits 2 with a hint when --to names the Service as if it were a pod', async () => {
+      const result = await run(flowArgs(snapshot, 'default/accessfalse', 'default/nginx'));
+
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('default/nginx is a Service: use svc/default/nginx');
     });
   });
 });
