@@ -298,6 +298,23 @@ describe('explain through a Service', () => {
     });
   });
 
+  it('answers unknown for the backend that is the client itself (kube-proxy hairpin), and checks the others', () => {
+    const result = explainFlow({
+      inventory: cluster(),
+      nodeBundles: [node(WEB_EGRESS_SLOTS)],
+      configuration: configuration(AGENT),
+      flow: { from: { namespace: 'app', pod: 'api-a' }, to: parseFlowEndpoint('svc/app/api'), port: 80 },
+      sha1Hex,
+    });
+
+    expect(result.backends?.map((backend) => [backend.pod, ...layers(backend)])).toEqual([
+      ['app/api-a', 'unknown', 'unknown', 'unknown'],
+      ['app/api-b', 'deny', 'deny', 'deny'],
+    ]);
+    expect(result.backends?.[0]?.kernel.reason).toContain('hairpin');
+    expect(layers(result)).toEqual(['unknown', 'unknown', 'unknown']);
+  });
+
   describe('Services explain cannot resolve to backends: unknown at every layer, never allow', () => {
     it.each<[string, Service, string]>([
       [
