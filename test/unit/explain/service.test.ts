@@ -315,6 +315,23 @@ describe('explain through a Service', () => {
     expect(layers(result)).toEqual(['unknown', 'unknown', 'unknown']);
   });
 
+  it('checks only the backends ingress for a client outside the cluster', () => {
+    const result = explainFlow({
+      inventory: cluster(),
+      nodeBundles: [node(WEB_EGRESS_SLOTS)],
+      configuration: configuration(AGENT),
+      flow: { from: { ip: '192.0.2.7' }, to: parseFlowEndpoint('svc/app/api'), port: 80 },
+      sha1Hex,
+    });
+
+    expect(layers(result)).toEqual(['deny', 'deny', 'deny']);
+    expect(result.backends?.map((backend) => backend.kernel.sides.map((side) => side.side))).toEqual([
+      ['ingress'],
+      ['ingress'],
+    ]);
+    expect(result.kernel.reason).toContain('192.0.2.7 is not in the ingress_map of app/api-a');
+  });
+
   describe('Services explain cannot resolve to backends: unknown at every layer, never allow', () => {
     it.each<[string, Service, string]>([
       [
