@@ -67,8 +67,13 @@ export function audit(inputs: AuditInputs, options: AuditRunOptions): AuditRepor
   });
 }
 
+export interface ExplainOptions {
+  /** The agent version to assume where neither node.json nor the aws-node image names one; else the kernel is unknown. */
+  readonly agentVersion?: string;
+}
+
 /** The verdict for one flow at each layer. Throws UnknownEndpointError for an endpoint the inventory lacks. */
-export function explain(inputs: AuditInputs, flow: FlowRequest): FlowExplanation {
+export function explain(inputs: AuditInputs, flow: FlowRequest, options: ExplainOptions = {}): FlowExplanation {
   const from = parseFlowEndpoint(flow.from);
   const to = parseFlowEndpoint(flow.to);
   return explainFlow({
@@ -77,6 +82,7 @@ export function explain(inputs: AuditInputs, flow: FlowRequest): FlowExplanation
     configuration: assessConfiguration(inputs.inventory).effective,
     flow: { from, to, port: flow.port, protocol: flow.protocol ?? 'TCP' },
     sha1Hex,
+    ...(options.agentVersion === undefined ? {} : { statedAgentVersion: options.agentVersion }),
   });
 }
 
@@ -156,7 +162,7 @@ export {
 } from './node/expected/expected-node-state';
 export type { PortSlot } from './node/expected/slots';
 export type { ResolvedPolicy } from './model/resolved-policy';
-export type { FlowExplanation, LayerName, LayerVerdict, Disagreement, Verdict } from './explain';
+export type { BackendExplanation, FlowExplanation, LayerName, LayerVerdict, Disagreement, Verdict } from './explain';
 export { AuditReport, LayerCoverage, PassedEntry, REPORT_SCHEMA_VERSION } from './report/report';
 export { coverageLines } from './report/render-coverage';
 export { compareReports, fingerprintOf, type ReportComparison } from './report/fingerprint';

@@ -1,13 +1,10 @@
 import type { ClusterInventory } from '../model/cluster';
 import type { Pod } from '../model/kubernetes';
-import type { ParsedNodeBundle } from '../node/bundle';
 import { peerRelation } from './always-allowed';
-import { combineSides, disagreements } from './combine';
-import { locateEndpoint } from './endpoints';
-import { IntentContext, intentSide } from './intent';
-import { kernelSide, type KernelContext } from './kernel/kernel-side';
+import { locateEndpoint, locateTarget } from './endpoints';
+import { answerSide, combineLayers, layerEvaluators, type SideAnswers } from './layers';
 import type { ExplainInput, FlowExplanation, LocatedEndpoint, SideQuestion } from './model';
-import { policyEndpointSide } from './policy-endpoints';
+import { explainServiceFlow } from './service-flow';
 
 function questions(
   inventory: ClusterInventory,
@@ -33,50 +30,28 @@ function questions(
   return list;
 }
 
-function bundlesByNode(
-  bundles: readonly ParsedNodeBundle[] | undefined,
-): ReadonlyMap<string, ParsedNodeBundle> | undefined {
-  return bundles === undefined ? undefined : new Map(bundles.map((bundle) => [bundle.nodeName, bundle]));
-}
-
 /**
  * Explains one flow at three layers: the policies (intent), the PolicyEndpoints, and the kernel maps of the nodes
  * hosting the pods. Each layer answers for the source pod's egress and the destination pod's ingress; an endpoint
- * that is only an IP outside the cluster contributes no side. Throws UnknownEndpointError for unknown pods.
+ * that is only an IP outside the cluster contributes no side. A flow to a Service (`svc/…` or its ClusterIP) is
+ * explained per backend pod. Throws UnknownEndpointError for unknown pods and Services.
  */
 export function explainFlow(input: ExplainInput): FlowExplanation {
-  const { inventory, configuration, flow } = input;
+  const { inventory, flow } = input;
   const protocol = flow.protocol ?? 'TCP';
   const from = locateEndpoint(inventory, flow.from);
-  const to = locateEndpoint(inventory, flow.to);
-  const sides = questions(inventory, from, to, flow.port, protocol);
-  const mode = configuration.enforcementMode;
-  const intentContext = new IntentContext(inventory, mode, configuration.agentVersion);
-  const kernelContext: KernelContext = {
-    inventory,
-    bundles: bundlesByNode(input.nodeBundles),
-    agentVersion: configuration.agentVersion,
-    mode,
-    ...(input.sha1Hex === undefined ? {} : { sha1Hex: input.sha1Hex }),
-  };
+  const target = locateTarget(inventory, flow.to);
+  const evaluators = layerEvaluators(input);
+  if (target.kind === 'service') {
+    return explainServiceFlow({ inventory, evaluators, from, target, port: flow.port, protocol });
+  }
+  const to = target.endpoint;
+  const sides: SideAnswers[] = questions(inventory, from, to, flow.port, protocol).map((question) =>
+    answerSide(question, evaluators),
+  );
   const noSides = `neither ${from.label} nor ${to.label} is a pod of the cluster: no policy applies to this flow`;
-  const layers = {
-    intent: combineSides(
-      sides.map((question) => intentSide(question, intentContext)),
-      noSides,
-    ),
-    policyEndpoint: combineSides(
-      sides.map((question) => policyEndpointSide(question, inventory, mode, configuration.agentVersion)),
-      noSides,
-    ),
-    kernel: combineSides(
-      sides.map((question) => kernelSide(question, kernelContext)),
-      noSides,
-    ),
-  };
   return {
     flow: { from: from.label, fromIp: from.ip, to: to.label, toIp: to.ip, port: flow.port, protocol },
-    ...layers,
-    disagreements: disagreements(layers),
+    ...combineLayers(sides, noSides),
   };
 }

@@ -1,6 +1,8 @@
 export { explainFlow } from './explain-flow';
 export { locateEndpoint, parseFlowEndpoint, UnknownEndpointError } from './endpoints';
 export type {
+  AddressCheck,
+  BackendExplanation,
   DecidedBy,
   Disagreement,
   ExplainInput,
@@ -9,7 +11,9 @@ export type {
   FlowExplanation,
   LayerName,
   LayerVerdict,
+  ServiceTarget,
   Side,
   SideVerdict,
+  SkippedBackend,
   Verdict,
 } from './model';

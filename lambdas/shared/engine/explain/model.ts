@@ -8,7 +8,11 @@ export type Verdict = 'allow' | 'deny' | 'unknown';
 export type Side = 'ingress' | 'egress';
 export type LayerName = 'intent' | 'policyEndpoint' | 'kernel';
 
-export type FlowEndpoint = { readonly namespace: string; readonly pod: string } | { readonly ip: string };
+export type FlowEndpoint =
+  | { readonly namespace: string; readonly pod: string }
+  | { readonly ip: string }
+  /** `svc/<namespace>/<name>`: a destination only. */
+  | { readonly service: { readonly namespace: string; readonly name: string } };
 
 export interface Flow {
   readonly from: FlowEndpoint;
@@ -107,6 +111,17 @@ export interface SideVerdict {
   readonly verdict: Verdict;
   readonly reason: string;
   readonly decidedBy?: DecidedBy;
+  /** Service flows, egress: the destination `ip:port` this verdict is for (the ClusterIP or the backend pod). */
+  readonly address?: string;
+  /** Service flows, egress: the other destination address, checked too but not deciding this layer. */
+  readonly alsoChecked?: AddressCheck;
+}
+
+/** A side's verdict for one destination address of a Service flow. */
+export interface AddressCheck {
+  readonly address: string;
+  readonly verdict: Verdict;
+  readonly reason: string;
 }
 
 export interface LayerVerdict {
@@ -115,6 +130,8 @@ export interface LayerVerdict {
   /** The decisive side's decider: the denying side on deny, else the destination's ingress side if it names one. */
   readonly decidedBy?: DecidedBy;
   readonly sides: readonly SideVerdict[];
+  /** Service flows: how many backends gave each verdict (the reason holds each backend's). */
+  readonly summary?: string;
 }
 
 export interface Disagreement {
@@ -123,6 +140,35 @@ export interface Disagreement {
   readonly side?: Side;
   readonly verdicts: Readonly<Partial<Record<LayerName, Verdict>>>;
   readonly description: string;
+}
+
+/** A flow to a Service: the Service port it names and where its backends listen. */
+export interface ServiceTarget {
+  readonly namespace: string;
+  readonly name: string;
+  readonly clusterIP: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  /** The Service port's targetPort as written (a number or a container port name); absent when unresolved. */
+  readonly targetPort?: number | string;
+}
+
+/** One backend pod's sub-flow: the client's egress to the ClusterIP / the pod and the pod's ingress. */
+export interface BackendExplanation {
+  readonly pod: string;
+  readonly podIp: string;
+  /** The Service's targetPort resolved on this pod. */
+  readonly port: number;
+  readonly intent: LayerVerdict;
+  readonly policyEndpoint: LayerVerdict;
+  readonly kernel: LayerVerdict;
+  readonly disagreements: readonly Disagreement[];
+}
+
+/** A pod the Service selects that receives no traffic on this port, and why. */
+export interface SkippedBackend {
+  readonly pod: string;
+  readonly reason: string;
 }
 
 export interface FlowExplanation {
@@ -138,6 +184,10 @@ export interface FlowExplanation {
   readonly policyEndpoint: LayerVerdict;
   readonly kernel: LayerVerdict;
   readonly disagreements: readonly Disagreement[];
+  /** Flows to a Service only: the Service, one result per backend pod, and the selected pods left out. */
+  readonly service?: ServiceTarget;
+  readonly backends?: readonly BackendExplanation[];
+  readonly skippedBackends?: readonly SkippedBackend[];
 }
 
 export interface ExplainInput {
@@ -148,6 +198,8 @@ export interface ExplainInput {
   readonly flow: Flow;
   /** SHA-1 as lowercase hex (host veth names); without it tc attachment is not checked. */
   readonly sha1Hex?: (text: string) => string;
+  /** The agent version to assume where neither node.json nor the aws-node image names one (`--agent-version`). */
+  readonly statedAgentVersion?: string;
 }
 
 /** The peer when a rule outside the policies decides: the subject pod itself, or the IP of the subject's own node. */

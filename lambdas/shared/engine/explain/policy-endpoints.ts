@@ -16,10 +16,26 @@ import { podLabel, type DecidedBy, type NodeIpDecider, type SideQuestion, type S
 import { describeEndpointPorts, endpointPortsMatch } from './ports';
 import { tierWinner, type TierCandidate } from './tiers';
 
+/** `podSelectorEndpoints` by `namespace/name` (the first listing wins), built once per list: Services ask per backend. */
+const targetIndexes = new WeakMap<readonly PodEndpoint[], ReadonlyMap<string, PodEndpoint>>();
+
+function targetIndex(endpoints: readonly PodEndpoint[]): ReadonlyMap<string, PodEndpoint> {
+  let index = targetIndexes.get(endpoints);
+  if (index === undefined) {
+    const built = new Map<string, PodEndpoint>();
+    for (const endpoint of endpoints) {
+      const key = `${endpoint.namespace}/${endpoint.name}`;
+      if (!built.has(key)) built.set(key, endpoint);
+    }
+    index = built;
+    targetIndexes.set(endpoints, index);
+  }
+  return index;
+}
+
 function targets(endpoints: readonly PodEndpoint[] | null | undefined, pod: Pod): PodEndpoint | undefined {
-  return (endpoints ?? []).find(
-    (endpoint) => endpoint.namespace === pod.metadata.namespace && endpoint.name === pod.metadata.name,
-  );
+  if (endpoints === null || endpoints === undefined) return undefined;
+  return targetIndex(endpoints).get(podLabel(pod));
 }
 
 interface Chunk {

@@ -5,6 +5,7 @@ import type { Pod } from '../../model/kubernetes';
 import type { ParsedNodeBundle } from '../../node/bundle';
 import { agentBehaviour, type AgentBehaviour } from '../../facts/agent-behaviour';
 import { podIdentifierCandidates } from '../../facts/pod-identifier';
+import { parseVersion } from '../../facts/version';
 import { hostVethName } from '../../facts/veth-name';
 import {
   POD_STATE,
@@ -32,7 +33,10 @@ export interface KernelContext {
   readonly inventory: ClusterInventory;
   /** Node name → parsed outputs; `undefined` when the source has no node outputs at all. */
   readonly bundles: ReadonlyMap<string, ParsedNodeBundle> | undefined;
+  /** The cluster's agent version (aws-node image); a node's node.json version takes precedence. */
   readonly agentVersion: string | undefined;
+  /** Assumed where neither the node nor the cluster names a version (`--agent-version`). */
+  readonly statedAgentVersion?: string;
   readonly mode: EnforcementMode | undefined;
   readonly sha1Hex?: (text: string) => string;
 }
@@ -292,6 +296,30 @@ function pinnedProgramRunning(
   );
 }
 
+// ---------------------------------------------------------------- agent version
+
+/** As the audit's node layer: node.json's version, else the cluster's (aws-node image), else `--agent-version`. */
+function nodeAgentVersion(bundle: ParsedNodeBundle, context: KernelContext): string | undefined {
+  const onNode = bundle.nodeInfo?.agentVersion;
+  return (
+    (onNode === 'unknown' ? undefined : parseVersion(onNode)) ??
+    context.agentVersion ??
+    parseVersion(context.statedAgentVersion)
+  );
+}
+
+function unknownVersionReason(nodeName: string, context: KernelContext): string {
+  const stated =
+    context.statedAgentVersion === undefined
+      ? ''
+      : `; --agent-version "${context.statedAgentVersion}" is not a version`;
+  return (
+    `network policy agent version of node ${nodeName} unknown (node.json and the aws-node image name none, ` +
+    `e.g. a digest-pinned or latest image${stated}): the version-dependent kernel maps were not evaluated; ` +
+    'state the version with --agent-version'
+  );
+}
+
 // ---------------------------------------------------------------- one side
 
 /**
@@ -323,8 +351,10 @@ export function kernelSide(question: SideQuestion, context: KernelContext): Side
     return result(unknown(`loaded-ebpfdata of node ${nodeName} is not available${why === '' ? '' : ` (${why})`}`));
   }
 
-  const behaviour = agentBehaviour(context.agentVersion);
-  const identifiers = podIdentifierCandidates(subject.metadata.name, subject.metadata.namespace, context.agentVersion);
+  const agentVersion = nodeAgentVersion(bundle, context);
+  if (agentVersion === undefined) return result(unknown(unknownVersionReason(nodeName, context)));
+  const behaviour = agentBehaviour(agentVersion);
+  const identifiers = podIdentifierCandidates(subject.metadata.name, subject.metadata.namespace, agentVersion);
   let identifier = identifiers[0] ?? '';
   let program: LoadedProgram | undefined;
   for (const candidate of identifiers) {
