@@ -1,0 +1,102 @@
+import { findingOf, type Finding, type SuppressionMark } from '../model/finding';
+import { withFingerprints } from './fingerprint';
+import { compareFindings, summarise, type AuditReport } from './report';
+import { INPUT_SUPPRESSION_EXPIRED, INPUT_SUPPRESSION_UNUSED, isSuppressionFinding } from './suppress-checks';
+import type { Suppression } from './suppress-file';
+import { matcherOf, suppressionLabel } from './suppress-match';
+
+/** The audit's day (UTC) as YYYY-MM-DD: a suppression holds through its `expires` day. */
+export function auditDay(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+function append<K, V>(index: Map<K, V[]>, key: K, value: V): void {
+  const list = index.get(key);
+  if (list === undefined) index.set(key, [value]);
+  else list.push(value);
+}
+
+/** The findings a suppression may match, by fingerprint or by check, so no suppression scans every finding. */
+class FindingIndex {
+  private readonly byFingerprint = new Map<string, Finding[]>();
+  private readonly byCheck = new Map<string, Finding[]>();
+
+  constructor(findings: readonly Finding[]) {
+    for (const finding of findings) {
+      if (finding.fingerprint !== undefined) append(this.byFingerprint, finding.fingerprint, finding);
+      append(this.byCheck, finding.checkId, finding);
+    }
+  }
+
+  matching(suppression: Suppression): Finding[] {
+    const candidates =
+      suppression.fingerprint === undefined
+        ? (this.byCheck.get(suppression.check ?? '') ?? [])
+        : (this.byFingerprint.get(suppression.fingerprint) ?? []);
+    return candidates.filter(matcherOf(suppression));
+  }
+}
+
+function markOf(suppression: Suppression): SuppressionMark {
+  const { reason, expires, source, owner } = suppression;
+  return { reason, expires, source, ...(owner === undefined ? {} : { owner }) };
+}
+
+function described(suppression: Suppression): string {
+  const owner = suppression.owner === undefined ? '' : `, owner ${suppression.owner}`;
+  return `suppression ${suppressionLabel(suppression)} (${suppression.source}${owner}, reason "${suppression.reason}")`;
+}
+
+function expiredFinding(suppression: Suppression, matched: number): Finding {
+  return findingOf(
+    INPUT_SUPPRESSION_EXPIRED,
+    { kind: 'Suppression', name: suppressionLabel(suppression) },
+    `${described(suppression)} expired on ${suppression.expires}; the ${matched} finding(s) it matched are reported again`,
+    { expected: `expires on or after the audit day`, actual: suppression.expires },
+  );
+}
+
+function unusedFinding(suppression: Suppression): Finding {
+  return findingOf(
+    INPUT_SUPPRESSION_UNUSED,
+    { kind: 'Suppression', name: suppressionLabel(suppression) },
+    `${described(suppression)} matches no finding of this audit`,
+  );
+}
+
+/** The report as the engine made it: no suppression marks, none of the suppression checks' findings. */
+function unsuppressed(findings: readonly Finding[]): Finding[] {
+  return findings
+    .filter((finding) => !isSuppressionFinding(finding))
+    .map((finding) => {
+      if (finding.suppressed === undefined) return finding;
+      const copy = { ...finding };
+      delete copy.suppressed;
+      return copy;
+    });
+}
+
+/**
+ * Marks the findings the suppressions accept (the first suppression in order wins) and adds a finding per expired
+ * suppression (which accepts nothing) and per unused one from a file. Pure: `now` is the audit's clock; applying
+ * again replaces what an earlier application added.
+ */
+export function applySuppressions(report: AuditReport, suppressions: readonly Suppression[], now: Date): AuditReport {
+  const findings = unsuppressed(report.findings);
+  const index = new FindingIndex(findings);
+  const today = auditDay(now);
+  const marks = new Map<Finding, SuppressionMark>();
+  const added: Finding[] = [];
+  for (const suppression of suppressions) {
+    const matched = index.matching(suppression);
+    if (suppression.expires < today) added.push(expiredFinding(suppression, matched.length));
+    else if (matched.length === 0 && suppression.origin === 'file') added.push(unusedFinding(suppression));
+    else for (const finding of matched) if (!marks.has(finding)) marks.set(finding, markOf(suppression));
+  }
+  const marked = findings.map((finding) => {
+    const mark = marks.get(finding);
+    return mark === undefined ? finding : { ...finding, suppressed: mark };
+  });
+  const all = [...marked, ...withFingerprints(report.cluster.name, added)].sort(compareFindings);
+  return { ...report, findings: all, summary: summarise(all) };
+}
