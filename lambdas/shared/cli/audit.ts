@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import packageJson from '../../../package.json';
 import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
 import {
+  applySuppressions,
   atLeast,
   audit as runAudit,
   InputError,
@@ -18,6 +19,7 @@ import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
 import { prepareOutputDirectory, writeOutputFile } from './output-directory';
 import { formatOptions, formatsUseStdout, writeFormats, type FormatFlags } from './format-options';
 import { liveOptions, openLive, requireKubeconfigFor, requireSomeReadAccess, type LiveFlags } from './live-options';
+import { loadSuppressions, suppressionOptions, type SuppressionFlags } from './suppressions-options';
 
 export function parseSeverity(value: string): Severity {
   const parsed = Severity.safeParse(value);
@@ -25,7 +27,7 @@ export function parseSeverity(value: string): Severity {
   return parsed.data;
 }
 
-interface AuditFlags extends LiveFlags, FormatFlags {
+interface AuditFlags extends LiveFlags, FormatFlags, SuppressionFlags {
   snapshot?: string;
   out?: string;
   failOn: Severity;
@@ -68,13 +70,16 @@ async function readInput(flags: AuditFlags): Promise<AuditInput> {
 }
 
 async function audit(flags: AuditFlags): Promise<number> {
+  const now = new Date();
+  const accepted = await loadSuppressions(flags, now);
   const { inputs, defaultOut } = await readInput(flags);
-  const report = runAudit(inputs, {
-    now: new Date(),
+  const audited = runAudit(inputs, {
+    now,
     engineVersion: packageJson.version,
     ...(flags.desiredMode === undefined ? {} : { desiredMode: flags.desiredMode }),
     ...(flags.agentVersion === undefined ? {} : { agentVersion: flags.agentVersion }),
   });
+  const report = applySuppressions(audited, accepted.suppressions, now);
   const outDirectory = flags.out ?? defaultOut;
   await prepareOutputDirectory(outDirectory);
   const jsonPath = join(outDirectory, 'report.json');
@@ -82,13 +87,18 @@ async function audit(flags: AuditFlags): Promise<number> {
   await writeOutputFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   await writeOutputFile(markdownPath, renderMarkdown(report));
   const written = [jsonPath, markdownPath, ...(await writeFormats(report, flags, outDirectory))];
-  (formatsUseStdout(flags) ? process.stderr : process.stdout).write(`${renderSummary(report, written)}\n`);
+  const summary = [renderSummary(report, written), ...accepted.notes].join('\n');
+  (formatsUseStdout(flags) ? process.stderr : process.stdout).write(`${summary}\n`);
   return exitCodeOf(report, flags);
 }
 
-/** `--fail-on-unverified` is on by default while `--fail-on` is at most `high`: unverified is not passed. */
+/**
+ * `--fail-on-unverified` is on by default while `--fail-on` is at most `high`: unverified is not passed. Suppressed
+ * findings count for neither.
+ */
 function exitCodeOf(report: AuditReport, flags: AuditFlags): number {
-  if (report.findings.some((finding) => atLeast(finding.severity, flags.failOn))) return EXIT_FINDINGS;
+  const open = report.findings.filter((finding) => finding.suppressed === undefined);
+  if (open.some((finding) => atLeast(finding.severity, flags.failOn))) return EXIT_FINDINGS;
   const gateUnverified = flags.failOnUnverified ?? !atLeast(flags.failOn, 'critical');
   const unverified = gateUnverified ? unverifiedFindings(report) : [];
   if (unverified.length === 0) return EXIT_CLEAN;
@@ -120,7 +130,7 @@ export function auditCommand(setExitCode: ExitCodeSink): Command {
       'network policy agent version to assume where node.json and the aws-node image name none (e.g. v1.2.2)',
     )
     .addOption(new Option('--desired-mode <mode>', 'the enforcement mode you expect').choices(['standard', 'strict']));
-  for (const option of [...liveOptions(), ...formatOptions()]) command.addOption(option);
+  for (const option of [...liveOptions(), ...formatOptions(), ...suppressionOptions()]) command.addOption(option);
   return command.action(async (flags: AuditFlags) => {
     setExitCode(await audit(flags));
   });
