@@ -84,7 +84,7 @@ async function auditInProcess(snapshot: string, seed: number): Promise<Record<st
     `--hash-seed=${seed}`,
     `--random-seed=${seed}`,
     '--require',
-    'tsx/cjs',
+    require.resolve('tsx/cjs'),
     join(REPO_ROOT, 'bin', 'netpol-audit.ts'),
     'audit',
     '--snapshot',
