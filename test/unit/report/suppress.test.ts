@@ -122,6 +122,14 @@ describe('applySuppressions', () => {
     expect(suppressedIds(report)).toEqual(['CP-PE-ORPHAN']);
   });
 
+  it("leaves a suppressed finding out of its policy's finding count", () => {
+    const report = applySuppressions(drift, [suppression({ check: 'CP-PE-MISSING' })], NOW);
+
+    const ledger = (of: AuditReport) => of.policies.find((policy) => policy.name === 'ledger-ingress')?.findings;
+    expect(ledger(drift)).toBe(1);
+    expect(ledger(report)).toBe(0);
+  });
+
   it('does not match a resource glob of another namespace or name', () => {
     const report = applySuppressions(
       drift,

@@ -1,6 +1,6 @@
 import { findingOf, type Finding, type SuppressionMark } from '../model/finding';
 import { withFingerprints } from './fingerprint';
-import { compareFindings, summarise, type AuditReport } from './report';
+import { compareFindings, summarise, type AuditReport, type PolicySummary } from './report';
 import { INPUT_SUPPRESSION_EXPIRED, INPUT_SUPPRESSION_UNUSED, isSuppressionFinding } from './suppress-checks';
 import type { Suppression } from './suppress-file';
 import { matcherOf, suppressionLabel } from './suppress-match';
@@ -98,5 +98,22 @@ export function applySuppressions(report: AuditReport, suppressions: readonly Su
     return mark === undefined ? finding : { ...finding, suppressed: mark };
   });
   const all = [...marked, ...withFingerprints(report.cluster.name, added)].sort(compareFindings);
-  return { ...report, findings: all, summary: summarise(all) };
+  return { ...report, findings: all, summary: summarise(all), policies: withOpenCounts(report.policies, all) };
+}
+
+const policyKey = (kind: string, namespace: string | undefined, name: string): string =>
+  `${kind}/${namespace ?? ''}/${name}`;
+
+/** Each policy's `findings` as the findings on it that no suppression accepts. */
+function withOpenCounts(policies: readonly PolicySummary[], findings: readonly Finding[]): PolicySummary[] {
+  const counts = new Map<string, number>();
+  for (const { resource, suppressed } of findings) {
+    if (suppressed !== undefined) continue;
+    const key = policyKey(resource.kind, resource.namespace, resource.name);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return policies.map((policy) => ({
+    ...policy,
+    findings: counts.get(policyKey(policy.kind, policy.namespace, policy.name)) ?? 0,
+  }));
 }
