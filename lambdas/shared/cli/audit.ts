@@ -79,7 +79,7 @@ async function audit(flags: AuditFlags): Promise<number> {
     ...(flags.desiredMode === undefined ? {} : { desiredMode: flags.desiredMode }),
     ...(flags.agentVersion === undefined ? {} : { agentVersion: flags.agentVersion }),
   });
-  const report = applySuppressions(audited, accepted.suppressions, now);
+  const report = accepted.suppressions.length === 0 ? audited : applySuppressions(audited, accepted.suppressions, now);
   const outDirectory = flags.out ?? defaultOut;
   await prepareOutputDirectory(outDirectory);
   const jsonPath = join(outDirectory, 'report.json');

@@ -8,6 +8,7 @@ import {
   type Finding,
   type Suppression,
 } from '#engine';
+import { compareFindings } from '#engine/report/report';
 import { exampleReport, NOW } from '../report-formats/support/example-report';
 
 const FILE = '.netpol-audit.yaml';
@@ -166,6 +167,19 @@ describe('applySuppressions', () => {
       `suppression CP-PE-ORPHAN */*/* (${FILE} line 3, owner team-shop, reason "accepted") expired on 2026-11-25; the 1 finding(s) it matched are reported again`,
     );
     expect(finding.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('keeps the findings in report order, the added ones in their place', () => {
+    const report = applySuppressions(
+      drift,
+      [suppression({ check: 'CP-PE-ORPHAN', expires: '2026-01-01' }), suppression({ check: 'NONE' })],
+      NOW,
+    );
+
+    expect(report.findings.map((finding) => finding.checkId)).toEqual(
+      [...report.findings].sort(compareFindings).map((finding) => finding.checkId),
+    );
+    expect(report.findings.at(-1)?.checkId).not.toBe('INPUT-SUPPRESSION-UNUSED');
   });
 
   it('holds a suppression through its expiry day', () => {

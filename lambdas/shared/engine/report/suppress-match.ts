@@ -28,6 +28,12 @@ export function matcherOf(suppression: Suppression): FindingMatcher {
         (name?.test(finding.resource.name) ?? false)));
 }
 
+/** The namespace a suppression's resource glob names exactly (no `*` or `?`), so candidates can be looked up by it. */
+export function literalNamespace(suppression: Suppression): string | undefined {
+  const namespace = suppression.resource?.split('/')[1];
+  return namespace === undefined || /[*?]/.test(namespace) ? undefined : namespace;
+}
+
 /** What the suppression names, as the resource name of its own findings. */
 export function suppressionLabel(suppression: Suppression): string {
   if (suppression.fingerprint !== undefined) return `fingerprint ${suppression.fingerprint}`;

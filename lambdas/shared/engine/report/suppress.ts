@@ -3,7 +3,7 @@ import { withFingerprints } from './fingerprint';
 import { compareFindings, summarise, type AuditReport, type PolicySummary } from './report';
 import { INPUT_SUPPRESSION_EXPIRED, INPUT_SUPPRESSION_UNUSED, isSuppressionFinding } from './suppress-checks';
 import type { Suppression } from './suppress-file';
-import { matcherOf, suppressionLabel } from './suppress-match';
+import { literalNamespace, matcherOf, suppressionLabel } from './suppress-match';
 
 /** The audit's day (UTC) as YYYY-MM-DD: a suppression holds through its `expires` day. */
 export function auditDay(now: Date): string {
@@ -16,25 +16,52 @@ function append<K, V>(index: Map<K, V[]>, key: K, value: V): void {
   else list.push(value);
 }
 
-/** The findings a suppression may match, by fingerprint or by check, so no suppression scans every finding. */
+const checkInNamespace = (checkId: string, namespace: string): string => `${checkId}\u0000${namespace}`;
+
+/**
+ * The findings a suppression may match, by fingerprint, by check and namespace, or by check, so no suppression
+ * scans every finding.
+ */
 class FindingIndex {
   private readonly byFingerprint = new Map<string, Finding[]>();
   private readonly byCheck = new Map<string, Finding[]>();
+  private readonly byCheckInNamespace = new Map<string, Finding[]>();
 
   constructor(findings: readonly Finding[]) {
     for (const finding of findings) {
       if (finding.fingerprint !== undefined) append(this.byFingerprint, finding.fingerprint, finding);
       append(this.byCheck, finding.checkId, finding);
+      append(this.byCheckInNamespace, checkInNamespace(finding.checkId, finding.resource.namespace ?? ''), finding);
     }
   }
 
-  matching(suppression: Suppression): Finding[] {
-    const candidates =
-      suppression.fingerprint === undefined
-        ? (this.byCheck.get(suppression.check ?? '') ?? [])
-        : (this.byFingerprint.get(suppression.fingerprint) ?? []);
-    return candidates.filter(matcherOf(suppression));
+  private candidates(suppression: Suppression): readonly Finding[] {
+    if (suppression.fingerprint !== undefined) return this.byFingerprint.get(suppression.fingerprint) ?? [];
+    const check = suppression.check ?? '';
+    const namespace = literalNamespace(suppression);
+    const index =
+      namespace === undefined
+        ? this.byCheck.get(check)
+        : this.byCheckInNamespace.get(checkInNamespace(check, namespace));
+    return index ?? [];
   }
+
+  matching(suppression: Suppression): Finding[] {
+    return this.candidates(suppression).filter(matcherOf(suppression));
+  }
+}
+
+/** Two lists in `compareFindings` order as one, without sorting the (large) first one again. */
+function merged(sorted: readonly Finding[], added: readonly Finding[]): Finding[] {
+  const extra = [...added].sort(compareFindings);
+  const result: Finding[] = [];
+  let next = 0;
+  for (const finding of sorted) {
+    while (next < extra.length && compareFindings(extra[next] as Finding, finding) < 0)
+      result.push(extra[next++] as Finding);
+    result.push(finding);
+  }
+  return [...result, ...extra.slice(next)];
 }
 
 function markOf(suppression: Suppression): SuppressionMark {
@@ -79,7 +106,8 @@ function unsuppressed(findings: readonly Finding[]): Finding[] {
 /**
  * Marks the findings the suppressions accept (the first suppression in order wins) and adds a finding per expired
  * suppression (which accepts nothing) and per unused one from a file. Pure: `now` is the audit's clock; applying
- * again replaces what an earlier application added.
+ * again replaces what an earlier application added. The report's findings are in `compareFindings` order, as the
+ * engine writes them.
  */
 export function applySuppressions(report: AuditReport, suppressions: readonly Suppression[], now: Date): AuditReport {
   const findings = unsuppressed(report.findings);
@@ -97,7 +125,7 @@ export function applySuppressions(report: AuditReport, suppressions: readonly Su
     const mark = marks.get(finding);
     return mark === undefined ? finding : { ...finding, suppressed: mark };
   });
-  const all = [...marked, ...withFingerprints(report.cluster.name, added)].sort(compareFindings);
+  const all = merged(marked, withFingerprints(report.cluster.name, added));
   return { ...report, findings: all, summary: summarise(all), policies: withOpenCounts(report.policies, all) };
 }
 
