@@ -1,33 +1,26 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { basename, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import packageJson from '../../../package.json';
-import { DirectorySnapshotSink } from '#adapters/snapshot/directory-snapshot-sink';
-import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
 import {
+  applySuppressions,
   atLeast,
   audit as runAudit,
-  InputError,
   renderMarkdown,
   renderSummary,
   unverifiedFindings,
   withNotCollectedNodes,
   Severity,
-  type AuditInputs,
   type AuditReport,
-  type EnforcementMode,
 } from '#engine';
-import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
-import { prepareOutputDirectory, writeOutputFile } from './output-directory';
-import { formatOptions, formatsUseStdout, writeFormats, type FormatFlags } from './format-options';
 import { withSkippedNodes } from '../service/analyze-nodes-step';
-import {
-  collectNodesBySsm,
-  DEFAULT_COLLECTOR_DOCUMENT,
-  type SsmCollection,
-  type SsmCollectionFlags,
-} from './collect-nodes-ssm';
-import { eksOptions, openEksCluster, requireClusterFor, type EksFlags } from './eks-options';
-import { liveOptions, openLive, requireKubeconfigFor, requireSomeReadAccess, type LiveFlags } from './live-options';
+import { readInput, type AuditFlags } from './audit-input';
+import { DEFAULT_COLLECTOR_DOCUMENT } from './collect-nodes-ssm';
+import { eksOptions } from './eks-options';
+import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
+import { formatOptions, formatsUseStdout, writeFormats } from './format-options';
+import { liveOptions } from './live-options';
+import { prepareOutputDirectory, writeOutputFile } from './output-directory';
+import { loadSuppressions, suppressionOptions } from './suppressions-options';
 
 function commaList(value: string): string[] {
   return value.split(',').filter((item) => item !== '');
@@ -39,96 +32,20 @@ export function parseSeverity(value: string): Severity {
   return parsed.data;
 }
 
-interface AuditFlags extends LiveFlags, EksFlags, FormatFlags, Partial<SsmCollectionFlags> {
-  collectNodes?: 'ssm';
-  pods?: string[];
-  namespaces?: string[];
-  snapshot?: string;
-  out?: string;
-  failOn: Severity;
-  failOnUnverified?: boolean;
-  agentVersion?: string;
-  desiredMode?: EnforcementMode;
-}
-
-interface AuditInput {
-  readonly inputs: AuditInputs;
-  readonly defaultOut: string;
-  /** What `--collect-nodes` could not collect, and the nodes it cannot run on. */
-  readonly nodes?: Pick<SsmCollection, 'notCollected' | 'skipped'>;
-}
-
-/** `--cluster`: the EKS cluster read live; its inputs are kept as a snapshot in `<out>/snapshot/`. */
-async function readEksCluster(flags: AuditFlags & { cluster: string }): Promise<AuditInput> {
-  const out = flags.out ?? join('out', flags.cluster);
-  await prepareOutputDirectory(out);
-  const snapshotDirectory = join(out, 'snapshot');
-  const sink = new DirectorySnapshotSink(snapshotDirectory);
-  const eks = await openEksCluster(flags, sink);
-  const inventory = await eks.source.readInventory();
-  requireSomeReadAccess(inventory.unavailableKinds);
-  process.stderr.write(`netpol-audit: read ${eks.location}; its inputs are in ${snapshotDirectory}\n`);
-  const source = { kind: 'live', location: eks.location } as const;
-  if (flags.collectNodes === undefined) return { inputs: { inventory, source }, defaultOut: out };
-  const nodes = await collectNodesBySsm(
-    inventory,
-    { ...flags, document: flags.document ?? DEFAULT_COLLECTOR_DOCUMENT },
-    {
-      runId: `cli-${new Date().toISOString().replace(/[-:.]/g, '')}`,
-      focus: {
-        ...(flags.pods === undefined ? {} : { pods: flags.pods }),
-        ...(flags.namespaces === undefined ? {} : { namespaces: flags.namespaces }),
-      },
-      progress: (line) => process.stderr.write(`netpol-audit: ${line}\n`),
-    },
-  );
-  for (const output of nodes.outputs) await sink.putNodeOutput(output);
-  return { inputs: { inventory, nodeOutputs: nodes.outputs, source }, defaultOut: out, nodes };
-}
-
-async function readInput(flags: AuditFlags): Promise<AuditInput> {
-  requireKubeconfigFor(flags);
-  requireClusterFor(flags);
-  if (flags.collectNodes !== undefined && flags.cluster === undefined)
-    throw new InputError('--collect-nodes needs --cluster <name>');
-  const given = [flags.snapshot, flags.kubeconfig, flags.cluster].filter((value) => value !== undefined);
-  if (given.length !== 1) {
-    throw new InputError('give exactly one of --snapshot <dir>, --kubeconfig <file> or --cluster <name>');
-  }
-  if (flags.cluster !== undefined) return readEksCluster({ ...flags, cluster: flags.cluster });
-  if (flags.kubeconfig !== undefined) {
-    const live = await openLive({ ...flags, kubeconfig: flags.kubeconfig });
-    const inventory = await live.source.readInventory();
-    requireSomeReadAccess(inventory.unavailableKinds);
-    return {
-      inputs: { inventory, source: { kind: 'live', location: live.location } },
-      defaultOut: join('out', live.clusterName),
-    };
-  }
-  const snapshot = flags.snapshot ?? '';
-  const source = new SnapshotDirectory(snapshot);
-  const inventory = await source.readInventory();
-  const nodeOutputs = (await source.hasNodeOutputs()) ? await source.readNodeOutputs() : undefined;
-  return {
-    inputs: {
-      inventory,
-      ...(nodeOutputs === undefined ? {} : { nodeOutputs }),
-      source: { kind: 'snapshot', location: snapshot },
-    },
-    defaultOut: join('out', basename(resolve(snapshot))),
-  };
-}
-
 async function audit(flags: AuditFlags): Promise<number> {
+  const now = new Date();
+  const accepted = await loadSuppressions(flags, now);
   const { inputs, defaultOut, nodes } = await readInput(flags);
   const audited = runAudit(inputs, {
-    now: new Date(),
+    now,
     engineVersion: packageJson.version,
     ...(flags.desiredMode === undefined ? {} : { desiredMode: flags.desiredMode }),
     ...(flags.agentVersion === undefined ? {} : { agentVersion: flags.agentVersion }),
   });
-  const report =
+  const collected =
     nodes === undefined ? audited : withSkippedNodes(withNotCollectedNodes(audited, nodes.notCollected), nodes.skipped);
+  const report =
+    accepted.suppressions.length === 0 ? collected : applySuppressions(collected, accepted.suppressions, now);
   const outDirectory = flags.out ?? defaultOut;
   await prepareOutputDirectory(outDirectory);
   const jsonPath = join(outDirectory, 'report.json');
@@ -136,13 +53,18 @@ async function audit(flags: AuditFlags): Promise<number> {
   await writeOutputFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   await writeOutputFile(markdownPath, renderMarkdown(report));
   const written = [jsonPath, markdownPath, ...(await writeFormats(report, flags, outDirectory))];
-  (formatsUseStdout(flags) ? process.stderr : process.stdout).write(`${renderSummary(report, written)}\n`);
+  const summary = [renderSummary(report, written), ...accepted.notes].join('\n');
+  (formatsUseStdout(flags) ? process.stderr : process.stdout).write(`${summary}\n`);
   return exitCodeOf(report, flags);
 }
 
-/** `--fail-on-unverified` is on by default while `--fail-on` is at most `high`: unverified is not passed. */
+/**
+ * `--fail-on-unverified` is on by default while `--fail-on` is at most `high`: unverified is not passed. Suppressed
+ * findings count for neither.
+ */
 function exitCodeOf(report: AuditReport, flags: AuditFlags): number {
-  if (report.findings.some((finding) => atLeast(finding.severity, flags.failOn))) return EXIT_FINDINGS;
+  const open = report.findings.filter((finding) => finding.suppressed === undefined);
+  if (open.some((finding) => atLeast(finding.severity, flags.failOn))) return EXIT_FINDINGS;
   const gateUnverified = flags.failOnUnverified ?? !atLeast(flags.failOn, 'critical');
   const unverified = gateUnverified ? unverifiedFindings(report) : [];
   if (unverified.length === 0) return EXIT_CLEAN;
@@ -186,7 +108,8 @@ export function auditCommand(setExitCode: ExitCodeSink): Command {
     .option('--nodes <names>', 'collect only these nodes (comma-separated)', commaList)
     .option('--pods <ns/pod,...>', 'collect only the nodes of these pods', commaList)
     .option('--namespaces <ns,...>', 'collect only the nodes of pods in these namespaces', commaList);
-  for (const option of [...liveOptions(), ...eksOptions(), ...formatOptions()]) command.addOption(option);
+  for (const option of [...liveOptions(), ...eksOptions(), ...formatOptions(), ...suppressionOptions()])
+    command.addOption(option);
   return command.action(async (flags: AuditFlags) => {
     setExitCode(await audit(flags));
   });

@@ -134,7 +134,16 @@ export type { ArrayStream, ObjectStream } from './inventory/streamed-document';
 export { emptyInventory, type ClusterInventory, type UnavailableKind } from './model/cluster';
 export type { RawNodeOutput } from './model/node-output';
 export type { EnforcementMode, NotChecked } from './model/assessment';
-export { atLeast, Finding, Layer, ResourceRef, Severity, SEVERITY_RANK, type CheckDefinition } from './model/finding';
+export {
+  atLeast,
+  Finding,
+  Layer,
+  ResourceRef,
+  Severity,
+  SEVERITY_RANK,
+  SuppressionMark,
+  type CheckDefinition,
+} from './model/finding';
 export { Protocol } from './model/kubernetes';
 export type {
   ApplicationNetworkPolicy,
@@ -198,3 +207,7 @@ export { openReports, renderOpenReports } from './report/render-openreports';
 export { type KubernetesReportObject } from './report/kubernetes-reports';
 export { ASFF_BATCH_SIZE, renderAsff, type AsffBatch, type AsffFinding, type AsffTarget } from './report/render-asff';
 export { renderTable, type TableOptions } from './report/render-table';
+export { applySuppressions, auditDay } from './report/suppress';
+export { BASELINE_DAYS, baselineSuppressions, defaultBaselineExpiry } from './report/suppress-baseline';
+export { INPUT_SUPPRESSION_EXPIRED, INPUT_SUPPRESSION_UNUSED } from './report/suppress-checks';
+export { CalendarDay, parseSuppressionFile, type Suppression } from './report/suppress-file';

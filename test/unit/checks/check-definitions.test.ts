@@ -9,6 +9,7 @@ import { fillablePlaceholders, placeholdersOf, upstreamText, type CheckDefinitio
 import { Finding, findingOf } from '#engine/model/finding';
 import * as nodeChecks from '#engine/node/compare/checks';
 import { fingerprintOf, withFingerprints } from '#engine/report/fingerprint';
+import * as suppressChecks from '#engine/report/suppress-checks';
 import * as uncheckedChecks from '#engine/report/unchecked';
 
 const MODULES: readonly Record<string, unknown>[] = [
@@ -19,6 +20,7 @@ const MODULES: readonly Record<string, unknown>[] = [
   inputChecks,
   nodeChecks,
   uncheckedChecks,
+  suppressChecks,
 ];
 
 function isCheck(value: unknown): value is CheckDefinition {

@@ -2,8 +2,15 @@ import Ajv from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { openReports, policyReports, renderOpenReports, renderPolicyReport, type AuditReport } from '#engine';
-import { exampleReport, nth, REPO_ROOT } from './support/example-report';
+import {
+  applySuppressions,
+  openReports,
+  policyReports,
+  renderOpenReports,
+  renderPolicyReport,
+  type AuditReport,
+} from '#engine';
+import { exampleReport, NOW, nth, REPO_ROOT } from './support/example-report';
 
 // Upstream CRDs kept as fixtures; their sources are named in test/fixtures/report-formats/crds/SOURCES.md.
 const CRDS = join(REPO_ROOT, 'test/fixtures/report-formats/crds');
@@ -63,6 +70,25 @@ describe.each([
       expect((object.metadata.namespace === undefined ? cluster : namespaced)(object)).toEqual([]);
       expect(object.summary.pass + object.summary.fail).toBe(object.results.length);
     }
+  });
+
+  it('gives a suppressed finding a skip result with the reason, still valid against the CRD', () => {
+    const suppression = {
+      check: 'CP-PE-MISSING',
+      reason: 'ledger moves to Cilium',
+      expires: '2026-12-31',
+      source: '.netpol-audit.yaml line 3',
+      origin: 'file',
+    } as const;
+    const rendered = objects(applySuppressions(drift, [suppression], NOW));
+
+    const payments = rendered.find((object) => object.metadata.namespace === 'payments');
+    expect(payments === undefined ? ['no payments report'] : namespaced(payments)).toEqual([]);
+    expect(payments?.results.find((r) => r.policy === 'CP-PE-MISSING')).toMatchObject({
+      result: 'skip',
+      properties: { suppressed: 'ledger moves to Cilium (through 2026-12-31)' },
+    });
+    expect(payments?.summary.skip).toBe(1);
   });
 
   it('carries every finding as a fail result and the passed checks as pass results', () => {

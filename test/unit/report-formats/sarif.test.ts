@@ -1,8 +1,8 @@
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
-import { CHECK_CATALOG, renderSarif, type AuditReport } from '#engine';
-import { exampleReport, nth } from './support/example-report';
+import { applySuppressions, CHECK_CATALOG, renderSarif, type AuditReport } from '#engine';
+import { exampleReport, NOW, nth } from './support/example-report';
 
 // The SARIF 2.1.0 (rtm.5, the OASIS standard's) JSON schema as shipped by @microsoft/jest-sarif.
 const SCHEMA_PATH = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
@@ -30,6 +30,32 @@ describe('renderSarif', () => {
     expect(validate(JSON.parse(JSON.stringify(log)))).toEqual([]);
     expect(log.runs[0].results).toHaveLength(drift.findings.length);
     expect(log.runs[0].tool.driver.rules.map((rule) => rule.id)).toEqual(CHECK_CATALOG.map((check) => check.id));
+  });
+
+  it('gives a suppressed result an external, accepted suppression with the reason, and others none', () => {
+    const suppression = {
+      check: 'CP-PE-ORPHAN',
+      reason: 'legacy policy kept until Q1',
+      expires: '2026-12-31',
+      source: '.netpol-audit.yaml line 3',
+      owner: 'team-shop',
+      origin: 'file',
+    } as const;
+    const report = applySuppressions(drift, [suppression], NOW);
+
+    const log = renderSarif(report);
+
+    expect(validate(JSON.parse(JSON.stringify(log)))).toEqual([]);
+    const results = log.runs[0].results;
+    expect(results.find((result) => result.ruleId === 'CP-PE-ORPHAN')?.suppressions).toEqual([
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification: 'legacy policy kept until Q1',
+        properties: { expires: '2026-12-31', source: '.netpol-audit.yaml line 3', owner: 'team-shop' },
+      },
+    ]);
+    expect(results.filter((result) => result.suppressions !== undefined)).toHaveLength(1);
   });
 
   it('the schema validator rejects a broken log (the validation can fail)', () => {

@@ -23,6 +23,17 @@ export const ResourceRef = z.object({
 });
 export type ResourceRef = z.infer<typeof ResourceRef>;
 
+/** An accepted finding: which suppression covers it, why and until when (report/suppressions.ts). */
+export const SuppressionMark = z.object({
+  reason: z.string(),
+  /** The last day (UTC, YYYY-MM-DD) the suppression holds. */
+  expires: z.string(),
+  /** Where it was declared: `<file> line <n>`, or `baseline <report.json>`. */
+  source: z.string(),
+  owner: z.string().optional(),
+});
+export type SuppressionMark = z.infer<typeof SuppressionMark>;
+
 export const Finding = z.object({
   checkId: z.string(),
   severity: Severity,
@@ -43,6 +54,8 @@ export const Finding = z.object({
   verify: z.string().optional(),
   /** Stable across runs for the same drift: check, cluster, resource, node and identity (report/fingerprint.ts). */
   fingerprint: z.string().optional(),
+  /** Set when a suppression accepts the finding: it stays in the report but counts for neither summary nor exit code. */
+  suppressed: SuppressionMark.optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 

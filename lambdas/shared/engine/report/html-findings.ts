@@ -59,10 +59,21 @@ function options(name: string, values: readonly string[]): string {
   return `<label>${escapeHtml(name)} <select data-filter="${escapeHtml(name)}" id="filter-${escapeHtml(name)}"><option value="">all</option>${choices.join('')}</select></label>`;
 }
 
+function statusOf(finding: Finding): 'open' | 'suppressed' {
+  return finding.suppressed === undefined ? 'open' : 'suppressed';
+}
+
+function suppressedBadge(finding: Finding): string {
+  const mark = finding.suppressed;
+  if (mark === undefined) return '';
+  const title = `${mark.reason} (through ${mark.expires}; ${mark.source})`;
+  return ` <span class="muted" title="${escapeHtml(title)}">suppressed</span>`;
+}
+
 function findingRow(finding: Finding): string {
   const namespace = finding.resource.namespace ?? '';
-  const attributes = `data-layer="${finding.layer}" data-severity="${finding.severity}" data-namespace="${escapeHtml(namespace)}" data-check="${escapeHtml(finding.checkId)}"`;
-  return `<tr ${attributes}><td>${severityBadge(finding.severity)}</td><td>${escapeHtml(finding.layer)}</td><td><code>${escapeHtml(finding.checkId)}</code></td><td>${escapeHtml(resourceLabel(finding.resource))}</td><td>${escapeHtml(finding.message)}${findingDetails(finding)}</td></tr>`;
+  const attributes = `data-layer="${finding.layer}" data-severity="${finding.severity}" data-namespace="${escapeHtml(namespace)}" data-check="${escapeHtml(finding.checkId)}" data-status="${statusOf(finding)}"`;
+  return `<tr ${attributes}><td>${severityBadge(finding.severity)}${suppressedBadge(finding)}</td><td>${escapeHtml(finding.layer)}</td><td><code>${escapeHtml(finding.checkId)}</code></td><td>${escapeHtml(resourceLabel(finding.resource))}</td><td>${escapeHtml(finding.message)}${findingDetails(finding)}</td></tr>`;
 }
 
 export function findingsTable(report: AuditReport): string {
@@ -85,6 +96,7 @@ export function findingsTable(report: AuditReport): string {
       'check',
       findings.map((f) => f.checkId),
     ),
+    ...(findings.some((f) => f.suppressed !== undefined) ? [options('status', findings.map(statusOf))] : []),
   ];
   return [
     '<section id="findings"><h2>Findings</h2>',

@@ -20,7 +20,8 @@ export interface ReportResult {
   readonly rule: string;
   readonly category: string;
   readonly severity: string;
-  readonly result: 'pass' | 'fail';
+  /** `skip` for a suppressed finding (its reason in `properties.suppressed`). */
+  readonly result: 'pass' | 'fail' | 'skip';
   readonly scored: boolean;
   readonly message: string;
   readonly timestamp: { readonly seconds: number; readonly nanos: number };
@@ -64,13 +65,14 @@ function timestampOf(iso: string): { seconds: number; nanos: number } {
 
 function resultOf(report: AuditReport, result: CheckResult): ReportResult {
   const { kind, namespace, name, node } = result.resource;
+  const suppressed = result.finding?.suppressed;
   return {
     source: SOURCE,
     policy: result.checkId,
     rule: result.title,
     category: result.layer,
     severity: result.severity,
-    result: result.status,
+    result: suppressed === undefined ? result.status : 'skip',
     scored: true,
     message: result.message,
     timestamp: timestampOf(report.generatedAt),
@@ -80,6 +82,7 @@ function resultOf(report: AuditReport, result: CheckResult): ReportResult {
       fingerprint: result.fingerprint,
       cluster: report.cluster.name,
       ...(node === undefined ? {} : { node }),
+      ...(suppressed === undefined ? {} : { suppressed: `${suppressed.reason} (through ${suppressed.expires})` }),
     },
   };
 }
@@ -91,13 +94,14 @@ function reportObject(
   results: readonly ReportResult[],
   skip: number,
 ): KubernetesReportObject {
-  const pass = results.filter((result) => result.result === 'pass').length;
+  const count = (outcome: ReportResult['result']): number =>
+    results.filter((result) => result.result === outcome).length;
   return {
     apiVersion: flavour.apiVersion,
     kind,
     metadata,
     ...flavour.extraFields,
-    summary: { pass, fail: results.length - pass, warn: 0, error: 0, skip },
+    summary: { pass: count('pass'), fail: count('fail'), warn: 0, error: 0, skip: skip + count('skip') },
     results,
   };
 }

@@ -24,9 +24,18 @@ function attributes(values: Readonly<Record<string, string | number>>): string {
     .join(' ');
 }
 
+function isSkipped(result: CheckResult): boolean {
+  return result.finding?.suppressed !== undefined;
+}
+
 function testCase(result: CheckResult): string {
   const open = `    <testcase ${attributes({ classname: `${result.layer}.${result.checkId}`, name: resourceLabel(result.resource), time: 0 })}`;
   if (result.status === 'pass') return `${open}/>`;
+  const mark = result.finding?.suppressed;
+  if (mark !== undefined) {
+    const message = `suppressed: ${mark.reason} (through ${mark.expires}; ${mark.source})`;
+    return [`${open}>`, `      <skipped ${attributes({ message })}/>`, '    </testcase>'].join('\n');
+  }
   const details = [
     result.message,
     `fingerprint: ${result.fingerprint}`,
@@ -40,13 +49,14 @@ function testCase(result: CheckResult): string {
 }
 
 function testSuite(report: AuditReport, layer: Layer, results: readonly CheckResult[]): string {
-  const failures = results.filter((result) => result.status === 'fail').length;
+  const skipped = results.filter(isSkipped).length;
+  const failures = results.filter((result) => result.status === 'fail').length - skipped;
   const header = attributes({
     name: `${report.cluster.name}.${layer}`,
     tests: results.length,
     failures,
     errors: 0,
-    skipped: 0,
+    skipped,
     time: 0,
     timestamp: report.generatedAt.replace(/Z$/, ''),
   });
@@ -72,7 +82,7 @@ function notCheckedSuite(report: AuditReport): string[] {
 
 /**
  * JUnit XML for CI dashboards: one test suite per layer, one test case per check × resource (passed ones
- * included), what was not checked as skipped cases, never as passed.
+ * included), what was not checked and suppressed findings as skipped cases, never as passed.
  */
 export function renderJunit(report: AuditReport): string {
   const byLayer = new Map<Layer, CheckResult[]>(LAYERS.map((layer) => [layer, []]));
@@ -82,12 +92,13 @@ export function renderJunit(report: AuditReport): string {
     return results.length === 0 ? [] : [testSuite(report, layer, results)];
   });
   const all = [...byLayer.values()].flat();
+  const suppressed = all.filter(isSkipped).length;
   const header = attributes({
     name: `${report.engine.name} ${report.cluster.name}`,
     tests: all.length + report.notChecked.length,
-    failures: all.filter((result) => result.status === 'fail').length,
+    failures: all.filter((result) => result.status === 'fail').length - suppressed,
     errors: 0,
-    skipped: report.notChecked.length,
+    skipped: report.notChecked.length + suppressed,
     time: 0,
   });
   return [

@@ -20,9 +20,21 @@ function compact(value: unknown): string {
   return text.length > 300 ? `${text.slice(0, 297)}...` : text;
 }
 
+/** How a suppressed finding is marked in markdown, the summary and the table. */
+export const SUPPRESSED_MARKER = '(suppressed)';
+
+function suppressionLine(finding: Finding): string[] {
+  const mark = finding.suppressed;
+  if (mark === undefined) return [];
+  const owner = mark.owner === undefined ? '' : `, owner ${mark.owner}`;
+  return [`  - suppressed: ${mark.reason} (through ${mark.expires}; ${mark.source}${owner})`];
+}
+
 function findingBlock(finding: Finding): string[] {
+  const marker = finding.suppressed === undefined ? '' : ` ${SUPPRESSED_MARKER}`;
   const lines = [
-    `- **${finding.severity.toUpperCase()}** \`${finding.checkId}\` ${resourceLabel(finding)}: ${finding.message}`,
+    `- **${finding.severity.toUpperCase()}**${marker} \`${finding.checkId}\` ${resourceLabel(finding)}: ${finding.message}`,
+    ...suppressionLine(finding),
   ];
   if (finding.expected !== undefined) lines.push(`  - expected: \`${compact(finding.expected)}\``);
   if (finding.actual !== undefined) lines.push(`  - actual: \`${compact(finding.actual)}\``);
@@ -49,29 +61,38 @@ function policySection(policy: PolicySummary, findings: readonly Finding[]): str
   return lines;
 }
 
-/** The human report: what is wrong first, then configuration, then per-policy detail. */
+function suppressedCount(report: AuditReport): string {
+  return report.summary.suppressed === 0 ? '' : ` ${report.summary.suppressed} suppressed.`;
+}
+
+function findingSection(title: string, findings: readonly Finding[]): string[] {
+  return findings.length === 0 ? [] : [`## ${title}`, '', ...findings.flatMap(findingBlock), ''];
+}
+
+/** The human report: what is wrong first, then configuration, then per-policy detail; suppressed findings apart. */
 export function renderMarkdown(report: AuditReport): string {
   const { summary } = report;
+  const open = report.findings.filter((finding) => finding.suppressed === undefined);
   const lines: string[] = [
     `# Network policy audit: ${report.cluster.name}`,
     '',
     `Generated ${report.generatedAt} by ${report.engine.name} ${report.engine.version} from ${report.cluster.source} \`${report.cluster.location}\`.`,
     '',
     summary.totalFindings === 0
-      ? '**No findings.**'
+      ? `**No findings.**${suppressedCount(report)}`
       : `**${summary.totalFindings} finding(s)**: ${SEVERITIES.filter((s) => summary.bySeverity[s] > 0)
           .map((s) => `${summary.bySeverity[s]} ${s}`)
-          .join(', ')}.`,
+          .join(', ')}.${suppressedCount(report)}`,
     '',
   ];
   const checked = coverageLines(report);
   if (checked.length > 0) lines.push(...checked.map((line) => `- ${line}`), '');
-  const problems = report.findings.filter((finding) => finding.severity !== 'info');
-  if (problems.length > 0) {
-    lines.push('## What is wrong', '');
-    for (const finding of problems) lines.push(...findingBlock(finding));
-    lines.push('');
-  }
+  lines.push(
+    ...findingSection(
+      'What is wrong',
+      open.filter((finding) => finding.severity !== 'info'),
+    ),
+  );
   const c = report.configuration;
   lines.push(
     '## Configuration',
@@ -86,12 +107,18 @@ export function renderMarkdown(report: AuditReport): string {
     `| IP family | ${c.ipFamily ?? 'unknown'} |`,
     '',
   );
-  const info = report.findings.filter((finding) => finding.severity === 'info');
-  if (info.length > 0) {
-    lines.push('## Notes', '');
-    for (const finding of info) lines.push(...findingBlock(finding));
-    lines.push('');
-  }
+  lines.push(
+    ...findingSection(
+      'Notes',
+      open.filter((finding) => finding.severity === 'info'),
+    ),
+  );
+  lines.push(
+    ...findingSection(
+      'Suppressed',
+      report.findings.filter((finding) => finding.suppressed !== undefined),
+    ),
+  );
   const byPolicy = new Map<string, Finding[]>();
   for (const finding of report.findings) {
     const key = policyKey(finding.resource.kind, finding.resource.namespace, finding.resource.name);
@@ -128,15 +155,17 @@ export function renderMarkdown(report: AuditReport): string {
 export function renderSummary(report: AuditReport, files: readonly string[]): string {
   const { summary } = report;
   const counts = SEVERITIES.map((s) => `${s} ${summary.bySeverity[s]}`).join(', ');
+  const suppressed = summary.suppressed === 0 ? '' : `, ${summary.suppressed} suppressed`;
   const lines = [
-    `cluster ${report.cluster.name}: ${summary.totalFindings} finding(s) (${counts})`,
+    `cluster ${report.cluster.name}: ${summary.totalFindings} finding(s) (${counts})${suppressed}`,
     `mode ${report.configuration.enforcementMode ?? 'unknown'}, CNI ${report.configuration.cniVersion ?? 'unknown'}, agent ${report.configuration.agentVersion ?? 'unknown'}; ${report.inputs.networkPolicies} NetworkPolicies, ${report.inputs.policyEndpoints} PolicyEndpoints, ${report.inputs.pods} pods, ${report.inputs.nodeOutputs} node outputs`,
     ...coverageLines(report),
   ];
-  for (const finding of report.findings.filter((f) => f.severity !== 'info').slice(0, 10)) {
+  const problems = report.findings.filter((f) => f.severity !== 'info' && f.suppressed === undefined);
+  for (const finding of problems.slice(0, 10)) {
     lines.push(`  ${finding.severity.padEnd(8)} ${finding.checkId}  ${resourceLabel(finding)}: ${finding.message}`);
   }
-  const rest = report.findings.filter((f) => f.severity !== 'info').length - 10;
+  const rest = problems.length - 10;
   if (rest > 0) lines.push(`  ... and ${rest} more`);
   if (report.notChecked.length > 0) lines.push(`not checked: ${report.notChecked.length} item(s), see the report`);
   for (const file of files) lines.push(`wrote ${file}`);

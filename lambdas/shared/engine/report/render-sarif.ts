@@ -47,6 +47,23 @@ export interface SarifResult {
   ];
   readonly partialFingerprints: { readonly 'netpolAuditFingerprint/v1': string };
   readonly properties: Readonly<Record<string, unknown>>;
+  /** Present on suppressed results only (SARIF 2.1.0 §3.27.23: absent means no suppression was evaluated). */
+  readonly suppressions?: readonly SarifSuppression[];
+}
+
+/** SARIF 2.1.0 §3.35: a suppression declared outside the analysed artefact (the suppressions file, a baseline). */
+export interface SarifSuppression {
+  readonly kind: 'external';
+  readonly status: 'accepted';
+  readonly justification: string;
+  readonly properties: { readonly expires: string; readonly source: string; readonly owner?: string };
+}
+
+function suppressionsOf(finding: Finding): { suppressions?: readonly SarifSuppression[] } {
+  const mark = finding.suppressed;
+  if (mark === undefined) return {};
+  const { reason, ...properties } = mark;
+  return { suppressions: [{ kind: 'external', status: 'accepted', justification: reason, properties }] };
 }
 
 export interface SarifLog {
@@ -119,6 +136,7 @@ function resultOf(report: AuditReport, finding: Finding, ruleIndex: number): Sar
       ...(finding.expected === undefined ? {} : { expected: finding.expected }),
       ...(finding.actual === undefined ? {} : { actual: finding.actual }),
     },
+    ...suppressionsOf(finding),
   };
 }
 

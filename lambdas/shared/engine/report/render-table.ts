@@ -1,5 +1,6 @@
 import { SEVERITY_RANK, type Finding, type Layer } from '../model/finding';
 import { resourceLabel } from './check-results';
+import { SUPPRESSED_MARKER } from './render-markdown';
 import type { AuditReport } from './report';
 
 const LAYERS: readonly Layer[] = ['input', 'config', 'control-plane', 'node'];
@@ -33,7 +34,7 @@ function rowOf(finding: Finding): Row {
     layer: finding.layer,
     check: finding.checkId,
     resource: resourceLabel(finding.resource),
-    message: finding.message.replace(/\s+/g, ' '),
+    message: `${finding.suppressed === undefined ? '' : `${SUPPRESSED_MARKER} `}${finding.message.replace(/\s+/g, ' ')}`,
   };
 }
 
@@ -89,7 +90,7 @@ export function renderTable(report: AuditReport, options: TableOptions = {}): st
   const columnWidths = widths(rows, options.width ?? 160);
   const header: Row = HEADERS;
   const lines = [
-    `cluster ${report.cluster.name} · ${report.summary.totalFindings} finding(s) · ${layerCounts(report)}`,
+    `cluster ${report.cluster.name} · ${report.summary.totalFindings} finding(s) · ${layerCounts(report)}${report.summary.suppressed === 0 ? '' : ` · ${report.summary.suppressed} suppressed`}`,
     '',
   ];
   if (rows.length === 0) lines.push('No findings.');

@@ -71,6 +71,8 @@ export const AuditReport = z.object({
     highestSeverity: Severity.nullable(),
     bySeverity: z.record(Severity, z.number().int()),
     byLayer: z.record(Layer, z.number().int()),
+    /** Findings a suppression accepts; the other counts leave them out. Added in 1.0 (absent before: 0). */
+    suppressed: z.number().int().default(0),
   }),
   findings: z.array(Finding),
   notChecked: z.array(NotCheckedEntry),
@@ -97,14 +99,20 @@ export function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
+/** Counts the findings no suppression accepts; the accepted ones only as `suppressed`. */
 export function summarise(findings: readonly Finding[]): AuditReport['summary'] {
   const bySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   const byLayer: Record<Layer, number> = { input: 0, config: 0, 'control-plane': 0, node: 0 };
   let highest: Severity | null = null;
+  let suppressed = 0;
   for (const finding of findings) {
+    if (finding.suppressed !== undefined) {
+      suppressed += 1;
+      continue;
+    }
     bySeverity[finding.severity] += 1;
     byLayer[finding.layer] += 1;
     if (highest === null || SEVERITY_RANK[finding.severity] > SEVERITY_RANK[highest]) highest = finding.severity;
   }
-  return { totalFindings: findings.length, highestSeverity: highest, bySeverity, byLayer };
+  return { totalFindings: findings.length - suppressed, highestSeverity: highest, bySeverity, byLayer, suppressed };
 }

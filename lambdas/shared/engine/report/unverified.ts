@@ -8,8 +8,11 @@ export const UNVERIFIED_CHECK_IDS: ReadonlySet<string> = new Set(
 
 /**
  * The findings that say what could not be verified (the `--fail-on-unverified` gate), whatever their severity; `info`
- * ones are notes (an optional kind the cluster does not install), not gaps.
+ * ones are notes (an optional kind the cluster does not install), not gaps; suppressed ones are accepted.
  */
 export function unverifiedFindings(report: AuditReport): AuditReport['findings'] {
-  return report.findings.filter((finding) => UNVERIFIED_CHECK_IDS.has(finding.checkId) && finding.severity !== 'info');
+  return report.findings.filter(
+    (finding) =>
+      UNVERIFIED_CHECK_IDS.has(finding.checkId) && finding.severity !== 'info' && finding.suppressed === undefined,
+  );
 }

@@ -1,0 +1,96 @@
+import { basename, join, resolve } from 'node:path';
+import { DirectorySnapshotSink } from '#adapters/snapshot/directory-snapshot-sink';
+import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
+import { InputError, type AuditInputs, type EnforcementMode, type Severity } from '#engine';
+import {
+  collectNodesBySsm,
+  DEFAULT_COLLECTOR_DOCUMENT,
+  type SsmCollection,
+  type SsmCollectionFlags,
+} from './collect-nodes-ssm';
+import { openEksCluster, requireClusterFor, type EksFlags } from './eks-options';
+import type { FormatFlags } from './format-options';
+import { openLive, requireKubeconfigFor, requireSomeReadAccess, type LiveFlags } from './live-options';
+import { prepareOutputDirectory } from './output-directory';
+import type { SuppressionFlags } from './suppressions-options';
+
+export interface AuditFlags extends LiveFlags, EksFlags, FormatFlags, SuppressionFlags, Partial<SsmCollectionFlags> {
+  collectNodes?: 'ssm';
+  pods?: string[];
+  namespaces?: string[];
+  snapshot?: string;
+  out?: string;
+  failOn: Severity;
+  failOnUnverified?: boolean;
+  agentVersion?: string;
+  desiredMode?: EnforcementMode;
+}
+
+export interface AuditInput {
+  readonly inputs: AuditInputs;
+  readonly defaultOut: string;
+  /** What `--collect-nodes` could not collect, and the nodes it cannot run on. */
+  readonly nodes?: Pick<SsmCollection, 'notCollected' | 'skipped'>;
+}
+
+/** `--cluster`: the EKS cluster read live; its inputs are kept as a snapshot in `<out>/snapshot/`. */
+async function readEksCluster(flags: AuditFlags & { cluster: string }): Promise<AuditInput> {
+  const out = flags.out ?? join('out', flags.cluster);
+  await prepareOutputDirectory(out);
+  const snapshotDirectory = join(out, 'snapshot');
+  const sink = new DirectorySnapshotSink(snapshotDirectory);
+  const eks = await openEksCluster(flags, sink);
+  const inventory = await eks.source.readInventory();
+  requireSomeReadAccess(inventory.unavailableKinds);
+  process.stderr.write(`netpol-audit: read ${eks.location}; its inputs are in ${snapshotDirectory}\n`);
+  const source = { kind: 'live', location: eks.location } as const;
+  if (flags.collectNodes === undefined) return { inputs: { inventory, source }, defaultOut: out };
+  const nodes = await collectNodesBySsm(
+    inventory,
+    { ...flags, document: flags.document ?? DEFAULT_COLLECTOR_DOCUMENT },
+    {
+      runId: `cli-${new Date().toISOString().replace(/[-:.]/g, '')}`,
+      focus: {
+        ...(flags.pods === undefined ? {} : { pods: flags.pods }),
+        ...(flags.namespaces === undefined ? {} : { namespaces: flags.namespaces }),
+      },
+      progress: (line) => process.stderr.write(`netpol-audit: ${line}\n`),
+    },
+  );
+  for (const output of nodes.outputs) await sink.putNodeOutput(output);
+  return { inputs: { inventory, nodeOutputs: nodes.outputs, source }, defaultOut: out, nodes };
+}
+
+/** The audit's inputs from exactly one of --snapshot, --kubeconfig or --cluster. */
+export async function readInput(flags: AuditFlags): Promise<AuditInput> {
+  requireKubeconfigFor(flags);
+  requireClusterFor(flags);
+  if (flags.collectNodes !== undefined && flags.cluster === undefined)
+    throw new InputError('--collect-nodes needs --cluster <name>');
+  const given = [flags.snapshot, flags.kubeconfig, flags.cluster].filter((value) => value !== undefined);
+  if (given.length !== 1) {
+    throw new InputError('give exactly one of --snapshot <dir>, --kubeconfig <file> or --cluster <name>');
+  }
+  if (flags.cluster !== undefined) return readEksCluster({ ...flags, cluster: flags.cluster });
+  if (flags.kubeconfig !== undefined) {
+    const live = await openLive({ ...flags, kubeconfig: flags.kubeconfig });
+    const inventory = await live.source.readInventory();
+    requireSomeReadAccess(inventory.unavailableKinds);
+    return {
+      inputs: { inventory, source: { kind: 'live', location: live.location } },
+      defaultOut: join('out', live.clusterName),
+    };
+  }
+  const snapshot = flags.snapshot ?? '';
+  const source = new SnapshotDirectory(snapshot);
+  const inventory = await source.readInventory();
+  const nodeOutputs = (await source.hasNodeOutputs()) ? await source.readNodeOutputs() : undefined;
+  return {
+    inputs: {
+      inventory,
+      ...(nodeOutputs === undefined ? {} : { nodeOutputs }),
+      source: { kind: 'snapshot', location: snapshot },
+    },
+    defaultOut: join('out', basename(resolve(snapshot))),
+  };
+}
