@@ -26,6 +26,7 @@ describe('config check catalog', () => {
       'CFG-ADDON-HEALTH',
       'CFG-ADDON-VALUES-MALFORMED',
       'CFG-ADDON-KEY-CASE',
+      'CFG-ADDON-KEY-UNKNOWN',
       'CFG-ADDON-NP-DISABLED',
       'CFG-ADDON-DRIFT',
       'CFG-AGENT-MISSING',

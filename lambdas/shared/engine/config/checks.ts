@@ -215,13 +215,32 @@ export const CFG_ADDON_KEY_CASE = defineCheck({
   severity: 'medium',
   title: 'Mis-cased vpc-cni configuration key',
   compares:
-    'Each add-on configurationValues key against the case-sensitive network-policy keys (e.g. enableNetworkpolicy vs enableNetworkPolicy).',
+    'Each add-on configurationValues key (top level, nodeAgent.*, network-policy env variables) against the case-sensitive keys of the add-on (e.g. enableNetworkpolicy vs enableNetworkPolicy).',
   resource: 'cluster-wide',
   remediation:
     'Spell the key exactly as the add-on schema does (aws eks describe-addon-configuration --addon-name {name} --addon-version <version>) and update the add-on. ' +
     'The corrected setting then takes effect: for enableNetworkPolicy or NETWORK_POLICY_ENFORCING_MODE that changes enforcement. ' +
     VALUES_REPLACE_ALL,
   verify: SHOW_ADDON_VALUES,
+  upstream: [],
+  emittedBy: CHECK_ADDON,
+});
+
+export const CFG_ADDON_KEY_UNKNOWN = defineCheck({
+  id: 'CFG-ADDON-KEY-UNKNOWN',
+  layer: 'config',
+  severity: 'medium',
+  title: 'Unknown vpc-cni configuration key',
+  compares:
+    'Each top-level and nodeAgent.* key of the add-on configurationValues against the keys of the vpc-cni chart values the add-on schema derives from; a key within one edit per four characters of a known key is a likely misspelling (medium), any other unknown key is low.',
+  resource: 'cluster-wide',
+  placeholders: ['closest'],
+  remediation:
+    'Rename the key to {closest} if that is what you meant (compare with the schema of aws eks describe-addon-configuration --addon-name {name} --addon-version <version>), or remove it, and update the add-on: until then the setting you meant is not applied and keeps its default. ' +
+    'The corrected setting then takes effect: for nodeAgent.enabled or enableNetworkPolicy that changes enforcement. ' +
+    VALUES_REPLACE_ALL,
+  verify:
+    'aws eks describe-addon-configuration --addon-name {name} --addon-version $(aws eks describe-addon --cluster-name {cluster} --addon-name {name} --query addon.addonVersion --output text) --query configurationSchema --output text',
   upstream: [],
   emittedBy: CHECK_ADDON,
 });
@@ -430,6 +449,7 @@ export const CONFIG_CHECKS: readonly CheckDefinition[] = [
   CFG_ADDON_HEALTH,
   CFG_ADDON_VALUES_MALFORMED,
   CFG_ADDON_KEY_CASE,
+  CFG_ADDON_KEY_UNKNOWN,
   CFG_ADDON_NP_DISABLED,
   CFG_ADDON_DRIFT,
   CFG_AGENT_MISSING,
