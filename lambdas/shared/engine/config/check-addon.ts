@@ -9,6 +9,7 @@ import {
 } from './checks';
 import type { AddonIntent } from './addon-values';
 import type { ConfigContext } from './context';
+import { pendingDisableNote, withHazardLinks } from './disable-hazard';
 import { enforcementSeverity, OutcomeBuilder, policiesNote, type ConfigRule } from './rule';
 
 /** The checks that read the parsed values; none of them runs when the values cannot be read. */
@@ -111,11 +112,15 @@ function runAddon(ctx: ConfigContext) {
       ? ' A mis-cased enableNetworkPolicy key is present and ignored.'
       : '';
     out.add(
-      findingOf(
+      withHazardLinks(
+        ctx,
         CFG_ADDON_NP_DISABLED,
-        ref,
-        `The vpc-cni add-on does not enable network policy (enableNetworkPolicy = ${actual}).${caseHint}${policiesNote(ctx)}`,
-        { expected: '"true"', actual, severity: enforcementSeverity(ctx, CFG_ADDON_NP_DISABLED) },
+        findingOf(
+          CFG_ADDON_NP_DISABLED,
+          ref,
+          `The vpc-cni add-on does not enable network policy (enableNetworkPolicy = ${actual}).${caseHint}${policiesNote(ctx)}${pendingDisableNote(ctx)}`,
+          { expected: '"true"', actual, severity: enforcementSeverity(ctx, CFG_ADDON_NP_DISABLED) },
+        ),
       ),
     );
   }

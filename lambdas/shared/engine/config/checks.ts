@@ -40,6 +40,18 @@ const SHOW_MODE =
 
 const ENABLING_ENFORCES = 'This changes enforcement: every existing NetworkPolicy starts to be enforced on the nodes.';
 
+/** The order that turns network policy off without leaving programs behind (aws/aws-network-policy-agent#97). */
+const SAFE_DISABLE_ORDER =
+  'To keep network policy off instead, switch it off only when no PolicyEndpoints remain: delete the NetworkPolicies (and ClusterNetworkPolicies) first, wait until kubectl get policyendpoints -A lists none, then disable; ' +
+  'if it is already off while PolicyEndpoints exist, turn it back on first. Disabled with PolicyEndpoints present, the agent leaves their eBPF programs on the pods (agents before v1.1.5 crash-loop instead).';
+
+const AGENT_97 = 'https://github.com/aws/aws-network-policy-agent/issues/97';
+const AGENT_135 = 'https://github.com/aws/aws-network-policy-agent/issues/135';
+const AGENT_568 = 'https://github.com/aws/aws-network-policy-agent/issues/568';
+
+/** Links about turning network policy off while PolicyEndpoints exist: a finding names them only when some do. */
+export const DISABLE_HAZARD_LINKS: ReadonlySet<string> = new Set([AGENT_97, AGENT_135, AGENT_568]);
+
 export const CFG_AUTO_MODE = defineCheck({
   id: 'CFG-AUTO-MODE',
   layer: 'config',
@@ -252,9 +264,9 @@ export const CFG_ADDON_NP_DISABLED = defineCheck({
   title: 'Add-on does not enable network policy',
   compares: 'The add-on configurationValues enableNetworkPolicy (absent means "false") against "true".',
   resource: 'cluster-wide',
-  remediation: `${ENABLE_NETWORK_POLICY}. ${ENABLING_ENFORCES} ${VALUES_REPLACE_ALL}`,
+  remediation: `${ENABLE_NETWORK_POLICY}. ${ENABLING_ENFORCES} ${VALUES_REPLACE_ALL} ${SAFE_DISABLE_ORDER}`,
   verify: `${SHOW_ADDON_VALUES} && kubectl get configmap amazon-vpc-cni -n kube-system -o jsonpath='{.data.enable-network-policy-controller}'`,
-  upstream: [],
+  upstream: [AGENT_97, AGENT_135],
   emittedBy: CHECK_ADDON,
 });
 
@@ -283,9 +295,9 @@ export const CFG_AGENT_MISSING = defineCheck({
   resource: 'namespaced',
   remediation:
     `Add the aws-eks-nodeagent container to {namespace}/{name}: with the add-on, ${ENABLE_NETWORK_POLICY}; self-managed, upgrade the chart or manifest to 1.14+ with the node agent enabled. ` +
-    ENABLING_ENFORCES,
+    `${ENABLING_ENFORCES} ${SAFE_DISABLE_ORDER}`,
   verify: "kubectl get daemonset {name} -n {namespace} -o jsonpath='{.spec.template.spec.containers[*].name}'",
-  upstream: [],
+  upstream: [AGENT_97],
   emittedBy: CHECK_AGENT,
 });
 
@@ -298,10 +310,10 @@ export const CFG_AGENT_NP_DISABLED = defineCheck({
   resource: 'namespaced',
   remediation:
     'Run aws-eks-nodeagent of {namespace}/{name} with --enable-network-policy=true: add-on enableNetworkPolicy "true" (which also sets the ConfigMap key enable-network-policy-controller), or the same value in the Helm chart. ' +
-    ENABLING_ENFORCES,
+    `${ENABLING_ENFORCES} ${SAFE_DISABLE_ORDER}`,
   verify:
     'kubectl get daemonset {name} -n {namespace} -o jsonpath=\'{.spec.template.spec.containers[?(@.name=="aws-eks-nodeagent")].args}\'',
-  upstream: ['https://github.com/aws/aws-network-policy-agent/issues/231'],
+  upstream: ['https://github.com/aws/aws-network-policy-agent/issues/231', AGENT_97, AGENT_135],
   emittedBy: CHECK_AGENT,
 });
 
@@ -329,10 +341,12 @@ export const CFG_CONFIGMAP_CONTROLLER_DISABLED = defineCheck({
   resource: 'namespaced',
   remediation:
     'Set enable-network-policy-controller: "true" in ConfigMap {namespace}/{name} (the add-on does so with enableNetworkPolicy "true"). ' +
-    'This changes enforcement: the controller starts publishing PolicyEndpoints and existing policies start to be enforced.',
+    'This changes enforcement: the controller starts publishing PolicyEndpoints and existing policies start to be enforced. ' +
+    'While it is off, PolicyEndpoints left from before are frozen (still enforced as they are) and deleted NetworkPolicies wait on their networking.k8s.aws/resources finalizer. ' +
+    SAFE_DISABLE_ORDER,
   verify:
     "kubectl get configmap {name} -n {namespace} -o jsonpath='{.data.enable-network-policy-controller}' && kubectl get policyendpoints -A",
-  upstream: [],
+  upstream: [AGENT_568],
   emittedBy: `${DIR}/check-configmap.ts`,
 });
 
