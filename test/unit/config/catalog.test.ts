@@ -40,6 +40,9 @@ describe('config check catalog', () => {
       'CFG-IPV6-MISMATCH',
       'CFG-BANDWIDTH-PLUGIN',
       'CFG-CLOUDWATCH-WITHOUT-EVENT-LOGS',
+      'CFG-AGENT-BUG-ATTACH-KEY',
+      'CFG-AGENT-BUG-DOTTED-POD-NAME',
+      'CFG-AGENT-BUG-EXCEPT',
     ]);
   });
 

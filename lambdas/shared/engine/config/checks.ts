@@ -1,4 +1,6 @@
+import { KNOWN_BUGS, type KnownBug } from '../facts/known-bugs';
 import { defineCheck, type CheckDefinition } from '../model/check';
+import type { Severity } from '../model/finding';
 
 const DIR = 'lambdas/shared/engine/config';
 const CHECK_CNI = `${DIR}/check-cni.ts`;
@@ -450,6 +452,62 @@ export const CFG_CLOUDWATCH_WITHOUT_EVENT_LOGS = defineCheck({
   emittedBy: CHECK_SETTINGS,
 });
 
+const SHOW_AGENT_IMAGE =
+  'kubectl get daemonset {name} -n {namespace} -o jsonpath=\'{.spec.template.spec.containers[?(@.name=="aws-eks-nodeagent")].image}\'';
+
+interface KnownBugCheck {
+  readonly id: string;
+  readonly bug: KnownBug;
+  readonly severity: Severity;
+  readonly title: string;
+  /** What the upgrade changes on the nodes, for the "changes enforcement" sentence. */
+  readonly upgradeChanges: string;
+}
+
+/** A check for one entry of facts/known-bugs.ts: its version range, trigger, fix and links come from the entry. */
+function knownBugCheck(spec: KnownBugCheck) {
+  const { bug } = spec;
+  return defineCheck({
+    id: spec.id,
+    layer: 'config',
+    severity: spec.severity,
+    title: spec.title,
+    compares: `The network policy agent version against ${bug.affected} (fixed in v${bug.fixedIn}) and, when it is affected, the snapshot for ${bug.triggerNoun}.`,
+    resource: 'namespaced',
+    remediation:
+      `Upgrade the VPC CNI to ${bug.fixedFromCni} or later, whose agent is v${bug.fixedIn} or later (aws eks update-addon --cluster-name {cluster} --addon-name vpc-cni --addon-version <version>; self-managed: the chart or manifest of {namespace}/{name}). ` +
+      `This changes enforcement: ${spec.upgradeChanges}`,
+    verify: SHOW_AGENT_IMAGE,
+    upstream: bug.upstream,
+    emittedBy: `${DIR}/check-known-bugs.ts`,
+  });
+}
+
+export const CFG_AGENT_BUG_ATTACH_KEY = knownBugCheck({
+  id: 'CFG-AGENT-BUG-ATTACH-KEY',
+  bug: KNOWN_BUGS.attachKeyCollision,
+  severity: 'high',
+  title: 'Agent bug: colliding pod name + namespace leaves a pod without tc filters',
+  upgradeChanges: 'the pods that had no filter get one and their policies start to apply to them.',
+});
+
+export const CFG_AGENT_BUG_DOTTED_POD_NAME = knownBugCheck({
+  id: 'CFG-AGENT-BUG-DOTTED-POD-NAME',
+  bug: KNOWN_BUGS.dottedPodName,
+  severity: 'medium',
+  title: 'Agent bug: pod names with a dot break reconcile or pin recovery',
+  upgradeChanges: 'pods with a "." in the name get the programs their policies need, after the agent restarts.',
+});
+
+export const CFG_AGENT_BUG_EXCEPT = knownBugCheck({
+  id: 'CFG-AGENT-BUG-EXCEPT',
+  bug: KNOWN_BUGS.exceptRules,
+  severity: 'high',
+  title: 'Agent bug: ipBlock except programmed the pre-v1.2.4 way',
+  upgradeChanges:
+    'excepts are programmed as written, so traffic the old maps wrongly allowed inside an except is denied and allows the old except key overwrote come back.',
+});
+
 export const CONFIG_CHECKS: readonly CheckDefinition[] = [
   CFG_AUTO_MODE,
   CFG_CNI_MISSING,
@@ -477,4 +535,7 @@ export const CONFIG_CHECKS: readonly CheckDefinition[] = [
   CFG_IPV6_MISMATCH,
   CFG_BANDWIDTH_PLUGIN,
   CFG_CLOUDWATCH_WITHOUT_EVENT_LOGS,
+  CFG_AGENT_BUG_ATTACH_KEY,
+  CFG_AGENT_BUG_DOTTED_POD_NAME,
+  CFG_AGENT_BUG_EXCEPT,
 ];
