@@ -101,6 +101,24 @@ describe('CFG-AGENT-BUG-DOTTED-POD-NAME (aws/aws-network-policy-agent#504)', () 
     expect(finding.upstreamIssue).toContain('aws/aws-network-policy-agent#504');
   });
 
+  it('names the alphabetically first five pods and counts all of them', () => {
+    // Prepare
+    const pods = ['g', 'c', 'e', 'a', 'f', 'b', 'd'].map((letter) => pod({ name: `${letter}.v2-7d9f-abcde` }));
+
+    // Act
+    const finding = onlyFinding(
+      assess(withAgent('v1.3.1', { policyEndpoints: [policyEndpoint({ pods })] })),
+      'CFG-AGENT-BUG-DOTTED-POD-NAME',
+    );
+
+    // Assess
+    expect(finding.actual).toMatchObject({
+      count: 7,
+      triggeredBy: ['a', 'b', 'c', 'd', 'e'].map((letter) => `app/${letter}.v2-7d9f-abcde`),
+    });
+    expect(finding.message).toContain('and 2 more');
+  });
+
   it('is silent for the fixed agent v1.3.2', () => {
     expect(findingsOfCheck(withAgent('v1.3.2', dotted), 'CFG-AGENT-BUG-DOTTED-POD-NAME')).toEqual([]);
   });

@@ -51,37 +51,40 @@ function triggerText(bug: KnownBug, hits: TriggerHits): string {
   return `${String(hits.count)} ${bug.triggerNoun}: ${hits.sample.join(', ')}${more}`;
 }
 
+/** One bug: not checked without a version (or the trigger's objects), a finding only when affected and triggered. */
+function judgeBug(ctx: ConfigContext, { check, bug }: BugCheck, out: OutcomeBuilder): void {
+  const running = componentVersion(ctx, bug.component);
+  if ('reason' in running) {
+    out.skip(check, running.reason);
+    return;
+  }
+  if (!versionIn(running.version, bug.affected)) return;
+  const unreadable = unreadableKinds(ctx.inventory, bug.reads);
+  if (unreadable.length > 0) {
+    out.skip(
+      check,
+      `The ${bug.component} ${running.version} is affected, but ${unreadable.join(', ')} could not be listed, so the trigger is unknown.`,
+    );
+    return;
+  }
+  const hits = bug.triggeredBy(ctx.inventory);
+  if (hits.count === 0) return;
+  out.add(
+    findingOf(
+      check,
+      ctx.refs.daemonSet,
+      `The network policy ${bug.component} ${running.version} is affected by ${upstreamText(bug.upstream) ?? 'an upstream bug'}, fixed in v${bug.fixedIn}: ${bug.effect} This cluster triggers it with ${triggerText(bug, hits)}.`,
+      {
+        expected: `>= ${bug.fixedIn}`,
+        actual: { version: running.version, triggeredBy: hits.sample, count: hits.count },
+      },
+    ),
+  );
+}
+
 function runKnownBugs(ctx: ConfigContext) {
   const out = new OutcomeBuilder();
-  for (const { check, bug } of BUG_CHECKS) {
-    const running = componentVersion(ctx, bug.component);
-    if ('reason' in running) {
-      out.skip(check, running.reason);
-      continue;
-    }
-    if (!versionIn(running.version, bug.affected)) continue;
-    const unreadable = unreadableKinds(ctx.inventory, bug.reads);
-    if (unreadable.length > 0) {
-      out.skip(
-        check,
-        `The ${bug.component} ${running.version} is affected, but ${unreadable.join(', ')} could not be listed, so the trigger is unknown.`,
-      );
-      continue;
-    }
-    const hits = bug.triggeredBy(ctx.inventory);
-    if (hits.count === 0) continue;
-    out.add(
-      findingOf(
-        check,
-        ctx.refs.daemonSet,
-        `The network policy ${bug.component} ${running.version} is affected by ${upstreamText(bug.upstream) ?? 'an upstream bug'}, fixed in v${bug.fixedIn}: ${bug.effect} This cluster triggers it with ${triggerText(bug, hits)}.`,
-        {
-          expected: `>= ${bug.fixedIn}`,
-          actual: { version: running.version, triggeredBy: hits.sample, count: hits.count },
-        },
-      ),
-    );
-  }
+  for (const entry of BUG_CHECKS) judgeBug(ctx, entry, out);
   return out.build();
 }
 
