@@ -55,6 +55,22 @@ describe('CFG-AGENT-BUG-ATTACH-KEY (aws/aws-network-policy-agent#563)', () => {
     expect(finding.remediation).toContain('Upgrade the VPC CNI to 1.22.3 or later');
   });
 
+  it('finds the collision of "apipre" in prod with "api" in preprod (one namespace ends with the other)', () => {
+    // Prepare
+    const first = pod({ name: 'apipre', namespace: 'prod', podIP: '10.0.1.60' });
+    const second = pod({ name: 'api', namespace: 'preprod', podIP: '10.0.1.61' });
+    const inventory = withAgent('v1.2.2', {
+      pods: [first, second, pod({ name: 'api', namespace: 'prod', podIP: '10.0.1.62' })],
+      policyEndpoints: [policyEndpoint({ namespace: 'prod', pods: [first] })],
+    });
+
+    // Act
+    const finding = onlyFinding(assess(inventory), 'CFG-AGENT-BUG-ATTACH-KEY');
+
+    // Assess
+    expect(finding.actual).toMatchObject({ count: 2, triggeredBy: ['preprod/api', 'prod/apipre'] });
+  });
+
   it('is silent once the agent has the fix (v1.3.7), and counts the check as passed', () => {
     const result = assess(withAgent('v1.3.7-eksbuild.1', collidingPods()));
     expect(result.findings.filter((f) => f.checkId === 'CFG-AGENT-BUG-ATTACH-KEY')).toEqual([]);
