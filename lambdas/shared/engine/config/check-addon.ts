@@ -20,13 +20,13 @@ const TRANSITIONAL_STATUSES = new Set(['CREATING', 'UPDATING', 'DELETING']);
 function addUnknownKeys(intent: AddonIntent, ctx: ConfigContext, out: OutcomeBuilder): void {
   for (const key of intent.unknownKeys) {
     const guess = key.likelyTypo
-      ? `probably a misspelling of "${key.closest}"`
-      : `the closest known key is "${key.closest}"`;
+      ? `probably a misspelling of "${key.closest}": that setting is not applied and keeps its default`
+      : `the closest known key is "${key.closest}": unless the schema of this add-on version has the key, what it sets is not applied`;
     out.add(
       findingOf(
         CFG_ADDON_KEY_UNKNOWN,
         ctx.refs.addon,
-        `configurationValues key "${key.path}" is not a vpc-cni add-on key (${guess}): the setting it was meant to change is not applied and keeps its default.`,
+        `configurationValues key "${key.path}" is not a key of the vpc-cni chart values (${guess}).`,
         {
           expected: key.closest,
           actual: key.path,
