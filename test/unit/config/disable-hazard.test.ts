@@ -54,6 +54,21 @@ describe('turning network policy off while PolicyEndpoints exist', () => {
     expect(finding.upstreamIssue).toBe('aws/aws-network-policy-agent#231');
   });
 
+  it('says the stale programs are unknown, not absent, when PolicyEndpoints could not be listed', () => {
+    // Prepare
+    const inventory = {
+      ...agentOff('v1.2.2', false),
+      unavailableKinds: [{ kind: 'PolicyEndpoint', reason: 'forbidden', cause: 'forbidden' as const }],
+    };
+
+    // Act
+    const finding = onlyFinding(assess(inventory), 'CFG-AGENT-NP-DISABLED');
+
+    // Assess
+    expect(finding.message).toContain('PolicyEndpoints could not be listed');
+    expect(finding.message).not.toContain('stay on the pods');
+  });
+
   it('warns that applying add-on values "false" disables a live agent that still enforces PolicyEndpoints', () => {
     // Prepare
     const inventory = healthyInventory({

@@ -1,11 +1,11 @@
-import { KNOWN_BUGS, type BugComponent, type KnownBug, type TriggerHits, type TriggerKind } from '../facts/known-bugs';
+import { KNOWN_BUGS, type BugComponent, type KnownBug, type TriggerHits } from '../facts/known-bugs';
 import { versionIn } from '../facts/version';
 import { upstreamText, type CheckDefinition } from '../model/check';
-import type { ClusterInventory } from '../model/cluster';
 import { findingOf } from '../model/finding';
 import { CFG_AGENT_BUG_ATTACH_KEY, CFG_AGENT_BUG_DOTTED_POD_NAME, CFG_AGENT_BUG_EXCEPT } from './checks';
 import type { ConfigContext } from './context';
 import { AUTO_MODE_REASON, OutcomeBuilder, type ConfigRule } from './rule';
+import { unreadableKinds } from './unreadable-kinds';
 
 interface BugCheck {
   readonly check: CheckDefinition;
@@ -36,14 +36,6 @@ function componentVersion(ctx: ConfigContext, component: BugComponent): VersionO
         reason: 'The network policy controller version is not in a snapshot (EKS runs it in the control plane).',
       };
   }
-}
-
-/** Kinds a trigger reads that could not be listed; a missing CRD means no objects, so it does not count. */
-function unreadableKinds(inventory: ClusterInventory, kinds: readonly TriggerKind[]): string[] {
-  const wanted = new Set(kinds.map((kind) => kind.toLowerCase()));
-  return inventory.unavailableKinds
-    .filter((u) => u.cause !== 'not-installed' && wanted.has(u.kind.toLowerCase().replace(/s$/, '')))
-    .map((u) => u.kind);
 }
 
 function triggerText(bug: KnownBug, hits: TriggerHits): string {

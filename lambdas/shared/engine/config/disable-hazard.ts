@@ -5,6 +5,7 @@ import { boolFlag } from './aws-node';
 import { DISABLE_HAZARD_LINKS } from './checks';
 import type { ConfigContext } from './context';
 import { FLAG } from './live-settings';
+import { unreadableKinds } from './unreadable-kinds';
 
 /**
  * First agent release that ignores PolicyEndpoints when network policy is disabled instead of crash-looping on them
@@ -28,6 +29,13 @@ function crashLoopPhrase(ctx: ConfigContext): string {
     : '';
 }
 
+/** When PolicyEndpoints could not be listed, whether programs were left behind is unknown: say so, never guess. */
+function endpointsUnknownNote(ctx: ConfigContext): string {
+  return ctx.hasPolicies && unreadableKinds(ctx.inventory, ['PolicyEndpoint']).length > 0
+    ? ' PolicyEndpoints could not be listed, so whether programs were left on pods when network policy was turned off is unknown.'
+    : '';
+}
+
 function liveAgentEnforces(ctx: ConfigContext): boolean {
   const agent = ctx.live?.agentContainer;
   return agent !== undefined && boolFlag(agent, FLAG.networkPolicy) === true;
@@ -39,14 +47,14 @@ function liveAgentEnforces(ctx: ConfigContext): boolean {
  */
 export function disabledWithEndpointsNote(ctx: ConfigContext): string {
   const count = endpointCount(ctx);
-  if (count === 0) return '';
+  if (count === 0) return endpointsUnknownNote(ctx);
   return ` ${endpointsPhrase(count)}: if network policy was turned off while they did, the eBPF programs the agent had attached stay on the pods they list and keep enforcing the old rules${crashLoopPhrase(ctx)}.`;
 }
 
 /** For the add-on intent "off": the hazard of applying it while the live agent still enforces PolicyEndpoints. */
 export function pendingDisableNote(ctx: ConfigContext): string {
   const count = endpointCount(ctx);
-  if (count === 0) return '';
+  if (count === 0) return endpointsUnknownNote(ctx);
   if (!liveAgentEnforces(ctx)) return disabledWithEndpointsNote(ctx);
   return ` ${endpointsPhrase(count)} and the live agent still enforces them: applying these add-on values turns network policy off while they exist, which leaves their eBPF programs on the pods they list${crashLoopPhrase(ctx)}. Delete the NetworkPolicies first and wait until no PolicyEndpoints remain.`;
 }
