@@ -92,6 +92,12 @@ describe('CFG-ADDON-KEY-CASE', () => {
     expect(onlyFinding(result, 'CFG-ADDON-KEY-CASE').expected).toBe('nodeAgent.enableIpv6');
   });
 
+  it('reports a mis-cased chart key outside network policy (Tolerations) against the shared key list', () => {
+    const result = assess(withValues('{"enableNetworkPolicy": "true", "Tolerations": []}'));
+    expect(onlyFinding(result, 'CFG-ADDON-KEY-CASE')).toMatchObject({ expected: 'tolerations', actual: 'Tolerations' });
+    expect(findingsOf(result, 'CFG-ADDON-KEY-UNKNOWN')).toEqual([]);
+  });
+
   it('is silent for correctly cased keys', () => {
     expect(findingsOf(assess(healthyInventory()), 'CFG-ADDON-KEY-CASE')).toEqual([]);
   });
