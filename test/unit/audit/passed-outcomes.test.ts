@@ -22,7 +22,7 @@ describe('passed outcomes', () => {
     const report = await auditExample('seed-cluster');
     // Assess
     expect(coverageLines(report)).toEqual([
-      'configuration: 24 checks passed, clean (1 note)',
+      'configuration: 28 checks passed, clean (1 note)',
       'control plane: 1 policy checked, clean',
       'node layer: 1 node, 5 pods checked, clean',
     ]);

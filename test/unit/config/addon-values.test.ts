@@ -30,6 +30,7 @@ describe('parseConfigurationValues', () => {
       enablePolicyEventLogs: 'true',
       enableCloudWatchLogs: 'true',
       misCasedKeys: [],
+      unknownKeys: [],
     });
   });
 

@@ -92,8 +92,78 @@ describe('CFG-ADDON-KEY-CASE', () => {
     expect(onlyFinding(result, 'CFG-ADDON-KEY-CASE').expected).toBe('nodeAgent.enableIpv6');
   });
 
+  it('reports a mis-cased chart key outside network policy (Tolerations) against the shared key list', () => {
+    const result = assess(withValues('{"enableNetworkPolicy": "true", "Tolerations": []}'));
+    expect(onlyFinding(result, 'CFG-ADDON-KEY-CASE')).toMatchObject({ expected: 'tolerations', actual: 'Tolerations' });
+    expect(findingsOf(result, 'CFG-ADDON-KEY-UNKNOWN')).toEqual([]);
+  });
+
   it('is silent for correctly cased keys', () => {
     expect(findingsOf(assess(healthyInventory()), 'CFG-ADDON-KEY-CASE')).toEqual([]);
+  });
+});
+
+describe('CFG-ADDON-KEY-UNKNOWN', () => {
+  it('reports a misspelt nodeAgent key, names the key it was meant to be and says the setting is dropped', () => {
+    // Act
+    const result = assess(withValues('{"enableNetworkPolicy": "true", "nodeAgent": {"enablePolicyEventLog": "true"}}'));
+
+    // Assess
+    const finding = onlyFinding(result, 'CFG-ADDON-KEY-UNKNOWN');
+    expect(finding).toMatchObject({
+      severity: 'medium',
+      expected: 'nodeAgent.enablePolicyEventLogs',
+      actual: 'nodeAgent.enablePolicyEventLog',
+    });
+    expect(finding.message).toContain('misspelling of "nodeAgent.enablePolicyEventLogs"');
+    expect(finding.message).toContain('not applied');
+    expect(finding.remediation).toContain('Rename the key to nodeAgent.enablePolicyEventLogs');
+  });
+
+  it('reports a transposed top-level nodeAgent key (nodeAgnet) as a likely misspelling', () => {
+    const result = assess(withValues('enableNetworkPolicy: "true"\nnodeAgnet:\n  enablePolicyEventLogs: "true"\n'));
+    expect(onlyFinding(result, 'CFG-ADDON-KEY-UNKNOWN')).toMatchObject({
+      severity: 'medium',
+      expected: 'nodeAgent',
+      actual: 'nodeAgnet',
+    });
+  });
+
+  it('reports a key far from every known key as low, still naming the closest one', () => {
+    const finding = onlyFinding(
+      assess(withValues('{"enableNetworkPolicy": "true", "policyMode": "strict"}')),
+      'CFG-ADDON-KEY-UNKNOWN',
+    );
+    expect(finding.severity).toBe('low');
+    expect(finding.message).toContain('the closest known key is');
+  });
+
+  it('leaves keys that differ only in case to CFG-ADDON-KEY-CASE', () => {
+    const result = assess(withValues('{"enableNetworkPolicy": "true", "nodeAgent": {"enableIPv6": "false"}}'));
+    expect(findingsOf(result, 'CFG-ADDON-KEY-UNKNOWN')).toEqual([]);
+    expect(findingsOf(result, 'CFG-ADDON-KEY-CASE')).toHaveLength(1);
+  });
+
+  it('is silent for chart keys outside network policy and for any env variable', () => {
+    // Prepare
+    const values = {
+      enableNetworkPolicy: 'true',
+      enableWindowsIpam: 'false',
+      init: { env: { DISABLE_TCP_EARLY_DEMUX: 'true' } },
+      tolerations: [{ operator: 'Exists' }],
+      env: { WARM_PREFIX_TARGET: '1', AWS_VPC_K8S_CNI_EXTERNALSNAT: 'true' },
+      nodeAgent: { logLevel: 'info', conntrackCacheTableSize: '524288' },
+    };
+
+    // Act
+    const result = assess(withValues(JSON.stringify(values)));
+
+    // Assess
+    expect(findingsOf(result, 'CFG-ADDON-KEY-UNKNOWN')).toEqual([]);
+  });
+
+  it('is not checked when the values cannot be read', () => {
+    expect(skippedScopes(assess(withValues('enableNetworkPolicy: [true')))).toContain('CFG-ADDON-KEY-UNKNOWN');
   });
 });
 

@@ -26,6 +26,7 @@ describe('config check catalog', () => {
       'CFG-ADDON-HEALTH',
       'CFG-ADDON-VALUES-MALFORMED',
       'CFG-ADDON-KEY-CASE',
+      'CFG-ADDON-KEY-UNKNOWN',
       'CFG-ADDON-NP-DISABLED',
       'CFG-ADDON-DRIFT',
       'CFG-AGENT-MISSING',
@@ -39,6 +40,9 @@ describe('config check catalog', () => {
       'CFG-IPV6-MISMATCH',
       'CFG-BANDWIDTH-PLUGIN',
       'CFG-CLOUDWATCH-WITHOUT-EVENT-LOGS',
+      'CFG-AGENT-BUG-ATTACH-KEY',
+      'CFG-AGENT-BUG-DOTTED-POD-NAME',
+      'CFG-AGENT-BUG-EXCEPT',
     ]);
   });
 

@@ -3,7 +3,14 @@ import type { ConfigAssessment } from '#engine/model/assessment';
 import { EksAddon, EksCluster } from '#engine/model/aws';
 import { emptyInventory, type ClusterInventory } from '#engine/model/cluster';
 import type { Finding } from '#engine/model/finding';
-import { ClusterNetworkPolicy, ConfigMap, DaemonSet, NetworkPolicy } from '#engine/model/kubernetes';
+import {
+  ClusterNetworkPolicy,
+  ConfigMap,
+  DaemonSet,
+  NetworkPolicy,
+  Pod,
+  PolicyEndpoint,
+} from '#engine/model/kubernetes';
 
 const REGISTRY = '602401143452.dkr.ecr.us-west-2.amazonaws.com';
 
@@ -120,6 +127,54 @@ export function clusterNetworkPolicy(name = 'deny-metadata'): ClusterNetworkPoli
       priority: 10,
       subject: { namespaces: {} },
       egress: [{ action: 'Deny', to: [{ networks: ['169.254.169.254/32'] }] }],
+    },
+  });
+}
+
+export interface PodOptions {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly node?: string;
+  readonly podIP?: string;
+  readonly hostNetwork?: boolean;
+}
+
+export function pod(options: PodOptions): Pod {
+  return Pod.parse({
+    kind: 'Pod',
+    metadata: { name: options.name, namespace: options.namespace ?? 'app' },
+    spec: { nodeName: options.node ?? 'ip-10-0-1-23.ec2.internal', hostNetwork: options.hostNetwork, containers: [] },
+    status: { phase: 'Running', podIP: options.podIP ?? '10.0.1.50', hostIP: '10.0.1.23' },
+  });
+}
+
+export interface PolicyEndpointOptions {
+  readonly policy?: string;
+  readonly namespace?: string;
+  /** The pods listed in podSelectorEndpoints. */
+  readonly pods?: readonly Pod[];
+  readonly ingress?: readonly unknown[];
+  readonly egress?: readonly unknown[];
+}
+
+/** A PolicyEndpoint of `policy` (default `default-deny` in `app`), as the controller writes it. */
+export function policyEndpoint(options: PolicyEndpointOptions = {}): PolicyEndpoint {
+  const policy = options.policy ?? 'default-deny';
+  const namespace = options.namespace ?? 'app';
+  return PolicyEndpoint.parse({
+    kind: 'PolicyEndpoint',
+    metadata: { name: `${policy}-x7k2p`, namespace },
+    spec: {
+      policyRef: { name: policy, namespace },
+      podIsolation: ['Ingress'],
+      podSelectorEndpoints: (options.pods ?? []).map((p) => ({
+        name: p.metadata.name,
+        namespace: p.metadata.namespace,
+        podIP: p.status.podIP,
+        hostIP: p.status.hostIP,
+      })),
+      ingress: options.ingress ?? [],
+      egress: options.egress ?? [],
     },
   });
 }

@@ -1,6 +1,8 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Result } from '../errors';
+import { ADDON_NODE_AGENT_KEYS, ADDON_TOP_LEVEL_KEYS } from '../facts/addon-keys';
+import { closestKey } from './closest-key';
 
 /** Add-on values are strings in the schema; YAML users often write bare booleans or numbers. */
 const Scalar = z.union([z.string(), z.boolean(), z.number()]).transform(String).nullish();
@@ -21,27 +23,27 @@ const AddonValues = z.object({
 export const ENFORCING_MODE_ENV = 'NETWORK_POLICY_ENFORCING_MODE';
 export const BANDWIDTH_PLUGIN_ENV = 'ENABLE_BANDWIDTH_PLUGIN';
 
-/** The network-policy keys of the add-on schema, to spot keys that differ only in case. */
+/** The keys of the add-on schema per object, to spot keys that differ only in case or are unknown. */
 const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
-  '': ['enableNetworkPolicy', 'env', 'nodeAgent'],
-  nodeAgent: [
-    'enabled',
-    'enableIpv6',
-    'enablePolicyEventLogs',
-    'enableCloudWatchLogs',
-    'networkPolicyAgentLogFileLocation',
-    'logLevel',
-    'conntrackCacheCleanupPeriod',
-    'conntrackCacheTableSize',
-    'metricsBindAddr',
-    'healthProbeBindAddr',
-  ],
+  '': ADDON_TOP_LEVEL_KEYS,
+  nodeAgent: ADDON_NODE_AGENT_KEYS,
   env: [ENFORCING_MODE_ENV, BANDWIDTH_PLUGIN_ENV, 'ENABLE_IPv6', 'ENABLE_V4_EGRESS', 'VPC_CNI_VERSION'],
 };
+
+/** The objects whose every key is known; `env` takes any VPC CNI variable, so only case is checked there. */
+const CLOSED_SCOPES = new Set(['', 'nodeAgent']);
 
 export interface MisCasedKey {
   readonly path: string;
   readonly expected: string;
+}
+
+/** A key the add-on schema does not have, with the known key nearest to it. */
+export interface UnknownKey {
+  readonly path: string;
+  readonly closest: string;
+  readonly distance: number;
+  readonly likelyTypo: boolean;
 }
 
 /** The user-set network-policy values of the add-on (raw strings; absent = not set = chart default). */
@@ -55,26 +57,44 @@ export interface AddonIntent {
   readonly enablePolicyEventLogs: string | undefined;
   readonly enableCloudWatchLogs: string | undefined;
   readonly misCasedKeys: readonly MisCasedKey[];
+  readonly unknownKeys: readonly UnknownKey[];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function misCasedKeysOf(document: Record<string, unknown>): MisCasedKey[] {
-  const found: MisCasedKey[] = [];
+interface KeyProblems {
+  readonly misCasedKeys: MisCasedKey[];
+  readonly unknownKeys: UnknownKey[];
+}
+
+function keyProblemsOf(document: Record<string, unknown>): KeyProblems {
+  const problems: KeyProblems = { misCasedKeys: [], unknownKeys: [] };
   const visit = (object: Record<string, unknown>, scope: string, actualPrefix: string): void => {
     const known = KNOWN_KEYS[scope] ?? [];
     const canonicalPrefix = scope === '' ? '' : `${scope}.`;
     for (const [key, value] of Object.entries(object)) {
       const canonical = known.find((candidate) => candidate.toLowerCase() === key.toLowerCase());
-      if (canonical === undefined) continue;
-      if (canonical !== key) found.push({ path: `${actualPrefix}${key}`, expected: `${canonicalPrefix}${canonical}` });
-      if (scope === '' && isRecord(value)) visit(value, canonical, `${key}.`);
+      if (canonical === undefined) {
+        const closest = CLOSED_SCOPES.has(scope) ? closestKey(key, known) : undefined;
+        if (closest !== undefined) {
+          problems.unknownKeys.push({
+            path: `${actualPrefix}${key}`,
+            closest: `${canonicalPrefix}${closest.key}`,
+            distance: closest.distance,
+            likelyTypo: closest.likelyTypo,
+          });
+        }
+        continue;
+      }
+      if (canonical !== key)
+        problems.misCasedKeys.push({ path: `${actualPrefix}${key}`, expected: `${canonicalPrefix}${canonical}` });
+      if (scope === '' && isRecord(value) && KNOWN_KEYS[canonical] !== undefined) visit(value, canonical, `${key}.`);
     }
   };
   visit(document, '', '');
-  return found;
+  return problems;
 }
 
 function parseDocument(text: string): Result<{ document: unknown; format: 'json' | 'yaml' }, string> {
@@ -102,6 +122,7 @@ function emptyIntent(format: AddonIntent['format']): AddonIntent {
     enablePolicyEventLogs: undefined,
     enableCloudWatchLogs: undefined,
     misCasedKeys: [],
+    unknownKeys: [],
   };
 }
 
@@ -132,7 +153,7 @@ export function parseConfigurationValues(raw: string | null | undefined): Result
       enableIpv6: nodeAgent?.enableIpv6 ?? undefined,
       enablePolicyEventLogs: nodeAgent?.enablePolicyEventLogs ?? undefined,
       enableCloudWatchLogs: nodeAgent?.enableCloudWatchLogs ?? undefined,
-      misCasedKeys: misCasedKeysOf(document),
+      ...keyProblemsOf(document),
     },
   };
 }

@@ -8,6 +8,7 @@ import { agentVersionRule } from './check-agent-version';
 import { cniPresenceRule, cniVersionRule } from './check-cni';
 import { configMapRule } from './check-configmap';
 import { driftRule } from './check-drift';
+import { knownBugsRule } from './check-known-bugs';
 import { modeRule } from './check-mode';
 import { settingsRule } from './check-settings';
 import { buildContext } from './context';
@@ -28,6 +29,7 @@ const RULES: readonly ConfigRule[] = [
   settingsRule,
   driftRule,
   agentVersionRule,
+  knownBugsRule,
 ];
 
 /**

@@ -2,14 +2,42 @@ import { findingOf } from '../model/finding';
 import {
   CFG_ADDON_HEALTH,
   CFG_ADDON_KEY_CASE,
+  CFG_ADDON_KEY_UNKNOWN,
   CFG_ADDON_NP_DISABLED,
   CFG_ADDON_STATUS,
   CFG_ADDON_VALUES_MALFORMED,
 } from './checks';
+import type { AddonIntent } from './addon-values';
 import type { ConfigContext } from './context';
+import { pendingDisableNote, withHazardLinks } from './disable-hazard';
 import { enforcementSeverity, OutcomeBuilder, policiesNote, type ConfigRule } from './rule';
 
+/** The checks that read the parsed values; none of them runs when the values cannot be read. */
+const VALUES_CHECKS = [CFG_ADDON_KEY_CASE, CFG_ADDON_KEY_UNKNOWN, CFG_ADDON_NP_DISABLED] as const;
+
 const TRANSITIONAL_STATUSES = new Set(['CREATING', 'UPDATING', 'DELETING']);
+
+function addUnknownKeys(intent: AddonIntent, ctx: ConfigContext, out: OutcomeBuilder): void {
+  for (const key of intent.unknownKeys) {
+    const guess = key.likelyTypo
+      ? `probably a misspelling of "${key.closest}": that setting is not applied and keeps its default`
+      : `the closest known key is "${key.closest}": unless the schema of this add-on version has the key, what it sets is not applied`;
+    out.add(
+      findingOf(
+        CFG_ADDON_KEY_UNKNOWN,
+        ctx.refs.addon,
+        `configurationValues key "${key.path}" is not a key of the vpc-cni chart values (${guess}).`,
+        {
+          expected: key.closest,
+          actual: key.path,
+          identity: key.path,
+          severity: key.likelyTypo ? CFG_ADDON_KEY_UNKNOWN.severity : 'low',
+          placeholders: { closest: key.closest },
+        },
+      ),
+    );
+  }
+}
 
 function runAddon(ctx: ConfigContext) {
   const out = new OutcomeBuilder();
@@ -60,8 +88,7 @@ function runAddon(ctx: ConfigContext) {
         { expected: 'a JSON or YAML object', actual: intentResult.error },
       ),
     );
-    for (const check of [CFG_ADDON_KEY_CASE, CFG_ADDON_NP_DISABLED])
-      out.skip(check, 'Add-on configurationValues unreadable.');
+    for (const check of VALUES_CHECKS) out.skip(check, 'Add-on configurationValues unreadable.');
     return out.build();
   }
   const intent = intentResult.value;
@@ -77,17 +104,23 @@ function runAddon(ctx: ConfigContext) {
     );
   }
 
+  addUnknownKeys(intent, ctx, out);
+
   if (intent.enableNetworkPolicy !== 'true') {
     const actual = intent.enableNetworkPolicy ?? '(not set: chart default "false")';
     const caseHint = intent.misCasedKeys.some((k) => k.expected === 'enableNetworkPolicy')
       ? ' A mis-cased enableNetworkPolicy key is present and ignored.'
       : '';
     out.add(
-      findingOf(
+      withHazardLinks(
+        ctx,
         CFG_ADDON_NP_DISABLED,
-        ref,
-        `The vpc-cni add-on does not enable network policy (enableNetworkPolicy = ${actual}).${caseHint}${policiesNote(ctx)}`,
-        { expected: '"true"', actual, severity: enforcementSeverity(ctx, CFG_ADDON_NP_DISABLED) },
+        findingOf(
+          CFG_ADDON_NP_DISABLED,
+          ref,
+          `The vpc-cni add-on does not enable network policy (enableNetworkPolicy = ${actual}).${caseHint}${policiesNote(ctx)}${pendingDisableNote(ctx)}`,
+          { expected: '"true"', actual, severity: enforcementSeverity(ctx, CFG_ADDON_NP_DISABLED) },
+        ),
       ),
     );
   }
@@ -95,7 +128,7 @@ function runAddon(ctx: ConfigContext) {
 }
 
 export const addonRule: ConfigRule = {
-  checks: [CFG_ADDON_STATUS, CFG_ADDON_HEALTH, CFG_ADDON_VALUES_MALFORMED, CFG_ADDON_KEY_CASE, CFG_ADDON_NP_DISABLED],
+  checks: [CFG_ADDON_STATUS, CFG_ADDON_HEALTH, CFG_ADDON_VALUES_MALFORMED, ...VALUES_CHECKS],
   skipReason: (ctx) => {
     if (ctx.autoMode) return 'EKS Auto Mode: there is no vpc-cni add-on to check.';
     if (ctx.addon === undefined) return 'No vpc-cni add-on in the inventory (self-managed CNI or not collected).';

@@ -3,6 +3,7 @@ import { ENFORCING_MODE_ENV } from './addon-values';
 import { AGENT_CONTAINER, envValue, flagValue } from './aws-node';
 import { CFG_AGENT_MISSING, CFG_AGENT_NP_DISABLED, CFG_MODE_WITHOUT_AGENT } from './checks';
 import type { ConfigContext } from './context';
+import { disabledWithEndpointsNote, withHazardLinks } from './disable-hazard';
 import { parseGoBool } from './go-bool';
 import { FLAG } from './live-settings';
 import { AUTO_MODE_REASON, enforcementSeverity, OutcomeBuilder, policiesNote, type ConfigRule } from './rule';
@@ -22,15 +23,19 @@ function runAgent(ctx: ConfigContext) {
 
   if (agent === undefined) {
     out.add(
-      findingOf(
+      withHazardLinks(
+        ctx,
         CFG_AGENT_MISSING,
-        ref,
-        `The aws-node DaemonSet has no ${AGENT_CONTAINER} container: no node enforces network policy.${controllerNote(ctx)}${policiesNote(ctx)}`,
-        {
-          expected: AGENT_CONTAINER,
-          actual: live.daemonSet.spec.template.spec.containers.map((c) => c.name),
-          severity: enforcementSeverity(ctx, CFG_AGENT_MISSING),
-        },
+        findingOf(
+          CFG_AGENT_MISSING,
+          ref,
+          `The aws-node DaemonSet has no ${AGENT_CONTAINER} container: no node enforces network policy.${controllerNote(ctx)}${policiesNote(ctx)}${disabledWithEndpointsNote(ctx)}`,
+          {
+            expected: AGENT_CONTAINER,
+            actual: live.daemonSet.spec.template.spec.containers.map((c) => c.name),
+            severity: enforcementSeverity(ctx, CFG_AGENT_MISSING),
+          },
+        ),
       ),
     );
     out.skip(CFG_AGENT_NP_DISABLED, `No ${AGENT_CONTAINER} container.`);
@@ -53,11 +58,15 @@ function runAgent(ctx: ConfigContext) {
   if (enabled !== true) {
     const actual = flag.present ? flag.value : '(not set: default false)';
     out.add(
-      findingOf(
+      withHazardLinks(
+        ctx,
         CFG_AGENT_NP_DISABLED,
-        ref,
-        `${AGENT_CONTAINER} runs with --${FLAG.networkPolicy}=${actual}: the agent attaches no eBPF programs, so NetworkPolicies are not enforced on the nodes.${controllerNote(ctx)}${policiesNote(ctx)}`,
-        { expected: 'true', actual, severity: enforcementSeverity(ctx, CFG_AGENT_NP_DISABLED) },
+        findingOf(
+          CFG_AGENT_NP_DISABLED,
+          ref,
+          `${AGENT_CONTAINER} runs with --${FLAG.networkPolicy}=${actual}: the agent attaches no eBPF programs, so NetworkPolicies are not enforced on the nodes.${controllerNote(ctx)}${policiesNote(ctx)}${disabledWithEndpointsNote(ctx)}`,
+          { expected: 'true', actual, severity: enforcementSeverity(ctx, CFG_AGENT_NP_DISABLED) },
+        ),
       ),
     );
   }

@@ -1,6 +1,7 @@
 import { findingOf } from '../model/finding';
 import { CFG_CONFIGMAP_CONTROLLER_DISABLED } from './checks';
 import { CONTROLLER_KEY, type ConfigContext } from './context';
+import { controllerOffWithEndpointsNote, withHazardLinks } from './disable-hazard';
 import { classicSkipReason, enforcementSeverity, OutcomeBuilder, policiesNote, type ConfigRule } from './rule';
 
 function runConfigMap(ctx: ConfigContext) {
@@ -29,11 +30,15 @@ function runConfigMap(ctx: ConfigContext) {
     detail = `${CONTROLLER_KEY} is "${state.value}" (the controller requires exactly "true")`;
   }
   out.add(
-    findingOf(
+    withHazardLinks(
+      ctx,
       CFG_CONFIGMAP_CONTROLLER_DISABLED,
-      ctx.refs.configMap,
-      `${detail}: the network policy controller is disabled and publishes no PolicyEndpoints, so NetworkPolicies are accepted but enforced by nothing.${policiesNote(ctx)}`,
-      { expected: 'true', actual, severity: enforcementSeverity(ctx, CFG_CONFIGMAP_CONTROLLER_DISABLED) },
+      findingOf(
+        CFG_CONFIGMAP_CONTROLLER_DISABLED,
+        ctx.refs.configMap,
+        `${detail}: the network policy controller is disabled and publishes no PolicyEndpoints, so NetworkPolicies are accepted but enforced by nothing.${policiesNote(ctx)}${controllerOffWithEndpointsNote(ctx)}`,
+        { expected: 'true', actual, severity: enforcementSeverity(ctx, CFG_CONFIGMAP_CONTROLLER_DISABLED) },
+      ),
     ),
   );
   return out.build();

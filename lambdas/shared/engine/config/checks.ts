@@ -1,4 +1,6 @@
+import { KNOWN_BUGS, type KnownBug } from '../facts/known-bugs';
 import { defineCheck, type CheckDefinition } from '../model/check';
+import type { Severity } from '../model/finding';
 
 const DIR = 'lambdas/shared/engine/config';
 const CHECK_CNI = `${DIR}/check-cni.ts`;
@@ -39,6 +41,18 @@ const SHOW_MODE =
   'kubectl get daemonset aws-node -n kube-system -o jsonpath=\'{.spec.template.spec.containers[?(@.name=="aws-node")].env[?(@.name=="NETWORK_POLICY_ENFORCING_MODE")].value}\'';
 
 const ENABLING_ENFORCES = 'This changes enforcement: every existing NetworkPolicy starts to be enforced on the nodes.';
+
+/** The order that turns network policy off without leaving programs behind (aws/aws-network-policy-agent#97). */
+const SAFE_DISABLE_ORDER =
+  'To keep network policy off instead, switch it off only when no PolicyEndpoints remain: delete the NetworkPolicies (and ClusterNetworkPolicies) first, wait until kubectl get policyendpoints -A lists none, then disable; ' +
+  'if it is already off while PolicyEndpoints exist, turn it back on first. Disabled with PolicyEndpoints present, the agent leaves their eBPF programs on the pods (agents before v1.1.5 crash-loop instead).';
+
+const AGENT_97 = 'https://github.com/aws/aws-network-policy-agent/issues/97';
+const AGENT_135 = 'https://github.com/aws/aws-network-policy-agent/issues/135';
+const AGENT_568 = 'https://github.com/aws/aws-network-policy-agent/issues/568';
+
+/** Links about turning network policy off while PolicyEndpoints exist: a finding names them only when some do. */
+export const DISABLE_HAZARD_LINKS: ReadonlySet<string> = new Set([AGENT_97, AGENT_135, AGENT_568]);
 
 export const CFG_AUTO_MODE = defineCheck({
   id: 'CFG-AUTO-MODE',
@@ -215,13 +229,32 @@ export const CFG_ADDON_KEY_CASE = defineCheck({
   severity: 'medium',
   title: 'Mis-cased vpc-cni configuration key',
   compares:
-    'Each add-on configurationValues key against the case-sensitive network-policy keys (e.g. enableNetworkpolicy vs enableNetworkPolicy).',
+    'Each add-on configurationValues key (top level, nodeAgent.*, network-policy env variables) against the case-sensitive keys of the add-on (e.g. enableNetworkpolicy vs enableNetworkPolicy).',
   resource: 'cluster-wide',
   remediation:
     'Spell the key exactly as the add-on schema does (aws eks describe-addon-configuration --addon-name {name} --addon-version <version>) and update the add-on. ' +
     'The corrected setting then takes effect: for enableNetworkPolicy or NETWORK_POLICY_ENFORCING_MODE that changes enforcement. ' +
     VALUES_REPLACE_ALL,
   verify: SHOW_ADDON_VALUES,
+  upstream: [],
+  emittedBy: CHECK_ADDON,
+});
+
+export const CFG_ADDON_KEY_UNKNOWN = defineCheck({
+  id: 'CFG-ADDON-KEY-UNKNOWN',
+  layer: 'config',
+  severity: 'medium',
+  title: 'Unknown vpc-cni configuration key',
+  compares:
+    'Each top-level and nodeAgent.* key of the add-on configurationValues against the keys of the vpc-cni chart values the add-on schema derives from; a key within one edit per four characters of a known key is a likely misspelling (medium), any other unknown key is low.',
+  resource: 'cluster-wide',
+  placeholders: ['closest'],
+  remediation:
+    'Rename the key to {closest} if that is what you meant (compare with the schema of aws eks describe-addon-configuration --addon-name {name} --addon-version <version>), or remove it, and update the add-on: until then the setting you meant is not applied and keeps its default. ' +
+    'The corrected setting then takes effect: for nodeAgent.enabled or enableNetworkPolicy that changes enforcement. ' +
+    VALUES_REPLACE_ALL,
+  verify:
+    'aws eks describe-addon-configuration --addon-name {name} --addon-version $(aws eks describe-addon --cluster-name {cluster} --addon-name {name} --query addon.addonVersion --output text) --query configurationSchema --output text',
   upstream: [],
   emittedBy: CHECK_ADDON,
 });
@@ -233,9 +266,9 @@ export const CFG_ADDON_NP_DISABLED = defineCheck({
   title: 'Add-on does not enable network policy',
   compares: 'The add-on configurationValues enableNetworkPolicy (absent means "false") against "true".',
   resource: 'cluster-wide',
-  remediation: `${ENABLE_NETWORK_POLICY}. ${ENABLING_ENFORCES} ${VALUES_REPLACE_ALL}`,
+  remediation: `${ENABLE_NETWORK_POLICY}. ${ENABLING_ENFORCES} ${VALUES_REPLACE_ALL} ${SAFE_DISABLE_ORDER}`,
   verify: `${SHOW_ADDON_VALUES} && kubectl get configmap amazon-vpc-cni -n kube-system -o jsonpath='{.data.enable-network-policy-controller}'`,
-  upstream: [],
+  upstream: [AGENT_97, AGENT_135],
   emittedBy: CHECK_ADDON,
 });
 
@@ -264,9 +297,9 @@ export const CFG_AGENT_MISSING = defineCheck({
   resource: 'namespaced',
   remediation:
     `Add the aws-eks-nodeagent container to {namespace}/{name}: with the add-on, ${ENABLE_NETWORK_POLICY}; self-managed, upgrade the chart or manifest to 1.14+ with the node agent enabled. ` +
-    ENABLING_ENFORCES,
+    `${ENABLING_ENFORCES} ${SAFE_DISABLE_ORDER}`,
   verify: "kubectl get daemonset {name} -n {namespace} -o jsonpath='{.spec.template.spec.containers[*].name}'",
-  upstream: [],
+  upstream: [AGENT_97],
   emittedBy: CHECK_AGENT,
 });
 
@@ -279,10 +312,10 @@ export const CFG_AGENT_NP_DISABLED = defineCheck({
   resource: 'namespaced',
   remediation:
     'Run aws-eks-nodeagent of {namespace}/{name} with --enable-network-policy=true: add-on enableNetworkPolicy "true" (which also sets the ConfigMap key enable-network-policy-controller), or the same value in the Helm chart. ' +
-    ENABLING_ENFORCES,
+    `${ENABLING_ENFORCES} ${SAFE_DISABLE_ORDER}`,
   verify:
     'kubectl get daemonset {name} -n {namespace} -o jsonpath=\'{.spec.template.spec.containers[?(@.name=="aws-eks-nodeagent")].args}\'',
-  upstream: ['https://github.com/aws/aws-network-policy-agent/issues/231'],
+  upstream: ['https://github.com/aws/aws-network-policy-agent/issues/231', AGENT_97, AGENT_135],
   emittedBy: CHECK_AGENT,
 });
 
@@ -310,10 +343,12 @@ export const CFG_CONFIGMAP_CONTROLLER_DISABLED = defineCheck({
   resource: 'namespaced',
   remediation:
     'Set enable-network-policy-controller: "true" in ConfigMap {namespace}/{name} (the add-on does so with enableNetworkPolicy "true"). ' +
-    'This changes enforcement: the controller starts publishing PolicyEndpoints and existing policies start to be enforced.',
+    'This changes enforcement: the controller starts publishing PolicyEndpoints and existing policies start to be enforced. ' +
+    'While it is off, PolicyEndpoints left from before are frozen (still enforced as they are) and deleted NetworkPolicies wait on their networking.k8s.aws/resources finalizer. ' +
+    SAFE_DISABLE_ORDER,
   verify:
     "kubectl get configmap {name} -n {namespace} -o jsonpath='{.data.enable-network-policy-controller}' && kubectl get policyendpoints -A",
-  upstream: [],
+  upstream: [AGENT_568],
   emittedBy: `${DIR}/check-configmap.ts`,
 });
 
@@ -417,6 +452,62 @@ export const CFG_CLOUDWATCH_WITHOUT_EVENT_LOGS = defineCheck({
   emittedBy: CHECK_SETTINGS,
 });
 
+const SHOW_AGENT_IMAGE =
+  'kubectl get daemonset {name} -n {namespace} -o jsonpath=\'{.spec.template.spec.containers[?(@.name=="aws-eks-nodeagent")].image}\'';
+
+interface KnownBugCheck {
+  readonly id: string;
+  readonly bug: KnownBug;
+  readonly severity: Severity;
+  readonly title: string;
+  /** What the upgrade changes on the nodes, for the "changes enforcement" sentence. */
+  readonly upgradeChanges: string;
+}
+
+/** A check for one entry of facts/known-bugs.ts: its version range, trigger, fix and links come from the entry. */
+function knownBugCheck(spec: KnownBugCheck) {
+  const { bug } = spec;
+  return defineCheck({
+    id: spec.id,
+    layer: 'config',
+    severity: spec.severity,
+    title: spec.title,
+    compares: `The network policy agent version against ${bug.affected} (fixed in v${bug.fixedIn}) and, when it is affected, the snapshot for ${bug.triggerNoun}.`,
+    resource: 'namespaced',
+    remediation:
+      `Upgrade the VPC CNI to ${bug.fixedFromCni} or later, whose agent is v${bug.fixedIn} or later (aws eks update-addon --cluster-name {cluster} --addon-name vpc-cni --addon-version <version>; self-managed: the chart or manifest of {namespace}/{name}). ` +
+      `This changes enforcement: ${spec.upgradeChanges}`,
+    verify: SHOW_AGENT_IMAGE,
+    upstream: bug.upstream,
+    emittedBy: `${DIR}/check-known-bugs.ts`,
+  });
+}
+
+export const CFG_AGENT_BUG_ATTACH_KEY = knownBugCheck({
+  id: 'CFG-AGENT-BUG-ATTACH-KEY',
+  bug: KNOWN_BUGS.attachKeyCollision,
+  severity: 'high',
+  title: 'Agent bug: colliding pod name + namespace leaves a pod without tc filters',
+  upgradeChanges: 'the pods that had no filter get one and their policies start to apply to them.',
+});
+
+export const CFG_AGENT_BUG_DOTTED_POD_NAME = knownBugCheck({
+  id: 'CFG-AGENT-BUG-DOTTED-POD-NAME',
+  bug: KNOWN_BUGS.dottedPodName,
+  severity: 'medium',
+  title: 'Agent bug: pod names with a dot break reconcile or pin recovery',
+  upgradeChanges: 'pods with a "." in the name get the programs their policies need, after the agent restarts.',
+});
+
+export const CFG_AGENT_BUG_EXCEPT = knownBugCheck({
+  id: 'CFG-AGENT-BUG-EXCEPT',
+  bug: KNOWN_BUGS.exceptRules,
+  severity: 'high',
+  title: 'Agent bug: ipBlock except programmed the pre-v1.2.4 way',
+  upgradeChanges:
+    'excepts are programmed as written, so traffic the old maps wrongly allowed inside an except is denied and allows the old except key overwrote come back.',
+});
+
 export const CONFIG_CHECKS: readonly CheckDefinition[] = [
   CFG_AUTO_MODE,
   CFG_CNI_MISSING,
@@ -430,6 +521,7 @@ export const CONFIG_CHECKS: readonly CheckDefinition[] = [
   CFG_ADDON_HEALTH,
   CFG_ADDON_VALUES_MALFORMED,
   CFG_ADDON_KEY_CASE,
+  CFG_ADDON_KEY_UNKNOWN,
   CFG_ADDON_NP_DISABLED,
   CFG_ADDON_DRIFT,
   CFG_AGENT_MISSING,
@@ -443,4 +535,7 @@ export const CONFIG_CHECKS: readonly CheckDefinition[] = [
   CFG_IPV6_MISMATCH,
   CFG_BANDWIDTH_PLUGIN,
   CFG_CLOUDWATCH_WITHOUT_EVENT_LOGS,
+  CFG_AGENT_BUG_ATTACH_KEY,
+  CFG_AGENT_BUG_DOTTED_POD_NAME,
+  CFG_AGENT_BUG_EXCEPT,
 ];
