@@ -63,6 +63,8 @@ export type CollectionErrorCategory =
   /** The CLI printed `Failed to execute the cmd -` (or a usage error) instead of the report. */
   | 'cli-error'
   | 'file-missing'
+  /** The file is empty: the command's output was not captured. */
+  | 'empty-output'
   | 'incomplete';
 
 export interface CollectionError {
@@ -152,7 +154,7 @@ export function parseNodeBundle(raw: RawNodeOutput): ParsedNodeBundle {
   for (const [path, text] of raw.files) files.set(normalisePath(path), text);
 
   const nodeInfo = readNodeJson(files.get(NODE_JSON_FILE), errors);
-  const loaded = readLoadedEbpfData(files.get(LOADED_EBPFDATA_FILE), errors);
+  const loaded = readLoadedEbpfData(files.get(LOADED_EBPFDATA_FILE), errors, nodeInfo?.pinCounts?.programs);
   const { mapRoles, programsByIdentifier } = indexPrograms(loaded.loadedEbpfData, nodeInfo);
   const maps = new MapFileReader(mapRoles, errors);
   const tc = new TcFileReader(errors);

@@ -233,7 +233,7 @@ export function compareNodeState(
     });
   }
   if (collection.failed) {
-    notChecked.push({ scope: `node ${nodeName} programs and maps`, reason: 'loaded-ebpfdata could not be read' });
+    notChecked.push({ scope: `node ${nodeName} programs and maps`, reason: collection.failureReason });
   }
   const context: NodeCompareContext = {
     bundle,

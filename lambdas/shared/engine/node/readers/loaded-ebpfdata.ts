@@ -1,6 +1,6 @@
 import type { CliFailure, LoadedEbpfDataOutput, LoadedProgram, MapRole } from '../model';
 import { mapRole, parseLoadedEbpfData } from '../parsers/loaded-ebpfdata';
-import { knownCliError, type BundleErrors } from './errors';
+import { knownCliError, notCollected, recordNotCollected, type BundleErrors } from './errors';
 import type { NodeCollectionInfo } from './node-json';
 
 export const LOADED_EBPFDATA_FILE = 'loaded-ebpfdata.txt';
@@ -10,8 +10,32 @@ export interface LoadedEbpfDataReading {
   readonly loadedEbpfDataFailure: CliFailure | null;
 }
 
-/** `loaded-ebpfdata.txt`: the programs, or the CLI failure printed instead; a missing file is a collection error. */
-export function readLoadedEbpfData(text: string | undefined, errors: BundleErrors): LoadedEbpfDataReading {
+const LOADED_EBPFDATA_STEP = 'aws-eks-na-cli ebpf loaded-ebpfdata';
+
+/**
+ * Records loaded-ebpfdata as not collected when its step timed out, or when the file is empty although the node may
+ * pin programs (only node.json `pinCounts.programs: 0` makes an empty listing the node's real state).
+ */
+function recordedNotCollected(text: string, errors: BundleErrors, pinnedPrograms: number | undefined): boolean {
+  const unusable = notCollected(errors, [LOADED_EBPFDATA_STEP], text);
+  if (unusable === undefined || (unusable.category === 'empty-output' && pinnedPrograms === 0)) return false;
+  recordNotCollected(errors, [LOADED_EBPFDATA_STEP], {
+    source: LOADED_EBPFDATA_FILE,
+    category: unusable.category,
+    message: `${LOADED_EBPFDATA_FILE} not collected, because ${unusable.reason}`,
+  });
+  return true;
+}
+
+/**
+ * `loaded-ebpfdata.txt`: the programs, or the CLI failure printed instead; a missing, empty or timed-out file is a
+ * collection error (the programs and maps are then not checked, never reported missing).
+ */
+export function readLoadedEbpfData(
+  text: string | undefined,
+  errors: BundleErrors,
+  pinnedPrograms?: number,
+): LoadedEbpfDataReading {
   const none = { loadedEbpfData: null, loadedEbpfDataFailure: null };
   if (text === undefined) {
     const explained = errors.collection.some((e) => e.category === 'cli-missing' || e.category === 'bottlerocket');
@@ -24,6 +48,7 @@ export function readLoadedEbpfData(text: string | undefined, errors: BundleError
     }
     return none;
   }
+  if (recordedNotCollected(text, errors, pinnedPrograms)) return none;
   const parsed = parseLoadedEbpfData(text, LOADED_EBPFDATA_FILE);
   if (!parsed.ok) {
     errors.parse.push(parsed.error);
