@@ -25,7 +25,7 @@ export function kubernetesDocumentPath(file: string): string {
 export const UnavailableKindEntry = z.object({
   kind: z.string(),
   reason: z.string(),
-  cause: z.enum(['not-installed', 'forbidden', 'failed']).optional(),
+  cause: z.enum(['not-installed', 'forbidden', 'failed', 'not-collected']).optional(),
 });
 
 /** `snapshot.json`: when and how the snapshot was taken, and the kinds that could not be read. */

@@ -35,7 +35,7 @@ function runPresence(ctx: ConfigContext) {
   }
   if (ctx.addon === undefined && ctx.live === undefined) {
     if (ctx.daemonSetUnavailable) {
-      out.skip(CFG_CNI_MISSING, 'The aws-node DaemonSet could not be read and there is no vpc-cni add-on.');
+      out.skip(CFG_CNI_MISSING, `${ctx.unreadable.daemonSet} and there is no vpc-cni add-on.`);
     } else {
       out.add(
         findingOf(
@@ -59,7 +59,7 @@ function runPresence(ctx: ConfigContext) {
   }
   if (ctx.addon !== undefined && ctx.live === undefined) {
     if (ctx.daemonSetUnavailable) {
-      out.skip(CFG_CNI_DAEMONSET_MISSING, 'The aws-node DaemonSet could not be read.');
+      out.skip(CFG_CNI_DAEMONSET_MISSING, `${ctx.unreadable.daemonSet}.`);
     } else {
       out.add(
         findingOf(

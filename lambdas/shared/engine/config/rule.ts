@@ -56,7 +56,7 @@ export function classicSkipReason(ctx: ConfigContext): string | undefined {
   if (ctx.autoMode) return AUTO_MODE_REASON;
   if (!cniPresent(ctx)) {
     return ctx.daemonSetUnavailable
-      ? 'The aws-node DaemonSet could not be read and there is no vpc-cni add-on.'
+      ? `${ctx.unreadable.daemonSet} and there is no vpc-cni add-on.`
       : 'No Amazon VPC CNI in the cluster (no vpc-cni add-on, no aws-node DaemonSet).';
   }
   return undefined;

@@ -44,8 +44,11 @@ export interface ClusterInventory {
 export interface UnavailableKind {
   readonly kind: string;
   readonly reason: string;
-  /** `not-installed`: the CRD does not exist (so there are no objects of the kind); otherwise the read failed. */
-  readonly cause?: 'not-installed' | 'forbidden' | 'failed';
+  /**
+   * `not-installed`: the CRD does not exist (so there are no objects of the kind); `not-collected`: the input does
+   * not hold the kind (a hand-made snapshot without it); otherwise the read failed.
+   */
+  readonly cause?: 'not-installed' | 'forbidden' | 'failed' | 'not-collected';
 }
 
 export function emptyInventory(clusterName: string): ClusterInventory {
