@@ -136,7 +136,7 @@ function buildReport(request: AuditRequest, assessed: AssessedLayers): AuditRepo
       desiredMode: options.desiredMode ?? null,
       cniVersion: config.effective.cniVersion ?? null,
       agentVersion: config.effective.agentVersion ?? null,
-      autoMode: config.effective.autoMode,
+      autoMode: config.effective.autoMode ?? null,
       ipFamily: config.effective.ipFamily ?? null,
     },
     summary: summarise(findings),

@@ -11,7 +11,7 @@ import {
 } from './checks';
 import type { ConfigContext } from './context';
 import { intentOf, liveModeOf, readMode } from './live-settings';
-import { classicSkipReason, OutcomeBuilder, type ConfigRule } from './rule';
+import { AUTO_MODE_UNKNOWN_REASON, classicSkipReason, OutcomeBuilder, type ConfigRule } from './rule';
 import { MIN_CNI_CLUSTER_POLICY, MIN_CNI_NETWORK_POLICY, MIN_CNI_STRICT } from '../facts/minimum-versions';
 import { versionAtLeast } from '../facts/version';
 
@@ -36,6 +36,8 @@ function runPresence(ctx: ConfigContext) {
   if (ctx.addon === undefined && ctx.live === undefined) {
     if (ctx.daemonSetUnavailable) {
       out.skip(CFG_CNI_MISSING, `${ctx.unreadable.daemonSet} and there is no vpc-cni add-on.`);
+    } else if (!ctx.autoModeKnown) {
+      out.skip(CFG_CNI_MISSING, AUTO_MODE_UNKNOWN_REASON);
     } else {
       out.add(
         findingOf(

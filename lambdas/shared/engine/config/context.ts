@@ -26,7 +26,10 @@ export interface VersionReading {
 export interface ConfigContext {
   readonly inventory: ClusterInventory;
   readonly desiredMode: EnforcementMode | undefined;
+  /** Known to be an EKS Auto Mode cluster (false also when unknown: see `autoModeKnown`). */
   readonly autoMode: boolean;
+  /** The EKS cluster description was read, so `autoMode` is known. */
+  readonly autoModeKnown: boolean;
   readonly addon: EksAddon | undefined;
   readonly addonIntent: Result<AddonIntent, string> | undefined;
   readonly live: LiveAwsNode | undefined;
@@ -110,6 +113,7 @@ export function buildContext(inventory: ClusterInventory, desiredMode: Enforceme
     inventory,
     desiredMode,
     autoMode: inventory.eksCluster?.computeConfig?.enabled === true,
+    autoModeKnown: inventory.eksCluster !== undefined,
     addon,
     addonIntent: addon === undefined ? undefined : parseConfigurationValues(addon.configurationValues),
     live,

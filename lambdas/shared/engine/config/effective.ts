@@ -49,7 +49,7 @@ function networkPolicyEnabled(ctx: ConfigContext): boolean | undefined {
  *   (NodeClass decides), without the aws-node container, or on a CNI older than 1.14.0;
  * - cniVersion: add-on addonVersion, then aws-node image tag, then VPC_CNI_VERSION (first that parses);
  * - agentVersion: aws-eks-nodeagent image tag;
- * - autoMode: DescribeCluster computeConfig.enabled; ipFamily: kubernetesNetworkConfig.ipFamily.
+ * - autoMode: DescribeCluster computeConfig.enabled, `undefined` without it; ipFamily: kubernetesNetworkConfig.ipFamily.
  * Auto Mode has no CNI or agent versions to read.
  */
 export function effectiveConfiguration(ctx: ConfigContext): EffectiveConfiguration {
@@ -61,7 +61,7 @@ export function effectiveConfiguration(ctx: ConfigContext): EffectiveConfigurati
     enforcementMode: mode?.valid === true && npCapable ? mode.mode : undefined,
     cniVersion: cni,
     agentVersion: ctx.autoMode ? undefined : ctx.agentVersion.version,
-    autoMode: ctx.autoMode,
+    autoMode: ctx.autoModeKnown ? ctx.autoMode : undefined,
     ipFamily: ctx.inventory.eksCluster?.kubernetesNetworkConfig?.ipFamily,
   };
 }

@@ -31,7 +31,8 @@ export interface EffectiveConfiguration {
   readonly cniVersion: string | undefined;
   /** `x.y.z` of the network policy agent image (aws-eks-nodeagent container). */
   readonly agentVersion: string | undefined;
-  readonly autoMode: boolean;
+  /** DescribeCluster computeConfig.enabled; `undefined` when the cluster description was not read. */
+  readonly autoMode: boolean | undefined;
   readonly ipFamily: IpFamily | undefined;
 }
 

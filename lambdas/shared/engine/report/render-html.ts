@@ -24,7 +24,7 @@ function configurationSection(report: AuditReport): string {
     ],
     ['VPC CNI version', c.cniVersion ?? 'unknown'],
     ['network policy agent version', c.agentVersion ?? 'unknown'],
-    ['EKS Auto Mode', String(c.autoMode)],
+    ['EKS Auto Mode', c.autoMode === null ? 'unknown' : String(c.autoMode)],
     ['IP family', c.ipFamily ?? 'unknown'],
   ];
   const body = rows.map(([key, value]) => `<tr><th>${escapeHtml(key)}</th><td>${escapeHtml(value)}</td></tr>`).join('');

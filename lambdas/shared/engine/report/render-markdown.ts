@@ -82,7 +82,7 @@ export function renderMarkdown(report: AuditReport): string {
     `| enforcement mode | ${c.enforcementMode ?? 'unknown'}${c.desiredMode === null ? '' : ` (desired: ${c.desiredMode})`} |`,
     `| VPC CNI version | ${c.cniVersion ?? 'unknown'} |`,
     `| network policy agent version | ${c.agentVersion ?? 'unknown'} |`,
-    `| EKS Auto Mode | ${String(c.autoMode)} |`,
+    `| EKS Auto Mode | ${c.autoMode === null ? 'unknown' : String(c.autoMode)} |`,
     `| IP family | ${c.ipFamily ?? 'unknown'} |`,
     '',
   );

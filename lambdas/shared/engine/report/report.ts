@@ -63,7 +63,8 @@ export const AuditReport = z.object({
     desiredMode: z.enum(['standard', 'strict']).nullable(),
     cniVersion: z.string().nullable(),
     agentVersion: z.string().nullable(),
-    autoMode: z.boolean(),
+    /** `null`: unknown (the EKS cluster description was not read). */
+    autoMode: z.boolean().nullable(),
     ipFamily: z.enum(['ipv4', 'ipv6']).nullable(),
   }),
   summary: z.object({

@@ -104,7 +104,7 @@ export function uncheckedClusterReport(cluster: UncheckedCluster): AuditReport {
       desiredMode: null,
       cniVersion: null,
       agentVersion: null,
-      autoMode: false,
+      autoMode: null,
       ipFamily: null,
     },
     summary: summarise(findings),
