@@ -137,6 +137,7 @@ function buildReport(request: AuditRequest, assessed: AssessedLayers): AuditRepo
       cniVersion: config.effective.cniVersion ?? null,
       agentVersion: config.effective.agentVersion ?? null,
       autoMode: config.effective.autoMode ?? null,
+      cniManagement: config.cniManagement,
       ipFamily: config.effective.ipFamily ?? null,
     },
     summary: summarise(findings),

@@ -36,5 +36,7 @@ export const SnapshotManifest = z.object({
   tool: z.object({ name: z.string(), version: z.string() }).optional(),
   objects: z.number().int().nonnegative().optional(),
   unavailableKinds: z.array(UnavailableKindEntry).default([]),
+  /** DescribeAddon found no vpc-cni add-on (self-managed CNI); absent: eks/addon-vpc-cni.json decides, else unknown. */
+  vpcCniAddonNotInstalled: z.boolean().optional(),
 });
 export type SnapshotManifest = z.infer<typeof SnapshotManifest>;

@@ -126,7 +126,11 @@ describe('audit of a real kernel programmed as agent v1.4.1 would for the Policy
     mkdirSync(join(work, 'cni-bin'));
     writeFileSync(join(work, 'cni-bin', 'tc.v4ingress.bpf.o'), '');
 
-    inventory = buildInventory({ clusterName: 'e2e-lab', documents: clusterDocuments() });
+    inventory = buildInventory({
+      clusterName: 'e2e-lab',
+      documents: clusterDocuments(),
+      vpcCniAddonNotInstalled: true,
+    });
 
     lab = await NodeLab.start(object, { nodeNetns: `${NETNS_PREFIX}node`, tcAttacher });
     for (const [i, p] of PODS.entries()) await lab.addPod(`${NETNS_PREFIX}${String(i)}`, p.veth, p.ip);

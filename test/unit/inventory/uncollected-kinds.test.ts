@@ -112,4 +112,18 @@ describe('kinds a hand-made snapshot does not hold', () => {
       reason: 'The amazon-vpc-cni ConfigMap is not in the input (not collected).',
     });
   });
+
+  it('a snapshot without eks/addon-vpc-cni.json leaves the add-on unknown; snapshot.json can say DescribeAddon found none', async () => {
+    // Act
+    const unknown = await auditEditedSeed((_, root) => rm(join(root, 'eks', 'addon-vpc-cni.json')));
+    const selfManaged = await auditEditedSeed(async (_, root) => {
+      await rm(join(root, 'eks', 'addon-vpc-cni.json'));
+      await writeFile(join(root, 'snapshot.json'), JSON.stringify({ vpcCniAddonNotInstalled: true }));
+    });
+    // Assess
+    expect(checkIds(unknown)).not.toContain('CFG-CNI-SELF-MANAGED');
+    expect(unknown.configuration.cniManagement).toBe('unknown');
+    expect(checkIds(selfManaged)).toContain('CFG-CNI-SELF-MANAGED');
+    expect(selfManaged.configuration.cniManagement).toBe('self-managed');
+  });
 });

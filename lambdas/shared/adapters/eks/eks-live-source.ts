@@ -78,6 +78,7 @@ export class EksLiveClusterSource implements ClusterSource {
       tool: { name: 'eks-netpol-audit', version: this.options.toolVersion },
       objects: summary.objects,
       unavailableKinds: [...summary.unavailableKinds],
+      ...(addon === undefined ? { vpcCniAddonNotInstalled: true } : {}),
     });
     return accumulator.finish({
       eksCluster: { source: `eks:DescribeCluster ${clusterName}`, content: eksCluster },
@@ -85,6 +86,7 @@ export class EksLiveClusterSource implements ClusterSource {
         ? {}
         : { vpcCniAddon: { source: `eks:DescribeAddon ${clusterName} vpc-cni`, content: vpcCniAddon } }),
       unavailableKinds: summary.unavailableKinds,
+      ...(addon === undefined ? { vpcCniAddonNotInstalled: true } : {}),
     });
   }
 

@@ -115,6 +115,7 @@ export class SnapshotDirectory implements ClusterSource, NodeOutputSource {
       ...(eksCluster === undefined ? {} : { eksCluster }),
       ...(vpcCniAddon === undefined ? {} : { vpcCniAddon }),
       ...(manifest === undefined ? { kindsReadUnknown: true } : { unavailableKinds: manifest.unavailableKinds }),
+      ...(manifest?.vpcCniAddonNotInstalled === true ? { vpcCniAddonNotInstalled: true } : {}),
     });
   }
 

@@ -7,7 +7,7 @@ import {
   CFG_ADDON_VALUES_MALFORMED,
 } from './checks';
 import type { ConfigContext } from './context';
-import { enforcementSeverity, OutcomeBuilder, policiesNote, type ConfigRule } from './rule';
+import { ADDON_UNKNOWN_REASON, enforcementSeverity, OutcomeBuilder, policiesNote, type ConfigRule } from './rule';
 
 const TRANSITIONAL_STATUSES = new Set(['CREATING', 'UPDATING', 'DELETING']);
 
@@ -98,7 +98,8 @@ export const addonRule: ConfigRule = {
   checks: [CFG_ADDON_STATUS, CFG_ADDON_HEALTH, CFG_ADDON_VALUES_MALFORMED, CFG_ADDON_KEY_CASE, CFG_ADDON_NP_DISABLED],
   skipReason: (ctx) => {
     if (ctx.autoMode) return 'EKS Auto Mode: there is no vpc-cni add-on to check.';
-    if (ctx.addon === undefined) return 'No vpc-cni add-on in the inventory (self-managed CNI or not collected).';
+    if (ctx.addonUnknown) return ADDON_UNKNOWN_REASON;
+    if (ctx.addon === undefined) return 'No vpc-cni add-on (DescribeAddon found none): self-managed CNI.';
     return undefined;
   },
   run: runAddon,

@@ -31,6 +31,8 @@ export interface ConfigContext {
   /** The EKS cluster description was read, so `autoMode` is known. */
   readonly autoModeKnown: boolean;
   readonly addon: EksAddon | undefined;
+  /** No vpc-cni add-on in the input and nothing says EKS was asked: self-managed or not, it is unknown. */
+  readonly addonUnknown: boolean;
   readonly addonIntent: Result<AddonIntent, string> | undefined;
   readonly live: LiveAwsNode | undefined;
   readonly daemonSetUnavailable: boolean;
@@ -115,6 +117,7 @@ export function buildContext(inventory: ClusterInventory, desiredMode: Enforceme
     autoMode: inventory.eksCluster?.computeConfig?.enabled === true,
     autoModeKnown: inventory.eksCluster !== undefined,
     addon,
+    addonUnknown: addon === undefined && inventory.vpcCniAddonNotInstalled !== true,
     addonIntent: addon === undefined ? undefined : parseConfigurationValues(addon.configurationValues),
     live,
     daemonSetUnavailable: live === undefined && kindUnavailable(inventory, 'DaemonSet'),

@@ -1,4 +1,4 @@
-import type { EffectiveConfiguration } from '../model/assessment';
+import type { CniManagement, EffectiveConfiguration } from '../model/assessment';
 import { boolFlag } from './aws-node';
 import type { ConfigContext } from './context';
 import { FLAG, liveModeOf } from './live-settings';
@@ -40,6 +40,15 @@ function networkPolicyEnabled(ctx: ConfigContext): boolean | undefined {
   if (controller === false || agent === false) return false;
   if (controller === undefined || agent === undefined) return undefined;
   return true;
+}
+
+/** The add-on when it was read; self-managed only when DescribeAddon found none; no CNI only outside Auto Mode. */
+export function cniManagement(ctx: ConfigContext): CniManagement {
+  if (ctx.autoMode) return 'auto-mode';
+  if (ctx.addon !== undefined) return 'eks-add-on';
+  if (ctx.addonUnknown) return 'unknown';
+  if (ctx.live !== undefined) return 'self-managed';
+  return ctx.autoModeKnown && !ctx.daemonSetUnavailable ? 'none' : 'unknown';
 }
 
 /**

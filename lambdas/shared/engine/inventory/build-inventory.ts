@@ -45,6 +45,8 @@ export interface InventoryInput {
    * would be a finding and of which it holds nothing is recorded as not collected (uncollected-kinds.ts).
    */
   readonly kindsReadUnknown?: boolean;
+  /** DescribeAddon found no vpc-cni add-on (ClusterInventory.vpcCniAddonNotInstalled). */
+  readonly vpcCniAddonNotInstalled?: boolean;
 }
 
 /** Flattens Lists (`List` from kubectl, `PodList` from the raw API whose items carry no kind) and bare JSON arrays. */
@@ -322,6 +324,7 @@ export class InventoryAccumulator {
       ...(builder.vpcCniConfigMap === undefined ? {} : { vpcCniConfigMap: builder.vpcCniConfigMap }),
       ...(eksCluster === undefined ? {} : { eksCluster }),
       ...(vpcCniAddon === undefined ? {} : { vpcCniAddon }),
+      ...(vpcCniAddon === undefined && extra.vpcCniAddonNotInstalled === true ? { vpcCniAddonNotInstalled: true } : {}),
     };
   }
 }
@@ -335,5 +338,6 @@ export function buildInventory(input: InventoryInput): ClusterInventory {
     ...(input.vpcCniAddon === undefined ? {} : { vpcCniAddon: input.vpcCniAddon }),
     ...(input.unavailableKinds === undefined ? {} : { unavailableKinds: input.unavailableKinds }),
     ...(input.kindsReadUnknown === undefined ? {} : { kindsReadUnknown: input.kindsReadUnknown }),
+    ...(input.vpcCniAddonNotInstalled === undefined ? {} : { vpcCniAddonNotInstalled: input.vpcCniAddonNotInstalled }),
   });
 }

@@ -36,8 +36,12 @@ export interface EffectiveConfiguration {
   readonly ipFamily: IpFamily | undefined;
 }
 
+/** How the VPC CNI is installed; `unknown` when the EKS add-on or the cluster description was not read. */
+export type CniManagement = 'eks-add-on' | 'self-managed' | 'auto-mode' | 'none' | 'unknown';
+
 export interface ConfigAssessment extends LayerOutcome {
   readonly effective: EffectiveConfiguration;
+  readonly cniManagement: CniManagement;
 }
 
 export interface AuditOptions {

@@ -34,6 +34,11 @@ export interface ClusterInventory {
   readonly vpcCniConfigMap?: ConfigMap;
   readonly eksCluster?: EksCluster;
   readonly vpcCniAddon?: EksAddon;
+  /**
+   * EKS was asked (DescribeAddon) and the cluster has no vpc-cni add-on: the CNI is self-managed. Without this and
+   * without `vpcCniAddon`, the add-on was not read and how the CNI is managed is unknown.
+   */
+  readonly vpcCniAddonNotInstalled?: boolean;
   /** Kinds the engine does not use, with how many objects of each were seen. */
   readonly ignoredKinds: Readonly<Record<string, number>>;
   readonly inputFindings: readonly Finding[];

@@ -65,6 +65,8 @@ export const AuditReport = z.object({
     agentVersion: z.string().nullable(),
     /** `null`: unknown (the EKS cluster description was not read). */
     autoMode: z.boolean().nullable(),
+    /** Added in 1.0: how the VPC CNI is installed, `unknown` when the add-on was not read (absent: not reported). */
+    cniManagement: z.enum(['eks-add-on', 'self-managed', 'auto-mode', 'none', 'unknown']).optional(),
     ipFamily: z.enum(['ipv4', 'ipv6']).nullable(),
   }),
   summary: z.object({

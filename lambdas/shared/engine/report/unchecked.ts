@@ -105,6 +105,7 @@ export function uncheckedClusterReport(cluster: UncheckedCluster): AuditReport {
       cniVersion: null,
       agentVersion: null,
       autoMode: null,
+      cniManagement: 'unknown',
       ipFamily: null,
     },
     summary: summarise(findings),
