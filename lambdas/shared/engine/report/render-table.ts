@@ -1,5 +1,6 @@
 import { SEVERITY_RANK, type Finding, type Layer } from '../model/finding';
 import { resourceLabel } from './check-results';
+import { coverageLines } from './render-coverage';
 import type { AuditReport } from './report';
 
 const LAYERS: readonly Layer[] = ['input', 'config', 'control-plane', 'node'];
@@ -90,6 +91,7 @@ export function renderTable(report: AuditReport, options: TableOptions = {}): st
   const header: Row = HEADERS;
   const lines = [
     `cluster ${report.cluster.name} · ${report.summary.totalFindings} finding(s) · ${layerCounts(report)}`,
+    ...coverageLines(report),
     '',
   ];
   if (rows.length === 0) lines.push('No findings.');

@@ -31,7 +31,8 @@ export const PolicySummary = z.object({
 });
 export type PolicySummary = z.infer<typeof PolicySummary>;
 
-export const NotCheckedEntry = z.object({ scope: z.string(), reason: z.string() });
+/** What was not checked and why; `layer` added in 1.0 (absent from earlier reports). */
+export const NotCheckedEntry = z.object({ scope: z.string(), reason: z.string(), layer: Layer.optional() });
 
 /** One check that ran and passed, with every resource it passed on (sorted). */
 export const PassedEntry = z.object({
@@ -48,6 +49,8 @@ export const LayerCoverage = z.object({
   resources: z.record(z.string(), z.number().int()),
   passed: z.number().int(),
   findings: z.number().int(),
+  /** Added in 1.0: entries of `notChecked` from this layer (absent from earlier reports). */
+  notChecked: z.number().int().optional(),
 });
 export type LayerCoverage = z.infer<typeof LayerCoverage>;
 
