@@ -2,7 +2,7 @@ import { assessConfiguration } from './config';
 import { assessControlPlane, missingResolverInputs } from './control-plane/assess-control-plane';
 import type { AuditOptions, ConfigAssessment, NotChecked } from './model/assessment';
 import type { ClusterInventory } from './model/cluster';
-import type { Finding, Layer } from './model/finding';
+import type { Finding } from './model/finding';
 import type { RawNodeOutput } from './model/node-output';
 import type { ResolvedPolicy } from './model/resolved-policy';
 import { assessNodeLayer } from './node/compare';
@@ -85,20 +85,13 @@ export function runAudit(request: AuditRequest): AuditReport {
     { layer: 'control-plane', ran: !notRun(controlPlane.notChecked, 'control-plane layer'), outcome: controlPlane },
     { layer: 'node', ran: !notRun(node.notChecked, 'node layer'), outcome: node },
   ];
-  const notChecked: NotChecked[] = [
-    ...inLayer('config', config.notChecked),
-    ...inLayer('control-plane', controlPlane.notChecked),
-    ...inLayer(
-      'input',
-      inventory.unavailableKinds.map((unavailable) => ({ scope: unavailable.kind, reason: unavailable.reason })),
-    ),
-    ...inLayer('node', node.notChecked),
+  const notChecked = [
+    ...config.notChecked,
+    ...controlPlane.notChecked,
+    ...inventory.unavailableKinds.map((unavailable) => ({ scope: unavailable.kind, reason: unavailable.reason })),
+    ...node.notChecked,
   ];
   return buildReport(request, { config, resolved: controlPlane.resolved, layers, notChecked });
-}
-
-function inLayer(layer: Layer, notChecked: readonly NotChecked[]): NotChecked[] {
-  return notChecked.map((entry) => ({ ...entry, layer }));
 }
 
 function notRun(notChecked: LayerResult['outcome']['notChecked'], scope: string): boolean {

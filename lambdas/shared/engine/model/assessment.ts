@@ -1,5 +1,5 @@
 import type { IpFamily } from '../facts/cidr';
-import type { Finding, Layer } from './finding';
+import type { Finding } from './finding';
 import type { PassedCheck } from './outcome';
 
 export type EnforcementMode = 'standard' | 'strict';
@@ -8,8 +8,6 @@ export type EnforcementMode = 'standard' | 'strict';
 export interface NotChecked {
   readonly scope: string;
   readonly reason: string;
-  /** Set on the report's entries: the layer whose checks did not run (`input`: a kind that was not read). */
-  readonly layer?: Layer;
 }
 
 /** What one rule or compare step found, and what it could not evaluate. */

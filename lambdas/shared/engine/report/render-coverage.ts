@@ -29,9 +29,9 @@ function whatWasChecked(coverage: LayerCoverage): string {
   }
 }
 
-/** Why a whole layer did not run: its `<layer> layer` entry of notChecked. */
+/** Why a whole layer did not run: its `control-plane layer` / `node layer` entry of notChecked. */
 function layerNotRunReason(report: AuditReport, layer: Layer): string {
-  const entry = report.notChecked.find((item) => item.layer === layer && item.scope.endsWith(' layer'));
+  const entry = report.notChecked.find((item) => item.scope === `${layer} layer`);
   return entry === undefined ? 'not checked (see Not checked)' : `not checked: ${entry.reason}`;
 }
 
