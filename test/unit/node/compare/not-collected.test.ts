@@ -105,4 +105,17 @@ describe('node outputs that were not collected', () => {
     expect(checkIds(outcome).every((id) => COLLECTION_CHECKS.includes(id))).toBe(true);
     expect(checkIds(outcome)).toContain('NODE-COLLECTION-FAILED');
   });
+
+  it('a collector time-out on a tc hook leaves that hook not collected, never NODE-FILTER-MISSING', async () => {
+    // Act: tc filter show of nginx's egress hook timed out and left an empty file
+    const outcome = await seedWith((files) => {
+      files.set('tc/eni9c515deae49.egress.txt', '');
+      withCollectorErrors(files, ['tc filter show dev eni9c515deae49 egress: timed out after 30s']);
+    });
+    // Assess: one finding about the file (not a second "was not collected (the other hook was)")
+    expect(checkIds(outcome)).toEqual(['NODE-COLLECTION-INCOMPLETE']);
+    expect(outcome.findings[0]?.message).toMatch(
+      /tc\/eni9c515deae49\.egress\.txt not collected, because the collector timed out/,
+    );
+  });
 });

@@ -30,10 +30,18 @@ function timedOutStepIndex(errors: BundleErrors, steps: readonly string[]): numb
  * it parses as) or the file is empty. Output of a timed-out command is never compared: a cut-off list reads as drift.
  */
 export function notCollected(errors: BundleErrors, steps: readonly string[], text: string): NotCollected | undefined {
-  const timeout = errors.collection[timedOutStepIndex(errors, steps)];
-  if (timeout !== undefined) return { category: 'timeout', reason: `the collector timed out (${timeout.message})` };
+  const timeout = timedOut(errors, steps);
+  if (timeout !== undefined) return timeout;
   if (text.trim() === '') return { category: 'empty-output', reason: 'the file is empty' };
   return undefined;
+}
+
+/** Whether one of the collector `steps` timed out (for files whose empty output is a real state, such as tc's). */
+export function timedOut(errors: BundleErrors, steps: readonly string[]): NotCollected | undefined {
+  const timeout = errors.collection[timedOutStepIndex(errors, steps)];
+  return timeout === undefined
+    ? undefined
+    : { category: 'timeout', reason: `the collector timed out (${timeout.message})` };
 }
 
 /** Records `error` in place of the step's node.json time-out, so the node gets one finding about it, not two. */
