@@ -52,7 +52,7 @@ export const AUTO_MODE_UNKNOWN_REASON =
   'No vpc-cni add-on and no aws-node DaemonSet, and EKS Auto Mode is unknown (no EKS cluster description in the input): an Auto Mode cluster has neither, so "the VPC CNI is not installed" cannot be told.';
 
 export const ADDON_UNKNOWN_REASON =
-  'The vpc-cni EKS add-on was not read (no eks/addon-vpc-cni.json in the snapshot, or a live audit that did not call DescribeAddon): whether the CNI is the EKS add-on or self-managed is unknown.';
+  'The vpc-cni EKS add-on was not read (no eks/addon-vpc-cni.json in the snapshot, or a live audit that did not or was not allowed to call DescribeAddon): whether the CNI is the EKS add-on or self-managed is unknown.';
 
 export function cniPresent(ctx: ConfigContext): boolean {
   return ctx.addon !== undefined || ctx.live !== undefined;
