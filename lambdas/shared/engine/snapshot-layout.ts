@@ -25,7 +25,7 @@ export function kubernetesDocumentPath(file: string): string {
 export const UnavailableKindEntry = z.object({
   kind: z.string(),
   reason: z.string(),
-  cause: z.enum(['not-installed', 'forbidden', 'failed']).optional(),
+  cause: z.enum(['not-installed', 'forbidden', 'failed', 'not-collected']).optional(),
 });
 
 /** `snapshot.json`: when and how the snapshot was taken, and the kinds that could not be read. */
@@ -36,5 +36,7 @@ export const SnapshotManifest = z.object({
   tool: z.object({ name: z.string(), version: z.string() }).optional(),
   objects: z.number().int().nonnegative().optional(),
   unavailableKinds: z.array(UnavailableKindEntry).default([]),
+  /** DescribeAddon found no vpc-cni add-on (self-managed CNI); absent: eks/addon-vpc-cni.json decides, else unknown. */
+  vpcCniAddonNotInstalled: z.boolean().optional(),
 });
 export type SnapshotManifest = z.infer<typeof SnapshotManifest>;

@@ -99,7 +99,11 @@ describe('audit of a real kernel programmed as agent v1.4.1 would for the Policy
   beforeAll(async () => {
     requireLabPrerequisites('end-to-end audit test');
     work = mkdtempSync(join(tmpdir(), 'npe-it-'));
-    inventory = buildInventory({ clusterName: 'e2e-lab', documents: clusterDocuments() });
+    inventory = buildInventory({
+      clusterName: 'e2e-lab',
+      documents: clusterDocuments(),
+      vpcCniAddonNotInstalled: true,
+    });
     auditLab = await startAuditLab(work, NETNS_PREFIX, PODS);
     lab = auditLab.lab;
   });

@@ -65,7 +65,9 @@ describe('passed outcomes', () => {
     // Act
     const report = await auditExample('seed-cluster', false);
     // Assess
-    expect(coverageLines(report)).toContain('node layer: not checked (see Not checked)');
+    expect(coverageLines(report)).toContain(
+      'node layer: not checked: the source has no node outputs (nodes/ in a snapshot)',
+    );
     expect(report.passed.filter((entry) => entry.layer === 'node')).toEqual([]);
   });
 

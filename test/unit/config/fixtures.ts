@@ -200,7 +200,9 @@ export function without(
   ...keys: ('vpcCniAddon' | 'awsNodeDaemonSet' | 'vpcCniConfigMap' | 'eksCluster')[]
 ): ClusterInventory {
   const kept = Object.entries(inventory).filter(([key]) => !(keys as string[]).includes(key));
-  return { ...emptyInventory(inventory.clusterName), ...(Object.fromEntries(kept) as Parts) };
+  // Without the add-on means a cluster that has none (DescribeAddon found none), not an add-on that was not read.
+  const addonAbsent = keys.includes('vpcCniAddon') ? { vpcCniAddonNotInstalled: true } : {};
+  return { ...emptyInventory(inventory.clusterName), ...(Object.fromEntries(kept) as Parts), ...addonAbsent };
 }
 
 export function assess(inventory: ClusterInventory, options: ConfigOptions = {}): ConfigAssessment {

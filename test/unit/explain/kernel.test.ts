@@ -259,8 +259,12 @@ describe('kernel layer', () => {
   });
 
   it('says the pod is unenforced when no program is pinned for its identifier and its veth has no filter', () => {
-    // Prepare
-    const node = nodeBundle({ 'loaded-ebpfdata.txt': '', [`tc/${vethOf(api)}.egress.txt`]: '' });
+    // Prepare: an empty listing is the node's state only when the collector counted no pinned programs
+    const node = nodeBundle({
+      'node.json': JSON.stringify({ pinCounts: { programs: 0, maps: 0 } }),
+      'loaded-ebpfdata.txt': '',
+      [`tc/${vethOf(api)}.egress.txt`]: '',
+    });
 
     // Act
     const result = explain([node], '1.2.7');

@@ -7,6 +7,7 @@ import {
   type ClusterSource,
   type SnapshotManifest,
 } from '#engine';
+import type { Addon } from '@aws-sdk/client-eks';
 import type { ClusterTokens } from '../eks-token/eks-token';
 import { eksTransport } from '../kubernetes/client-node-transport';
 import type { KubeTransport } from '../kubernetes/kube-transport';
@@ -69,7 +70,7 @@ export class EksLiveClusterSource implements ClusterSource {
   async readInventory(): Promise<ClusterInventory> {
     const { clusterName, eks, snapshot } = this.options;
     const cluster = await eks.describeCluster(clusterName);
-    const addon = await eks.describeVpcCniAddon(clusterName);
+    const { addon, notInstalled } = await this.readAddon(clusterName);
     const transport = await this.options.openKubernetes(clusterName, endpointOf(cluster));
     const reader = new KubernetesReader(transport, this.options.reader);
     const accumulator = new InventoryAccumulator(clusterName);
@@ -86,6 +87,7 @@ export class EksLiveClusterSource implements ClusterSource {
       tool: { name: 'eks-netpol-audit', version: this.options.toolVersion },
       objects: summary.objects,
       unavailableKinds: [...summary.unavailableKinds],
+      ...(notInstalled ? { vpcCniAddonNotInstalled: true } : {}),
     });
     return accumulator.finish({
       eksCluster: { source: `eks:DescribeCluster ${clusterName}`, content: eksCluster },
@@ -93,7 +95,23 @@ export class EksLiveClusterSource implements ClusterSource {
         ? {}
         : { vpcCniAddon: { source: `eks:DescribeAddon ${clusterName} vpc-cni`, content: vpcCniAddon } }),
       unavailableKinds: summary.unavailableKinds,
+      ...(notInstalled ? { vpcCniAddonNotInstalled: true } : {}),
     });
+  }
+
+  /**
+   * The vpc-cni add-on, and whether DescribeAddon said there is none (self-managed). Without the permission the
+   * add-on is unknown: the audit goes on and lists the add-on checks as not checked, instead of failing the cluster.
+   */
+  private async readAddon(clusterName: string): Promise<{ addon: Addon | undefined; notInstalled: boolean }> {
+    try {
+      const addon = await this.options.eks.describeVpcCniAddon(clusterName);
+      return { addon, notInstalled: addon === undefined };
+    } catch (error) {
+      if (error instanceof ClusterAccessError && error.failure === 'forbidden')
+        return { addon: undefined, notInstalled: false };
+      throw error;
+    }
   }
 
   private async read(reader: KubernetesReader, sink: PageSink): ReturnType<KubernetesReader['read']> {

@@ -125,6 +125,7 @@ export class S3SnapshotSource implements ClusterSource {
       ...(eksCluster === undefined ? {} : { eksCluster }),
       ...(vpcCniAddon === undefined ? {} : { vpcCniAddon }),
       ...(parsedManifest === undefined ? {} : { unavailableKinds: parsedManifest.data.unavailableKinds }),
+      ...(parsedManifest?.data.vpcCniAddonNotInstalled === true ? { vpcCniAddonNotInstalled: true } : {}),
     });
   }
 

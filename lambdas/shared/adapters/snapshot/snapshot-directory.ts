@@ -114,7 +114,8 @@ export class SnapshotDirectory implements ClusterSource, NodeOutputSource {
     return accumulator.finish({
       ...(eksCluster === undefined ? {} : { eksCluster }),
       ...(vpcCniAddon === undefined ? {} : { vpcCniAddon }),
-      ...(manifest === undefined ? {} : { unavailableKinds: manifest.unavailableKinds }),
+      ...(manifest === undefined ? { kindsReadUnknown: true } : { unavailableKinds: manifest.unavailableKinds }),
+      ...(manifest?.vpcCniAddonNotInstalled === true ? { vpcCniAddonNotInstalled: true } : {}),
     });
   }
 

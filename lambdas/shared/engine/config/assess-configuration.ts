@@ -12,7 +12,7 @@ import { knownBugsRule } from './check-known-bugs';
 import { modeRule } from './check-mode';
 import { settingsRule } from './check-settings';
 import { buildContext } from './context';
-import { effectiveConfiguration } from './effective';
+import { cniManagement, effectiveConfiguration } from './effective';
 import type { ConfigRule } from './rule';
 
 export interface ConfigOptions {
@@ -55,5 +55,11 @@ export function assessConfiguration(inventory: ClusterInventory, options: Config
     const skipped = new Set(outcome.notChecked.map((entry) => entry.scope));
     evaluations.push({ checks: rule.checks.filter((check) => !skipped.has(check.id)), resource: cluster });
   }
-  return { findings, passed: passedOf(evaluations, findings), notChecked, effective: effectiveConfiguration(ctx) };
+  return {
+    findings,
+    passed: passedOf(evaluations, findings),
+    notChecked,
+    effective: effectiveConfiguration(ctx),
+    cniManagement: cniManagement(ctx),
+  };
 }

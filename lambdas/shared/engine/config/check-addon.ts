@@ -10,7 +10,7 @@ import {
 import type { AddonIntent } from './addon-values';
 import type { ConfigContext } from './context';
 import { pendingDisableNote, withHazardLinks } from './disable-hazard';
-import { enforcementSeverity, OutcomeBuilder, policiesNote, type ConfigRule } from './rule';
+import { ADDON_UNKNOWN_REASON, enforcementSeverity, OutcomeBuilder, policiesNote, type ConfigRule } from './rule';
 
 /** The checks that read the parsed values; none of them runs when the values cannot be read. */
 const VALUES_CHECKS = [CFG_ADDON_KEY_CASE, CFG_ADDON_KEY_UNKNOWN, CFG_ADDON_NP_DISABLED] as const;
@@ -131,7 +131,8 @@ export const addonRule: ConfigRule = {
   checks: [CFG_ADDON_STATUS, CFG_ADDON_HEALTH, CFG_ADDON_VALUES_MALFORMED, ...VALUES_CHECKS],
   skipReason: (ctx) => {
     if (ctx.autoMode) return 'EKS Auto Mode: there is no vpc-cni add-on to check.';
-    if (ctx.addon === undefined) return 'No vpc-cni add-on in the inventory (self-managed CNI or not collected).';
+    if (ctx.addonUnknown) return ADDON_UNKNOWN_REASON;
+    if (ctx.addon === undefined) return 'No vpc-cni add-on (DescribeAddon found none): self-managed CNI.';
     return undefined;
   },
   run: runAddon,

@@ -78,9 +78,7 @@ export const agentRule: ConfigRule = {
   skipReason: (ctx) => {
     if (ctx.autoMode) return AUTO_MODE_REASON;
     if (ctx.live === undefined) {
-      return ctx.daemonSetUnavailable
-        ? 'The aws-node DaemonSet could not be read.'
-        : 'No aws-node DaemonSet in the cluster.';
+      return ctx.daemonSetUnavailable ? `${ctx.unreadable.daemonSet}.` : 'No aws-node DaemonSet in the cluster.';
     }
     return undefined;
   },

@@ -11,7 +11,13 @@ import {
 } from './checks';
 import type { ConfigContext } from './context';
 import { intentOf, liveModeOf, readMode } from './live-settings';
-import { classicSkipReason, OutcomeBuilder, type ConfigRule } from './rule';
+import {
+  ADDON_UNKNOWN_REASON,
+  AUTO_MODE_UNKNOWN_REASON,
+  classicSkipReason,
+  OutcomeBuilder,
+  type ConfigRule,
+} from './rule';
 import { MIN_CNI_CLUSTER_POLICY, MIN_CNI_NETWORK_POLICY, MIN_CNI_STRICT } from '../facts/minimum-versions';
 import { versionAtLeast } from '../facts/version';
 
@@ -35,7 +41,9 @@ function runPresence(ctx: ConfigContext) {
   }
   if (ctx.addon === undefined && ctx.live === undefined) {
     if (ctx.daemonSetUnavailable) {
-      out.skip(CFG_CNI_MISSING, 'The aws-node DaemonSet could not be read and there is no vpc-cni add-on.');
+      out.skip(CFG_CNI_MISSING, `${ctx.unreadable.daemonSet} and there is no vpc-cni add-on.`);
+    } else if (!ctx.autoModeKnown) {
+      out.skip(CFG_CNI_MISSING, AUTO_MODE_UNKNOWN_REASON);
     } else {
       out.add(
         findingOf(
@@ -48,18 +56,20 @@ function runPresence(ctx: ConfigContext) {
     }
     return out.build();
   }
-  if (ctx.addon === undefined) {
+  if (ctx.addonUnknown) {
+    out.skip(CFG_CNI_SELF_MANAGED, `${ADDON_UNKNOWN_REASON} The live DaemonSet and ConfigMap are judged.`);
+  } else if (ctx.addon === undefined) {
     out.add(
       findingOf(
         CFG_CNI_SELF_MANAGED,
         ctx.refs.daemonSet,
-        'No vpc-cni EKS add-on in the inventory: the aws-node DaemonSet is treated as self-managed (Helm or manifest), or the add-on was not collected. Add-on checks are skipped; the live DaemonSet and ConfigMap are judged.',
+        'No vpc-cni EKS add-on (DescribeAddon found none): the aws-node DaemonSet is self-managed (Helm or manifest). Add-on checks are skipped; the live DaemonSet and ConfigMap are judged.',
       ),
     );
   }
   if (ctx.addon !== undefined && ctx.live === undefined) {
     if (ctx.daemonSetUnavailable) {
-      out.skip(CFG_CNI_DAEMONSET_MISSING, 'The aws-node DaemonSet could not be read.');
+      out.skip(CFG_CNI_DAEMONSET_MISSING, `${ctx.unreadable.daemonSet}.`);
     } else {
       out.add(
         findingOf(

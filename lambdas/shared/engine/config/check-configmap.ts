@@ -8,7 +8,7 @@ function runConfigMap(ctx: ConfigContext) {
   const out = new OutcomeBuilder();
   const state = ctx.configMap;
   if (state.state === 'unavailable') {
-    return out.skip(CFG_CONFIGMAP_CONTROLLER_DISABLED, 'The amazon-vpc-cni ConfigMap could not be read.').build();
+    return out.skip(CFG_CONFIGMAP_CONTROLLER_DISABLED, `${ctx.unreadable.configMap}.`).build();
   }
   if (state.state === 'present' && state.value === 'true') return out.build();
 

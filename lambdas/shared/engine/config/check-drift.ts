@@ -6,7 +6,7 @@ import { CFG_ADDON_DRIFT } from './checks';
 import { CONTROLLER_KEY, type ConfigContext } from './context';
 import { parseGoBool } from './go-bool';
 import { FLAG, intentBool, intentOf, readMode } from './live-settings';
-import { AUTO_MODE_REASON, OutcomeBuilder, type ConfigRule } from './rule';
+import { ADDON_UNKNOWN_REASON, AUTO_MODE_REASON, OutcomeBuilder, type ConfigRule } from './rule';
 import { imageTag, parseVersion } from '../facts/version';
 
 /** One add-on setting and the live value it renders to; `undefined` on either side = not comparable. */
@@ -155,6 +155,7 @@ export const driftRule: ConfigRule = {
   checks: [CFG_ADDON_DRIFT],
   skipReason: (ctx) => {
     if (ctx.autoMode) return AUTO_MODE_REASON;
+    if (ctx.addonUnknown) return ADDON_UNKNOWN_REASON;
     if (ctx.addon === undefined)
       return 'No vpc-cni add-on in the inventory: there is no intended configuration to compare.';
     if (ctx.live === undefined && ctx.configMap.state === 'unavailable')

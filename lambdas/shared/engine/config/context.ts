@@ -1,7 +1,7 @@
 import type { Result } from '../errors';
 import type { EksAddon } from '../model/aws';
 import type { EnforcementMode } from '../model/assessment';
-import type { ClusterInventory } from '../model/cluster';
+import type { ClusterInventory, UnavailableKind } from '../model/cluster';
 import type { ResourceRef } from '../model/finding';
 import { parseConfigurationValues, type AddonIntent } from './addon-values';
 import { readAwsNode, envValue, type LiveAwsNode } from './aws-node';
@@ -26,11 +26,18 @@ export interface VersionReading {
 export interface ConfigContext {
   readonly inventory: ClusterInventory;
   readonly desiredMode: EnforcementMode | undefined;
+  /** Known to be an EKS Auto Mode cluster (false also when unknown: see `autoModeKnown`). */
   readonly autoMode: boolean;
+  /** The EKS cluster description was read, so `autoMode` is known. */
+  readonly autoModeKnown: boolean;
   readonly addon: EksAddon | undefined;
+  /** No vpc-cni add-on in the input and nothing says EKS was asked: self-managed or not, it is unknown. */
+  readonly addonUnknown: boolean;
   readonly addonIntent: Result<AddonIntent, string> | undefined;
   readonly live: LiveAwsNode | undefined;
   readonly daemonSetUnavailable: boolean;
+  /** How a kind that was not read is named in "not checked" reasons ("could not be read", "is not in the input"). */
+  readonly unreadable: { readonly daemonSet: string; readonly configMap: string };
   readonly configMap: ConfigMapState;
   readonly cniVersion: VersionReading;
   readonly agentVersion: VersionReading;
@@ -44,12 +51,22 @@ export interface ConfigContext {
   };
 }
 
-function kindUnavailable(inventory: ClusterInventory, kind: string): boolean {
+function unavailableEntry(inventory: ClusterInventory, kind: string): UnavailableKind | undefined {
   const wanted = kind.toLowerCase();
-  return inventory.unavailableKinds.some((u) => {
+  return inventory.unavailableKinds.find((u) => {
     const name = u.kind.toLowerCase();
     return name === wanted || name === `${wanted}s`;
   });
+}
+
+function kindUnavailable(inventory: ClusterInventory, kind: string): boolean {
+  return unavailableEntry(inventory, kind) !== undefined;
+}
+
+function unreadableText(inventory: ClusterInventory, kind: string, object: string): string {
+  return unavailableEntry(inventory, kind)?.cause === 'not-collected'
+    ? `The ${object} is not in the input (not collected)`
+    : `The ${object} could not be read`;
 }
 
 function readConfigMap(inventory: ClusterInventory): ConfigMapState {
@@ -98,10 +115,16 @@ export function buildContext(inventory: ClusterInventory, desiredMode: Enforceme
     inventory,
     desiredMode,
     autoMode: inventory.eksCluster?.computeConfig?.enabled === true,
+    autoModeKnown: inventory.eksCluster !== undefined,
     addon,
+    addonUnknown: addon === undefined && inventory.vpcCniAddonNotInstalled !== true,
     addonIntent: addon === undefined ? undefined : parseConfigurationValues(addon.configurationValues),
     live,
     daemonSetUnavailable: live === undefined && kindUnavailable(inventory, 'DaemonSet'),
+    unreadable: {
+      daemonSet: unreadableText(inventory, 'DaemonSet', 'aws-node DaemonSet'),
+      configMap: unreadableText(inventory, 'ConfigMap', 'amazon-vpc-cni ConfigMap'),
+    },
     configMap: readConfigMap(inventory),
     cniVersion: versions.cni,
     agentVersion: versions.agent,

@@ -1,4 +1,4 @@
-import type { EffectiveConfiguration } from '../model/assessment';
+import type { CniManagement, EffectiveConfiguration } from '../model/assessment';
 import { boolFlag } from './aws-node';
 import type { ConfigContext } from './context';
 import { FLAG, liveModeOf } from './live-settings';
@@ -42,6 +42,15 @@ function networkPolicyEnabled(ctx: ConfigContext): boolean | undefined {
   return true;
 }
 
+/** The add-on when it was read; self-managed only when DescribeAddon found none; no CNI only outside Auto Mode. */
+export function cniManagement(ctx: ConfigContext): CniManagement {
+  if (ctx.autoMode) return 'auto-mode';
+  if (ctx.addon !== undefined) return 'eks-add-on';
+  if (ctx.addonUnknown) return 'unknown';
+  if (ctx.live !== undefined) return 'self-managed';
+  return ctx.autoModeKnown && !ctx.daemonSetUnavailable ? 'none' : 'unknown';
+}
+
 /**
  * Precedence (live objects are the source of truth, the add-on is intent):
  * - networkPolicyEnabled: ConfigMap key AND live agent flag (see {@link networkPolicyEnabled});
@@ -49,7 +58,7 @@ function networkPolicyEnabled(ctx: ConfigContext): boolean | undefined {
  *   (NodeClass decides), without the aws-node container, or on a CNI older than 1.14.0;
  * - cniVersion: add-on addonVersion, then aws-node image tag, then VPC_CNI_VERSION (first that parses);
  * - agentVersion: aws-eks-nodeagent image tag;
- * - autoMode: DescribeCluster computeConfig.enabled; ipFamily: kubernetesNetworkConfig.ipFamily.
+ * - autoMode: DescribeCluster computeConfig.enabled, `undefined` without it; ipFamily: kubernetesNetworkConfig.ipFamily.
  * Auto Mode has no CNI or agent versions to read.
  */
 export function effectiveConfiguration(ctx: ConfigContext): EffectiveConfiguration {
@@ -61,7 +70,7 @@ export function effectiveConfiguration(ctx: ConfigContext): EffectiveConfigurati
     enforcementMode: mode?.valid === true && npCapable ? mode.mode : undefined,
     cniVersion: cni,
     agentVersion: ctx.autoMode ? undefined : ctx.agentVersion.version,
-    autoMode: ctx.autoMode,
+    autoMode: ctx.autoModeKnown ? ctx.autoMode : undefined,
     ipFamily: ctx.inventory.eksCluster?.kubernetesNetworkConfig?.ipFamily,
   };
 }

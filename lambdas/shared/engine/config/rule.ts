@@ -47,6 +47,13 @@ export function policiesNote(ctx: ConfigContext): string {
 export const AUTO_MODE_REASON =
   'EKS Auto Mode: there is no vpc-cni add-on or aws-node DaemonSet to check (Auto Mode runs its own data plane).';
 
+/** No add-on and no aws-node DaemonSet mean "no VPC CNI" only outside Auto Mode, which needs DescribeCluster. */
+export const AUTO_MODE_UNKNOWN_REASON =
+  'No vpc-cni add-on and no aws-node DaemonSet, and EKS Auto Mode is unknown (no EKS cluster description in the input): an Auto Mode cluster has neither, so "the VPC CNI is not installed" cannot be told.';
+
+export const ADDON_UNKNOWN_REASON =
+  'The vpc-cni EKS add-on was not read (no eks/addon-vpc-cni.json in the snapshot, or a live audit that did not or was not allowed to call DescribeAddon): whether the CNI is the EKS add-on or self-managed is unknown.';
+
 export function cniPresent(ctx: ConfigContext): boolean {
   return ctx.addon !== undefined || ctx.live !== undefined;
 }
@@ -56,8 +63,10 @@ export function classicSkipReason(ctx: ConfigContext): string | undefined {
   if (ctx.autoMode) return AUTO_MODE_REASON;
   if (!cniPresent(ctx)) {
     return ctx.daemonSetUnavailable
-      ? 'The aws-node DaemonSet could not be read and there is no vpc-cni add-on.'
-      : 'No Amazon VPC CNI in the cluster (no vpc-cni add-on, no aws-node DaemonSet).';
+      ? `${ctx.unreadable.daemonSet} and there is no vpc-cni add-on.`
+      : ctx.autoModeKnown
+        ? 'No Amazon VPC CNI in the cluster (no vpc-cni add-on, no aws-node DaemonSet).'
+        : AUTO_MODE_UNKNOWN_REASON;
   }
   return undefined;
 }

@@ -26,6 +26,7 @@ import {
   type RecognisedObject,
 } from './project-object';
 import { arrayStream, objectStream, type ArrayStream, type ObjectStream } from './streamed-document';
+import { uncollectedKinds, unreadableSingleObject } from './uncollected-kinds';
 
 /** One decoded input document (a `kubectl get -o json` List or a single object) and where it came from. */
 export interface KubernetesDocument {
@@ -39,6 +40,13 @@ export interface InventoryInput {
   readonly eksCluster?: KubernetesDocument;
   readonly vpcCniAddon?: KubernetesDocument;
   readonly unavailableKinds?: readonly UnavailableKind[];
+  /**
+   * The input does not say which kinds were read (a hand-made snapshot without snapshot.json): a kind whose absence
+   * would be a finding and of which it holds nothing is recorded as not collected (uncollected-kinds.ts).
+   */
+  readonly kindsReadUnknown?: boolean;
+  /** DescribeAddon found no vpc-cni add-on (ClusterInventory.vpcCniAddonNotInstalled). */
+  readonly vpcCniAddonNotInstalled?: boolean;
 }
 
 /** Flattens Lists (`List` from kubectl, `PodList` from the raw API whose items carry no kind) and bare JSON arrays. */
@@ -60,8 +68,22 @@ function* objectsOf(document: KubernetesDocument): Generator<Located> {
   yield located(document.source, document.content);
 }
 
+/** `DaemonSet` for `DaemonSetList` (empty or not); undefined for the kind-less `List` or a kind that is no list. */
+function kindOfList(listKind: string): string | undefined {
+  return listKind === 'List' || !listKind.endsWith('List') ? undefined : listKind.slice(0, -'List'.length);
+}
+
+function typedListKind(content: unknown): string | undefined {
+  const list = ListShape.safeParse(content);
+  return list.success ? kindOfList(list.data.kind) : undefined;
+}
+
 class InventoryBuilder {
   readonly findings: Finding[] = [];
+  /** Kinds the input holds an object or a typed list of. */
+  readonly kindsSeen = new Set<string>();
+  /** The aws-node DaemonSet or amazon-vpc-cni ConfigMap, when it was given but malformed. */
+  readonly unreadable: UnavailableKind[] = [];
   readonly ignoredKinds: Record<string, number> = {};
   private readonly seen = new Map<string, string>();
   readonly namespaces = new Map<string, Namespace>();
@@ -86,9 +108,13 @@ class InventoryBuilder {
       case 'ignored':
         this.countIgnored(projected.label);
         return;
-      case 'malformed':
+      case 'malformed': {
         this.findings.push(projected.finding);
+        this.kindsSeen.add(projected.finding.resource.kind);
+        const unreadable = unreadableSingleObject(projected.finding.resource);
+        if (unreadable !== undefined) this.unreadable.push(unreadable);
         return;
+      }
       case 'object':
         this.store(projected.object, projected.source);
         return;
@@ -119,6 +145,7 @@ class InventoryBuilder {
   }
 
   private store(object: RecognisedObject, source: string): void {
+    this.kindsSeen.add(object.kind);
     switch (object.kind) {
       case 'Namespace':
         this.remember(this.namespaces, object, source);
@@ -221,10 +248,11 @@ function unavailableKindFinding(unavailable: UnavailableKind): Finding {
       },
     );
   }
+  const what = unavailable.cause === 'not-collected' ? 'was not collected' : 'could not be listed';
   return findingOf(
     INPUT_KIND_UNAVAILABLE,
     resource,
-    `${unavailable.kind} could not be listed: ${unavailable.reason}; checks that need it were not run`,
+    `${unavailable.kind} ${what}: ${unavailable.reason}; checks that need it were not run`,
   );
 }
 
@@ -242,6 +270,8 @@ export class InventoryAccumulator {
   constructor(private readonly clusterName: string) {}
 
   addDocument(document: KubernetesDocument): void {
+    const listKind = typedListKind(document.content);
+    if (listKind !== undefined) this.builder.kindsSeen.add(listKind);
     for (const located of objectsOf(document)) this.builder.add(located);
   }
 
@@ -254,9 +284,16 @@ export class InventoryAccumulator {
 
   /** A top-level JSON object read member by member, its `items` element by element (streamed-document.ts). */
   streamObject(source: string): ObjectStream {
-    return objectStream(source, (projected) => {
-      this.builder.commit(projected);
-    });
+    return objectStream(
+      source,
+      (projected) => {
+        this.builder.commit(projected);
+      },
+      (listKind) => {
+        const kind = kindOfList(listKind);
+        if (kind !== undefined) this.builder.kindsSeen.add(kind);
+      },
+    );
   }
 
   finish(extra: Omit<InventoryInput, 'clusterName' | 'documents'> = {}): ClusterInventory {
@@ -264,8 +301,11 @@ export class InventoryAccumulator {
     const findings = builder.findings;
     const eksCluster = parseAwsObject(extra.eksCluster, EksCluster, 'cluster', 'EksCluster', findings);
     const vpcCniAddon = parseAwsObject(extra.vpcCniAddon, EksAddon, 'addon', 'EksAddon', findings);
-    const unavailableKinds = extra.unavailableKinds ?? [];
-    for (const unavailable of unavailableKinds) findings.push(unavailableKindFinding(unavailable));
+    const given = extra.unavailableKinds ?? [];
+    const notRead = extra.kindsReadUnknown === true ? [...given, ...uncollectedKinds(builder.kindsSeen, given)] : given;
+    for (const unavailable of notRead) findings.push(unavailableKindFinding(unavailable));
+    // Already reported as INPUT-MALFORMED-OBJECT: listed for the checks that need them, without a second finding.
+    const unavailableKinds = [...notRead, ...builder.unreadable];
     return {
       clusterName: eksCluster?.name ?? this.clusterName,
       namespaces: sortedByIdentity(builder.namespaces),
@@ -284,6 +324,7 @@ export class InventoryAccumulator {
       ...(builder.vpcCniConfigMap === undefined ? {} : { vpcCniConfigMap: builder.vpcCniConfigMap }),
       ...(eksCluster === undefined ? {} : { eksCluster }),
       ...(vpcCniAddon === undefined ? {} : { vpcCniAddon }),
+      ...(vpcCniAddon === undefined && extra.vpcCniAddonNotInstalled === true ? { vpcCniAddonNotInstalled: true } : {}),
     };
   }
 }
@@ -296,5 +337,7 @@ export function buildInventory(input: InventoryInput): ClusterInventory {
     ...(input.eksCluster === undefined ? {} : { eksCluster: input.eksCluster }),
     ...(input.vpcCniAddon === undefined ? {} : { vpcCniAddon: input.vpcCniAddon }),
     ...(input.unavailableKinds === undefined ? {} : { unavailableKinds: input.unavailableKinds }),
+    ...(input.kindsReadUnknown === undefined ? {} : { kindsReadUnknown: input.kindsReadUnknown }),
+    ...(input.vpcCniAddonNotInstalled === undefined ? {} : { vpcCniAddonNotInstalled: input.vpcCniAddonNotInstalled }),
   });
 }

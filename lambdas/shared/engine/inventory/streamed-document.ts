@@ -36,6 +36,8 @@ function describesItself(item: unknown): boolean {
 }
 
 type Commit = (projected: Projected) => void;
+/** Told the `kind` of a streamed List (`List`, `PodList`, …) once the document is taken in. */
+type ListSeen = (listKind: string) => void;
 
 class ElementStream implements ArrayStream {
   private elements = 0;
@@ -61,6 +63,7 @@ class ListStream implements ObjectStream {
   constructor(
     private readonly source: string,
     private readonly commit: Commit,
+    private readonly listSeen?: ListSeen,
   ) {}
 
   member(key: string, value: unknown): void {
@@ -89,6 +92,8 @@ class ListStream implements ObjectStream {
       return true;
     }
     if (!this.isList()) return false;
+    const kind = this.members.get('kind');
+    if (typeof kind === 'string') this.listSeen?.(kind);
     for (const entry of this.pending)
       this.commit('projected' in entry ? entry.projected : this.projectItem(entry.index, entry.item));
     return true;
@@ -119,6 +124,6 @@ export function arrayStream(source: string, commit: Commit): ArrayStream {
   return new ElementStream(source, commit);
 }
 
-export function objectStream(source: string, commit: Commit): ObjectStream {
-  return new ListStream(source, commit);
+export function objectStream(source: string, commit: Commit, listSeen?: ListSeen): ObjectStream {
+  return new ListStream(source, commit, listSeen);
 }

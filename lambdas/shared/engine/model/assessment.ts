@@ -31,12 +31,17 @@ export interface EffectiveConfiguration {
   readonly cniVersion: string | undefined;
   /** `x.y.z` of the network policy agent image (aws-eks-nodeagent container). */
   readonly agentVersion: string | undefined;
-  readonly autoMode: boolean;
+  /** DescribeCluster computeConfig.enabled; `undefined` when the cluster description was not read. */
+  readonly autoMode: boolean | undefined;
   readonly ipFamily: IpFamily | undefined;
 }
 
+/** How the VPC CNI is installed; `unknown` when the EKS add-on or the cluster description was not read. */
+export type CniManagement = 'eks-add-on' | 'self-managed' | 'auto-mode' | 'none' | 'unknown';
+
 export interface ConfigAssessment extends LayerOutcome {
   readonly effective: EffectiveConfiguration;
+  readonly cniManagement: CniManagement;
 }
 
 export interface AuditOptions {

@@ -34,6 +34,11 @@ export interface ClusterInventory {
   readonly vpcCniConfigMap?: ConfigMap;
   readonly eksCluster?: EksCluster;
   readonly vpcCniAddon?: EksAddon;
+  /**
+   * EKS was asked (DescribeAddon) and the cluster has no vpc-cni add-on: the CNI is self-managed. Without this and
+   * without `vpcCniAddon`, the add-on was not read and how the CNI is managed is unknown.
+   */
+  readonly vpcCniAddonNotInstalled?: boolean;
   /** Kinds the engine does not use, with how many objects of each were seen. */
   readonly ignoredKinds: Readonly<Record<string, number>>;
   readonly inputFindings: readonly Finding[];
@@ -44,8 +49,11 @@ export interface ClusterInventory {
 export interface UnavailableKind {
   readonly kind: string;
   readonly reason: string;
-  /** `not-installed`: the CRD does not exist (so there are no objects of the kind); otherwise the read failed. */
-  readonly cause?: 'not-installed' | 'forbidden' | 'failed';
+  /**
+   * `not-installed`: the CRD does not exist (so there are no objects of the kind); `not-collected`: the input does
+   * not hold the kind (a hand-made snapshot without it); otherwise the read failed.
+   */
+  readonly cause?: 'not-installed' | 'forbidden' | 'failed' | 'not-collected';
 }
 
 export function emptyInventory(clusterName: string): ClusterInventory {

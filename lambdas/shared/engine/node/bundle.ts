@@ -66,6 +66,8 @@ export type CollectionErrorCategory =
   /** The CLI printed `Failed to execute the cmd -` (or a usage error) instead of the report. */
   | 'cli-error'
   | 'file-missing'
+  /** The file is empty: the command's output was not captured. */
+  | 'empty-output'
   | 'incomplete';
 
 export interface CollectionError {
@@ -172,6 +174,7 @@ export function parseNodeBundle(raw: RawNodeOutput): ParsedNodeBundle {
     loadedText !== undefined && layout.kind === 'eks-log-collector' ? withoutLoadedDataHeader(loadedText) : loadedText,
     errors,
     layout.loadedEbpfDataFile,
+    nodeInfo?.pinCounts?.programs,
   );
   const { mapRoles, programsByIdentifier } = indexPrograms(loaded.loadedEbpfData, nodeInfo);
   const maps = new MapFileReader(mapRoles, errors);

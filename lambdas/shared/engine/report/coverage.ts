@@ -71,5 +71,6 @@ export function layerCoverage(layers: readonly LayerResult[]): LayerCoverage[] {
     resources: resourceCounts(outcome.passed, outcome.findings),
     passed: outcome.passed.length,
     findings: outcome.findings.length,
+    notChecked: outcome.notChecked.length,
   }));
 }

@@ -23,8 +23,9 @@ function configurationSection(report: AuditReport): string {
       `${c.enforcementMode ?? 'unknown'}${c.desiredMode === null ? '' : ` (desired: ${c.desiredMode})`}`,
     ],
     ['VPC CNI version', c.cniVersion ?? 'unknown'],
+    ['VPC CNI installed as', c.cniManagement ?? 'unknown'],
     ['network policy agent version', c.agentVersion ?? 'unknown'],
-    ['EKS Auto Mode', String(c.autoMode)],
+    ['EKS Auto Mode', c.autoMode === null ? 'unknown' : String(c.autoMode)],
     ['IP family', c.ipFamily ?? 'unknown'],
   ];
   const body = rows.map(([key, value]) => `<tr><th>${escapeHtml(key)}</th><td>${escapeHtml(value)}</td></tr>`).join('');

@@ -102,8 +102,9 @@ export function renderMarkdown(report: AuditReport): string {
     `| network policy enabled | ${c.networkPolicyEnabled === null ? 'unknown' : String(c.networkPolicyEnabled)} |`,
     `| enforcement mode | ${c.enforcementMode ?? 'unknown'}${c.desiredMode === null ? '' : ` (desired: ${c.desiredMode})`} |`,
     `| VPC CNI version | ${c.cniVersion ?? 'unknown'} |`,
+    `| VPC CNI installed as | ${c.cniManagement ?? 'unknown'} |`,
     `| network policy agent version | ${c.agentVersion ?? 'unknown'} |`,
-    `| EKS Auto Mode | ${String(c.autoMode)} |`,
+    `| EKS Auto Mode | ${c.autoMode === null ? 'unknown' : String(c.autoMode)} |`,
     `| IP family | ${c.ipFamily ?? 'unknown'} |`,
     '',
   );

@@ -1,5 +1,6 @@
 import { SEVERITY_RANK, type Finding, type Layer } from '../model/finding';
 import { resourceLabel } from './check-results';
+import { coverageLines } from './render-coverage';
 import { SUPPRESSED_MARKER } from './render-markdown';
 import type { AuditReport } from './report';
 
@@ -91,6 +92,7 @@ export function renderTable(report: AuditReport, options: TableOptions = {}): st
   const header: Row = HEADERS;
   const lines = [
     `cluster ${report.cluster.name} · ${report.summary.totalFindings} finding(s) · ${layerCounts(report)}${report.summary.suppressed === 0 ? '' : ` · ${report.summary.suppressed} suppressed`}`,
+    ...coverageLines(report),
     '',
   ];
   if (rows.length === 0) lines.push('No findings.');

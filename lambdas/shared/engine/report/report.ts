@@ -48,6 +48,8 @@ export const LayerCoverage = z.object({
   resources: z.record(z.string(), z.number().int()),
   passed: z.number().int(),
   findings: z.number().int(),
+  /** Added in 1.0: how many entries of `notChecked` this layer gave (absent from earlier reports). */
+  notChecked: z.number().int().optional(),
 });
 export type LayerCoverage = z.infer<typeof LayerCoverage>;
 
@@ -63,7 +65,10 @@ export const AuditReport = z.object({
     desiredMode: z.enum(['standard', 'strict']).nullable(),
     cniVersion: z.string().nullable(),
     agentVersion: z.string().nullable(),
-    autoMode: z.boolean(),
+    /** `null`: unknown (the EKS cluster description was not read). */
+    autoMode: z.boolean().nullable(),
+    /** Added in 1.0: how the VPC CNI is installed, `unknown` when the add-on was not read (absent: not reported). */
+    cniManagement: z.enum(['eks-add-on', 'self-managed', 'auto-mode', 'none', 'unknown']).optional(),
     ipFamily: z.enum(['ipv4', 'ipv6']).nullable(),
   }),
   summary: z.object({

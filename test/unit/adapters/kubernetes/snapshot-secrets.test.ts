@@ -88,6 +88,8 @@ describe('SnapshotWriter keeps no secrets', () => {
     const writer = new SnapshotWriter(directory);
     const summary = await new KubernetesReader(cluster(), { pageSize: 1, ...noSleep }).read(writer);
     await writer.finish(summary.unavailableKinds.map((entry) => entry.kind));
+    // As `netpol-audit snapshot` does: the manifest says which kinds were read (a missing aws-node is then absent)
+    await writer.manifest({ unavailableKinds: [...summary.unavailableKinds] });
     return k8s;
   }
 

@@ -189,10 +189,27 @@ export function auditNodeBundle(bundle: ParsedNodeBundle, shared: NodeAuditShare
     return { findings, passed: passedOf(collectionChecked, findings), notChecked };
   }
   const expectedState = expected.value;
+  notChecked.push(...unselectedPodsUnknown(expectedState, shared.effective));
   const compared = timer.time('node-compare', () => compareNodeState(bundle, expectedState, shared, collection));
   findings.push(...compared.findings);
   notChecked.push(...compared.notChecked);
   return { findings, passed: [...passedOf(collectionChecked, findings), ...compared.passed], notChecked };
+}
+
+/** Without the enforcement mode, whether pods no PolicyEndpoint selects need filters cannot be told: not compared. */
+function unselectedPodsUnknown(expected: ExpectedNodeState, effective: EffectiveConfiguration): NotChecked[] {
+  if (effective.enforcementMode !== undefined) return [];
+  const unselected = expected.identifiers.reduce(
+    (count, state) => count + state.pods.filter((pod) => !pod.selected).length,
+    0,
+  );
+  if (unselected === 0) return [];
+  return [
+    {
+      scope: `node ${expected.nodeName} pods no policy selects`,
+      reason: `the enforcement mode is unknown (see the configuration layer): whether ${unselected} pod(s) need tc filters cannot be told, so they were not compared`,
+    },
+  ];
 }
 
 /** One comparison of an identifier's expected state with the node; steps are independent of each other. */
@@ -233,7 +250,7 @@ export function compareNodeState(
     });
   }
   if (collection.failed) {
-    notChecked.push({ scope: `node ${nodeName} programs and maps`, reason: 'loaded-ebpfdata could not be read' });
+    notChecked.push({ scope: `node ${nodeName} programs and maps`, reason: collection.failureReason });
   }
   for (const gap of bundle.layout.notCollected)
     notChecked.push({ scope: `node ${nodeName} ${gap.scope}`, reason: gap.reason });

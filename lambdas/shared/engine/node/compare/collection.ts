@@ -28,6 +28,8 @@ export interface CollectionVerdict {
   readonly findings: Finding[];
   /** The agent's programs and maps are unknown (loaded-ebpfdata missing, failed or unparseable). */
   readonly failed: boolean;
+  /** Why the programs and maps are unknown, when `failed`. */
+  readonly failureReason: string;
   /** tc output can be compared. */
   readonly tcAvailable: boolean;
 }
@@ -71,10 +73,7 @@ export function assessCollection(bundle: ParsedNodeBundle): CollectionVerdict {
   }
   for (const error of bundle.collectionErrors) {
     if (isFatal(bundle, error)) continue;
-    const message =
-      error.mapId === undefined
-        ? `collector: ${error.message}`
-        : `${where(error.source)} (map ${error.mapId}${roleText(bundle, error.mapId)}) is an error output instead of a dump: ${error.message}`;
+    const message = incompleteMessage(bundle, error, where);
     findings.push(
       findingOf(NODE_COLLECTION_INCOMPLETE, resource, message, {
         actual: { source: error.source, category: error.category, message: error.message },
@@ -87,7 +86,19 @@ export function assessCollection(bundle: ParsedNodeBundle): CollectionVerdict {
   findings.push(...readErrors(bundle));
 
   const tcMissing = bundle.collectionErrors.some((e) => e.category === 'tc-missing' || e.category === 'bottlerocket');
-  return { findings, failed, tcAvailable: !tcMissing && bundle.vethListAvailable };
+  const failureReason =
+    bundle.collectionErrors.find((error) => error.source === bundle.layout.loadedEbpfDataFile)?.message ??
+    'loaded-ebpfdata could not be read';
+  return { findings, failed, failureReason, tcAvailable: !tcMissing && bundle.vethListAvailable };
+}
+
+const NOT_DUMPED: ReadonlySet<CollectionError['category']> = new Set(['timeout', 'empty-output']);
+
+function incompleteMessage(bundle: ParsedNodeBundle, error: CollectionError, where: (file: string) => string): string {
+  if (error.mapId === undefined) return `collector: ${error.message}`;
+  const map = `${where(error.source)} (map ${error.mapId}${roleText(bundle, error.mapId)})`;
+  if (NOT_DUMPED.has(error.category)) return `${map} was ${error.message}; its contents are not checked`;
+  return `${map} is an error output instead of a dump: ${error.message}`;
 }
 
 function roleText(bundle: ParsedNodeBundle, id: number): string {
@@ -97,7 +108,9 @@ function roleText(bundle: ParsedNodeBundle, id: number): string {
 
 function missingDumps(bundle: ParsedNodeBundle): Finding[] {
   const findings: Finding[] = [];
-  const seen = new Set<number>();
+  const seen = new Set<number>(
+    bundle.collectionErrors.flatMap((error) => (error.mapId === undefined ? [] : [error.mapId])),
+  );
   for (const program of bundle.loadedEbpfData?.programs ?? []) {
     for (const map of program.maps) {
       if (!DUMPED_ROLES.has(map.role) || seen.has(map.id)) continue;

@@ -136,8 +136,9 @@ function comparePodHook(
       return;
     case 'not-collected': {
       const unparseable = context.bundle.parseErrors.some((error) => error.file.startsWith(`tc/${veth}.${hook}.`));
+      const reported = context.bundle.collectionErrors.some((error) => error.source.startsWith(`tc/${veth}.${hook}.`));
       const otherHook = context.bundle.tcFilters(veth, hookOf(direction === 'ingress' ? 'egress' : 'ingress'));
-      if (!unparseable && otherHook !== undefined) {
+      if (!unparseable && !reported && otherHook !== undefined) {
         context.findings.push(
           findingOf(NODE_COLLECTION_INCOMPLETE, resource, `${file} was not collected (the other hook of ${veth} was)`, {
             expected: file,

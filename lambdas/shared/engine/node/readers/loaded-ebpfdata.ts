@@ -1,6 +1,6 @@
 import type { CliFailure, LoadedEbpfDataOutput, LoadedProgram, MapRole } from '../model';
 import { mapRole, parseLoadedEbpfData } from '../parsers/loaded-ebpfdata';
-import { knownCliError, type BundleErrors } from './errors';
+import { knownCliError, notCollected, recordNotCollected, type BundleErrors } from './errors';
 import type { NodeCollectionInfo } from './node-json';
 
 export const LOADED_EBPFDATA_FILE = 'loaded-ebpfdata.txt';
@@ -10,11 +10,37 @@ export interface LoadedEbpfDataReading {
   readonly loadedEbpfDataFailure: CliFailure | null;
 }
 
-/** `loaded-ebpfdata.txt` (or `file`): the programs, or the CLI failure printed instead; a missing file is a collection error. */
+const LOADED_EBPFDATA_STEP = 'aws-eks-na-cli ebpf loaded-ebpfdata';
+
+/**
+ * Records loaded-ebpfdata as not collected when its step timed out, or when the file is empty although the node may
+ * pin programs (only node.json `pinCounts.programs: 0` makes an empty listing the node's real state).
+ */
+function recordedNotCollected(
+  text: string,
+  errors: BundleErrors,
+  file: string,
+  pinnedPrograms: number | undefined,
+): boolean {
+  const unusable = notCollected(errors, [LOADED_EBPFDATA_STEP], text);
+  if (unusable === undefined || (unusable.category === 'empty-output' && pinnedPrograms === 0)) return false;
+  recordNotCollected(errors, [LOADED_EBPFDATA_STEP], {
+    source: file,
+    category: unusable.category,
+    message: `${file} not collected, because ${unusable.reason}`,
+  });
+  return true;
+}
+
+/**
+ * `loaded-ebpfdata.txt` (or `file`): the programs, or the CLI failure printed instead; a missing, empty or timed-out
+ * file is a collection error (the programs and maps are then not checked, never reported missing).
+ */
 export function readLoadedEbpfData(
   text: string | undefined,
   errors: BundleErrors,
   file: string = LOADED_EBPFDATA_FILE,
+  pinnedPrograms?: number,
 ): LoadedEbpfDataReading {
   const none = { loadedEbpfData: null, loadedEbpfDataFailure: null };
   if (text === undefined) {
@@ -28,6 +54,7 @@ export function readLoadedEbpfData(
     }
     return none;
   }
+  if (recordedNotCollected(text, errors, file, pinnedPrograms)) return none;
   const parsed = parseLoadedEbpfData(text, file);
   if (!parsed.ok) {
     errors.parse.push(parsed.error);

@@ -6,7 +6,7 @@ import { parseCpMapDump } from '../parsers/cp-map';
 import { parseLpmMapDump } from '../parsers/lpm-map';
 import { parseNodeOutput } from '../parsers/node-output';
 import { parsePodStateMapDump } from '../parsers/pod-state-map';
-import { knownCliError, type BundleErrors } from './errors';
+import { knownCliError, notCollected, recordNotCollected, type BundleErrors } from './errors';
 
 export const MAP_FILE = /^maps\/(\d+)\.(txt|json)$/;
 
@@ -99,6 +99,7 @@ export class MapFileReader {
   ) {}
 
   read(id: number, file: string, text: string): void {
+    if (this.recordedNotCollected(id, file, text)) return;
     const role = this.mapRoles.get(id) ?? null;
     const roleKind = role === null ? undefined : ROLE_KIND[role];
     if (roleKind !== undefined) {
@@ -111,6 +112,20 @@ export class MapFileReader {
       else this.errors.parse.push(parsed.error);
     }
     this.recordCliError(id, file);
+  }
+
+  /** A dump whose `dump-maps` / `dump-cp-maps` step timed out, or an empty file: the map is not checked. */
+  private recordedNotCollected(id: number, file: string, text: string): boolean {
+    const steps = [`aws-eks-na-cli ebpf dump-maps ${id}`, `aws-eks-na-cli ebpf dump-cp-maps ${id}`];
+    const unusable = notCollected(this.errors, steps, text);
+    if (unusable === undefined) return false;
+    recordNotCollected(this.errors, steps, {
+      source: file,
+      category: unusable.category,
+      message: `not collected, because ${unusable.reason}`,
+      mapId: id,
+    });
+    return true;
   }
 
   private cachedParse(kind: MapDumpKind, text: string, file: string): MapParse {

@@ -3,7 +3,7 @@ import type { ParsedTcFile } from '../bundle';
 import type { TcFilterOutput, TcHook } from '../model';
 import { parseTcFilterJson } from '../parsers/tc-filter-json';
 import { parseTcFilterText } from '../parsers/tc-filter-text';
-import type { BundleErrors } from './errors';
+import { recordNotCollected, timedOut, type BundleErrors } from './errors';
 
 export const TC_FILE = /^tc\/([^/]+)\.(ingress|egress)\.(txt|json)$/;
 
@@ -21,6 +21,7 @@ export class TcFileReader {
   constructor(private readonly errors: BundleErrors) {}
 
   read(veth: string, hook: TcHook, file: string, text: string): void {
+    if (this.recordedTimeout(veth, hook, file)) return;
     const parsed = parseTc(text, file, hook);
     if (!parsed.ok) {
       this.errors.parse.push(parsed.error);
@@ -32,6 +33,19 @@ export class TcFileReader {
       this.tc.set(veth, hooks);
     }
     hooks.set(hook, { veth, hook, file, output: parsed.value });
+  }
+
+  /** A hook whose `tc filter show` timed out: its (partial or empty) output is not read as the hook's filters. */
+  private recordedTimeout(veth: string, hook: TcHook, file: string): boolean {
+    const steps = [`tc filter show dev ${veth} ${hook}`];
+    const timeout = timedOut(this.errors, steps);
+    if (timeout === undefined) return false;
+    recordNotCollected(this.errors, steps, {
+      source: file,
+      category: timeout.category,
+      message: `${file} not collected, because ${timeout.reason}; the hook's filters are not checked`,
+    });
+    return true;
   }
 }
 
