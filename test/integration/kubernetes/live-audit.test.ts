@@ -96,7 +96,7 @@ describe('live audit of examples/seed-cluster through the CLI', () => {
     expect(missing.stderr).toContain(`${auditor}: context 'nope' not found`);
     const both = await cli(['audit', '--kubeconfig', auditor, '--snapshot', SEED]);
     expect(both.code).toBe(2);
-    expect(both.stderr).toContain('exactly one of --snapshot <dir> or --kubeconfig <file>');
+    expect(both.stderr).toContain('exactly one of --snapshot <dir>, --kubeconfig <file> or --cluster <name>');
     const taken = await cli(['snapshot', '--kubeconfig', auditor, '--out', SEED]);
     expect(taken.code).toBe(2);
     expect(taken.stderr).toContain('already holds a snapshot');
