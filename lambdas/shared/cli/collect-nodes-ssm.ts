@@ -18,7 +18,7 @@ import { awsClientConfig, s3PathStyle, type AwsFlags } from './aws-options';
 
 export const DEFAULT_COLLECTOR_DOCUMENT = 'eks-netpol-audit-collector';
 const DOCUMENT_FILE = join(__dirname, '../../../ssm-documents/collect-node-policy-state.yaml');
-/** Invocation statuses after which SSM changes nothing more (aws.md A3). */
+/** Invocation statuses SSM may still change; `Unknown`: no invocation yet right after SendCommand (aws.md A3). */
 const PENDING = new Set(['Pending', 'InProgress', 'Delayed', 'Unknown']);
 
 export interface SsmCollectionFlags extends AwsFlags {
