@@ -5,6 +5,7 @@ import { auditCommand } from './audit';
 import { diffCommand } from './diff';
 import { EXIT_CLEAN, EXIT_INTERNAL, EXIT_USAGE } from './exit-codes';
 import { explainCommand } from './explain';
+import { importNodeBundleCommand } from './import-node-bundle';
 import { reportCommand } from './report';
 import { resolveCommand } from './resolve';
 import { runCommand } from './run';
@@ -19,6 +20,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
   for (const command of [
     auditCommand(setExitCode),
     snapshotCommand(setExitCode),
+    importNodeBundleCommand(setExitCode),
     resolveCommand(setExitCode),
     explainCommand(setExitCode),
     diffCommand(setExitCode),

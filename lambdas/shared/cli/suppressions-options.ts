@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   auditDay,
@@ -12,6 +12,7 @@ import {
   type Suppression,
 } from '#engine';
 import { readReportFile } from './report-files';
+import { pathExists } from './path-exists';
 
 /** The suppressions file `audit` reads from the current directory when no `--suppressions` names one. */
 export const DEFAULT_SUPPRESSIONS_FILE = '.netpol-audit.yaml';
@@ -50,20 +51,11 @@ export function suppressionOptions(): Option[] {
   ];
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function fileSuppressions(flags: SuppressionFlags, directory: string): Promise<LoadedSuppressions> {
   if (flags.suppressions === false) return { suppressions: [], notes: ['suppressions: off (--no-suppressions)'] };
   const file = flags.suppressions ?? DEFAULT_SUPPRESSIONS_FILE;
   const path = resolve(directory, file);
-  if (flags.suppressions === undefined && !(await exists(path))) return { suppressions: [], notes: [] };
+  if (flags.suppressions === undefined && !(await pathExists(path))) return { suppressions: [], notes: [] };
   let text: string;
   try {
     text = await readFile(path, 'utf8');

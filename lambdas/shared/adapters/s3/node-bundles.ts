@@ -12,13 +12,24 @@ const MAX_UNPACKED_BYTES = 256 * 1024 * 1024;
  * The node directory inside the bundle is named after the instance id (NodeName=auto) or the node.
  */
 export async function unpackNodeBundle(bundle: Uint8Array, location: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const nodeFiles of (await unpackNodeBundleByDirectory(bundle, location)).values())
+    for (const [file, content] of nodeFiles) files.set(file, content);
+  return files;
+}
+
+/** The files of a bundle per `nodes/<directory>/` it holds, paths relative to that directory. */
+export async function unpackNodeBundleByDirectory(
+  bundle: Uint8Array,
+  location: string,
+): Promise<Map<string, Map<string, string>>> {
   let tar: Buffer;
   try {
     tar = gunzipSync(bundle, { maxOutputLength: MAX_UNPACKED_BYTES });
   } catch (error) {
     throw new InputError(`not a gzip node bundle (${String(error)})`, location);
   }
-  const files = new Map<string, string>();
+  const directories = new Map<string, Map<string, string>>();
   const extractor = extract();
   const done = new Promise<void>((resolve, reject) => {
     extractor.on('entry', (header, stream, next) => {
@@ -28,8 +39,17 @@ export async function unpackNodeBundle(bundle: Uint8Array, location: string): Pr
       });
       stream.on('end', () => {
         const parts = header.name.replace(/^\.\//, '').split('/');
-        if (header.type === 'file' && parts[0] === SNAPSHOT_PATHS.nodesDirectory && parts.length > 2)
+        const directory = parts[1];
+        if (
+          header.type === 'file' &&
+          parts[0] === SNAPSHOT_PATHS.nodesDirectory &&
+          directory !== undefined &&
+          parts.length > 2
+        ) {
+          const files = directories.get(directory) ?? new Map<string, string>();
           files.set(parts.slice(2).join('/'), Buffer.concat(chunks).toString('utf8'));
+          directories.set(directory, files);
+        }
         next();
       });
       stream.resume();
@@ -41,7 +61,7 @@ export async function unpackNodeBundle(bundle: Uint8Array, location: string): Pr
   });
   Readable.from([tar]).pipe(extractor);
   await done;
-  return files;
+  return directories;
 }
 
 /** Reads the uploaded bundle of each instance and names its outputs after the Kubernetes node. */
