@@ -388,3 +388,22 @@ export function clusterObjects(scenarios: readonly Scenario[], mode: EnforcingMo
     ...scenarios.flatMap((s) => s.policies.map(networkPolicy)),
   ];
 }
+
+/** The strict-mode change: coredns, selected by no policy until now (default deny), admits DNS from shop. */
+export const DNS_INGRESS: ScenarioPolicy = {
+  namespace: 'kube-system',
+  name: 'dns-ingress',
+  spec: {
+    podSelector: matchLabels({ 'k8s-app': 'kube-dns' }),
+    policyTypes: ['Ingress'],
+    ingress: [
+      {
+        from: [{ namespaceSelector: inNamespace('shop') }],
+        ports: [
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
+      },
+    ],
+  },
+};

@@ -6,22 +6,13 @@
  * tc) gives exactly the expected finding while the packets keep following explain. Run as root.
  */
 import { podIdentifier } from '#engine/facts/pod-identifier';
+import { ANY, PIN_PROGRAMS, podNamed, tampered, TCP } from './agent-steps';
 import type { AgentNode } from './agent-node';
-import { collectAndAudit, connected, digest, type AuditedSnapshot, type FlowResult } from './node-audit';
-import { AGENT_VERSION, API_INGRESS_CHANGED, ARTICLE, NODE_IP, RICH, type ScenarioPod } from './scenarios';
+import { connected, digest, type AuditedSnapshot } from './node-audit';
+import { AGENT_VERSION, API_INGRESS_CHANGED, ARTICLE, NODE_IP, RICH } from './scenarios';
 import { agentTier } from './tier';
 
 jest.setTimeout(180_000);
-
-const PIN_PROGRAMS = '/sys/fs/bpf/globals/aws/programs';
-const TCP = 6;
-const ANY = 254;
-
-function podNamed(name: string): ScenarioPod {
-  const pod = [...ARTICLE.pods, ...RICH.pods].find((p) => p.name === name);
-  if (pod === undefined) throw new Error(`no scenario pod ${name}`);
-  return pod;
-}
 
 const API = podNamed('api-5c6d7f8b9-x1y2z');
 const POSTGRES = podNamed('postgres-0');
@@ -77,36 +68,18 @@ describe('the real agent v1.4.1 on a test node, standard mode', () => {
     expect(connected(results)).toContain('debug -> shop/api-5c6d7f8b9-x1y2z:8080/TCP');
   });
 
-  /** Tampers, audits and runs the packets, then restores what the agent wrote (it misses out-of-band edits). */
-  async function tampered(
-    title: string,
-    expectedCheck: string,
-    change: (n: AgentNode) => Promise<void>,
-    restore: (n: AgentNode) => Promise<void>,
-  ): Promise<{ audited: AuditedSnapshot; results: FlowResult[] }> {
-    const { cluster: c, node: n } = ready();
-    await change(n);
-    try {
-      const audited = await collectAndAudit(c, n);
-      expect(audited.nodeFindings.map((f) => f.checkId)).toEqual([expectedCheck]);
-      return { audited, results: await packets(title, audited) };
-    } finally {
-      await restore(n);
-    }
-  }
-
   test('a deleted LPM key (bpftool) is exactly NODE-LPM-ENTRY-MISSING, and the packets follow explain', async () => {
     // Prepare: the article's allow rule, accesstrue -> nginx (no ports: ANY)
     const key = `${ACCESS_TRUE.ip}/32`;
 
     // Act
-    const { audited, results } = await tampered(
-      'after bpftool map delete of the accesstrue key in the nginx ingress_map',
-      'NODE-LPM-ENTRY-MISSING',
-      (n) => n.lab.deleteLpm(NGINX_ID, 'ingress_map', key),
-      (n) =>
+    const { audited, results } = await tampered(ready(), {
+      title: 'after bpftool map delete of the accesstrue key in the nginx ingress_map',
+      expectedCheck: 'NODE-LPM-ENTRY-MISSING',
+      change: (n) => n.lab.deleteLpm(NGINX_ID, 'ingress_map', key),
+      restore: (n) =>
         n.lab.writeLpm(NGINX_ID, 'ingress_map', { cidr: key, slots: [{ protocol: ANY, startPort: 0, endPort: 0 }] }),
-    );
+    });
 
     // Assess
     expect(audited.nodeFindings.map(digest).join('\n')).toContain(key);
@@ -120,12 +93,12 @@ describe('the real agent v1.4.1 on a test node, standard mode', () => {
     const withPort = (port: number) => ({ cidr: key, slots: [{ protocol: TCP, startPort: port, endPort: 0 }] });
 
     // Act
-    const { results } = await tampered(
-      'after bpftool map update of the postgres key in the api egress_map (5432 -> 5433)',
-      'NODE-LPM-PORTS-MISMATCH',
-      (n) => n.lab.writeLpm(API_ID, 'egress_map', withPort(5433)),
-      (n) => n.lab.writeLpm(API_ID, 'egress_map', withPort(5432)),
-    );
+    const { results } = await tampered(ready(), {
+      title: 'after bpftool map update of the postgres key in the api egress_map (5432 -> 5433)',
+      expectedCheck: 'NODE-LPM-PORTS-MISMATCH',
+      change: (n) => n.lab.writeLpm(API_ID, 'egress_map', withPort(5433)),
+      restore: (n) => n.lab.writeLpm(API_ID, 'egress_map', withPort(5432)),
+    });
 
     // Assess
     expect(connected(results)).not.toContain('api-5c6d7f8b9-x1y2z -> db/postgres-0:5432/TCP');
@@ -138,12 +111,12 @@ describe('the real agent v1.4.1 on a test node, standard mode', () => {
       n.lab.replaceFilter(n.vethOf(API), 'egress', `${PIN_PROGRAMS}/${identifier}_handle_ingress`);
 
     // Act
-    const { results } = await tampered(
-      "after tc filter replace of the api veth's egress hook with postgres's program",
-      'NODE-FILTER-PROGRAM-MISMATCH',
-      hook(POSTGRES_ID),
-      hook(API_ID),
-    );
+    const { results } = await tampered(ready(), {
+      title: "after tc filter replace of the api veth's egress hook with postgres's program",
+      expectedCheck: 'NODE-FILTER-PROGRAM-MISMATCH',
+      change: hook(POSTGRES_ID),
+      restore: hook(API_ID),
+    });
 
     // Assess
     expect(connected(results)).not.toContain('frontend-7d4b9c8f5-q2w3e -> shop/api-5c6d7f8b9-x1y2z:8080/TCP');
