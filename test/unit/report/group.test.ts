@@ -1,4 +1,4 @@
-import { compareReports } from '#engine';
+import { compareReports, renderMarkdown } from '#engine';
 import type { Finding, ResourceRef } from '../../../lambdas/shared/engine/model/finding';
 import { fingerprintOf, withFingerprints } from '../../../lambdas/shared/engine/report/fingerprint';
 import { AFFECTED_LISTED, groupFindings } from '../../../lambdas/shared/engine/report/group';
@@ -147,5 +147,12 @@ describe('a grouped finding downstream', () => {
       reportLocation: 's3://bucket/reports/prod/run/',
     });
     expect(alert?.newFindings).toBe(1);
+  });
+
+  it('lists the affected resources and how many more in markdown', () => {
+    const markdown = renderMarkdown(reportWith(podsRange(0, 1000).map((resource) => mapDrift(resource))));
+    expect(markdown).toContain('  - affected (1000): Pod shop/web-0000 on ip-10-0-1-5.ec2.internal, ');
+    expect(markdown).toContain('Pod shop/web-0019 on ip-10-0-1-5.ec2.internal and 980 more');
+    expect(markdown).not.toContain('shop/web-0020');
   });
 });

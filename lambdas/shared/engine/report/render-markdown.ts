@@ -30,11 +30,20 @@ function suppressionLine(finding: Finding): string[] {
   return [`  - suppressed: ${mark.reason} (through ${mark.expires}; ${mark.source}${owner})`];
 }
 
+function affectedLine(finding: Finding): string[] {
+  const affected = finding.affected;
+  if (affected === undefined) return [];
+  const listed = affected.resources.map((resource) => resourceLabel({ ...finding, resource })).join(', ');
+  const rest = affected.count - affected.resources.length;
+  return [`  - affected (${affected.count}): ${listed}${rest > 0 ? ` and ${rest} more` : ''}`];
+}
+
 function findingBlock(finding: Finding): string[] {
   const marker = finding.suppressed === undefined ? '' : ` ${SUPPRESSED_MARKER}`;
   const lines = [
     `- **${finding.severity.toUpperCase()}**${marker} \`${finding.checkId}\` ${resourceLabel(finding)}: ${finding.message}`,
     ...suppressionLine(finding),
+    ...affectedLine(finding),
   ];
   if (finding.expected !== undefined) lines.push(`  - expected: \`${compact(finding.expected)}\``);
   if (finding.actual !== undefined) lines.push(`  - actual: \`${compact(finding.actual)}\``);
