@@ -9,6 +9,7 @@ import { assessNodeLayer } from './node/compare';
 import { UNTIMED, type PhaseTimer } from './ports';
 import { layerCoverage, passedEntries, type LayerResult } from './report/coverage';
 import { withFingerprints } from './report/fingerprint';
+import { groupFindings } from './report/group';
 import {
   compareFindings,
   REPORT_SCHEMA_VERSION,
@@ -108,10 +109,8 @@ interface AssessedLayers {
 function buildReport(request: AuditRequest, assessed: AssessedLayers): AuditReport {
   const { inventory, options } = request;
   const { config, resolved, layers, notChecked } = assessed;
-  const findings = withFingerprints(inventory.clusterName, [
-    ...inventory.inputFindings,
-    ...layers.flatMap((layer) => layer.outcome.findings),
-  ]).sort(compareFindings);
+  const ungrouped = [...inventory.inputFindings, ...layers.flatMap((layer) => layer.outcome.findings)];
+  const findings = withFingerprints(inventory.clusterName, groupFindings(ungrouped)).sort(compareFindings);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     cluster: { name: inventory.clusterName, source: request.source.kind, location: request.source.location },
@@ -143,7 +142,7 @@ function buildReport(request: AuditRequest, assessed: AssessedLayers): AuditRepo
     summary: summarise(findings),
     findings,
     notChecked: [...notChecked],
-    policies: summarisePolicies(inventory, resolved, findings),
+    policies: summarisePolicies(inventory, resolved, ungrouped),
     passed: passedEntries(layers),
     coverage: layerCoverage(layers),
   };

@@ -23,6 +23,18 @@ export const ResourceRef = z.object({
 });
 export type ResourceRef = z.infer<typeof ResourceRef>;
 
+/**
+ * The resources one grouped finding stands for: findings of one check and one cause over many resources become one
+ * (report/group.ts). `resources` lists the first ones in order; `count` is all of them, `resource` is the first.
+ */
+export const Affected = z.object({
+  count: z.number().int(),
+  resources: z.array(ResourceRef),
+  /** The cause shared by every affected resource, as a hash: what the fingerprint of the group is keyed on. */
+  cause: z.string(),
+});
+export type Affected = z.infer<typeof Affected>;
+
 /** An accepted finding: which suppression covers it, why and until when (report/suppressions.ts). */
 export const SuppressionMark = z.object({
   reason: z.string(),
@@ -54,6 +66,8 @@ export const Finding = z.object({
   verify: z.string().optional(),
   /** Stable across runs for the same drift: check, cluster, resource, node and identity (report/fingerprint.ts). */
   fingerprint: z.string().optional(),
+  /** Present when the finding groups the same cause on several resources; absent for a single resource. */
+  affected: Affected.optional(),
   /** Set when a suppression accepts the finding: it stays in the report but counts for neither summary nor exit code. */
   suppressed: SuppressionMark.optional(),
 });

@@ -6,11 +6,15 @@ import type { AuditReport } from './report';
 
 /**
  * A finding's fingerprint: the same drift on the same resource keeps it across runs, re-chunking, reordering and
- * re-collection; counts, messages, line numbers and time never enter it.
+ * re-collection; counts, messages, line numbers and time never enter it. A grouped finding's is its check and cause,
+ * whichever resources it is on.
  */
 export function fingerprintOf(clusterName: string, finding: Finding): string {
   const { kind, namespace, name, node } = finding.resource;
-  const parts = [finding.checkId, clusterName, kind, namespace ?? '', name, node ?? '', finding.identity ?? ''];
+  const parts =
+    finding.affected === undefined
+      ? [finding.checkId, clusterName, kind, namespace ?? '', name, node ?? '', finding.identity ?? '']
+      : [finding.checkId, clusterName, kind, 'affected', finding.affected.cause];
   return bytesToHex(sha256(utf8ToBytes(JSON.stringify(parts)))).slice(0, 32);
 }
 

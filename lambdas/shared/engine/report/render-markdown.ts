@@ -30,11 +30,20 @@ function suppressionLine(finding: Finding): string[] {
   return [`  - suppressed: ${mark.reason} (through ${mark.expires}; ${mark.source}${owner})`];
 }
 
+function affectedLine(finding: Finding): string[] {
+  const affected = finding.affected;
+  if (affected === undefined) return [];
+  const listed = affected.resources.map((resource) => resourceLabel({ ...finding, resource })).join(', ');
+  const rest = affected.count - affected.resources.length;
+  return [`  - affected (${affected.count}): ${listed}${rest > 0 ? ` and ${rest} more` : ''}`];
+}
+
 function findingBlock(finding: Finding): string[] {
   const marker = finding.suppressed === undefined ? '' : ` ${SUPPRESSED_MARKER}`;
   const lines = [
     `- **${finding.severity.toUpperCase()}**${marker} \`${finding.checkId}\` ${resourceLabel(finding)}: ${finding.message}`,
     ...suppressionLine(finding),
+    ...affectedLine(finding),
   ];
   if (finding.expected !== undefined) lines.push(`  - expected: \`${compact(finding.expected)}\``);
   if (finding.actual !== undefined) lines.push(`  - actual: \`${compact(finding.actual)}\``);
@@ -57,12 +66,17 @@ function policySection(policy: PolicySummary, findings: readonly Finding[]): str
     '',
   ];
   if (findings.length === 0) lines.push('No findings.', '');
-  else lines.push(...findings.flatMap(findingBlock), '');
+  else appendAll(lines, [...findings.flatMap(findingBlock), '']);
   return lines;
 }
 
 function suppressedCount(report: AuditReport): string {
   return report.summary.suppressed === 0 ? '' : ` ${report.summary.suppressed} suppressed.`;
+}
+
+/** `push(...more)` passes every line as an argument and overflows the stack on tens of thousands of findings. */
+function appendAll(lines: string[], more: readonly string[]): void {
+  for (const line of more) lines.push(line);
 }
 
 function findingSection(title: string, findings: readonly Finding[]): string[] {
@@ -87,8 +101,9 @@ export function renderMarkdown(report: AuditReport): string {
   ];
   const checked = coverageLines(report);
   if (checked.length > 0) lines.push(...checked.map((line) => `- ${line}`), '');
-  lines.push(
-    ...findingSection(
+  appendAll(
+    lines,
+    findingSection(
       'What is wrong',
       open.filter((finding) => finding.severity !== 'info'),
     ),
@@ -108,14 +123,16 @@ export function renderMarkdown(report: AuditReport): string {
     `| IP family | ${c.ipFamily ?? 'unknown'} |`,
     '',
   );
-  lines.push(
-    ...findingSection(
+  appendAll(
+    lines,
+    findingSection(
       'Notes',
       open.filter((finding) => finding.severity === 'info'),
     ),
   );
-  lines.push(
-    ...findingSection(
+  appendAll(
+    lines,
+    findingSection(
       'Suppressed',
       report.findings.filter((finding) => finding.suppressed !== undefined),
     ),
@@ -130,7 +147,10 @@ export function renderMarkdown(report: AuditReport): string {
   if (report.policies.length > 0) {
     lines.push('## Policies', '');
     for (const policy of report.policies) {
-      lines.push(...policySection(policy, byPolicy.get(policyKey(policy.kind, policy.namespace, policy.name)) ?? []));
+      appendAll(
+        lines,
+        policySection(policy, byPolicy.get(policyKey(policy.kind, policy.namespace, policy.name)) ?? []),
+      );
     }
   }
   if (report.notChecked.length > 0) {
