@@ -41,7 +41,7 @@ export class AgentCluster {
   ) {}
 
   static async start(workDir: string): Promise<AgentCluster> {
-    const env = await startCluster({ controller: 'required' });
+    const env = await startCluster();
     try {
       const admin = await KubeClient.fromKubeconfig(env.adminKubeconfig);
       const source = env.vars.NETPOL_AUDIT_CONTROLLER === 'running' ? 'controller' : 'resolve';
