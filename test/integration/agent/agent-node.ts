@@ -14,10 +14,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { podIdentifier } from '#engine/facts/pod-identifier';
 import { hostVethName } from '#engine/facts/veth-name';
 import { NodeLab } from '../node-collector/node-lab';
 import { run } from '../node-collector/process';
 import { type AgentBuild } from './agent-build';
+import { AGENT_VERSION } from './scenarios';
 
 export type EnforcingMode = 'standard' | 'strict';
 
@@ -48,6 +50,7 @@ export interface AgentNodeOptions {
 const IMDS_ADDRESS = '127.0.0.1:1338';
 const APISERVER_RELAY_PORT = 6443;
 const HEALTH_PORT = 8163;
+const CNI_ADD_ATTEMPTS = 3;
 const linkShow = z.array(z.object({ address: z.string() })).length(1);
 
 interface PodWiring {
@@ -62,6 +65,8 @@ export class AgentNode {
   private agent: ChildProcess | undefined;
   private agentExit: string | undefined;
   private podCount = 0;
+  /** The CNI ADDs the agent refused before a retry succeeded, for the test to report. */
+  readonly cniFailures: string[] = [];
 
   private constructor(
     readonly options: AgentNodeOptions,
@@ -236,7 +241,57 @@ export class AgentNode {
     this.pods.delete(podKey(pod));
   }
 
+  /**
+   * The CNI call. A failed ADD is torn down (DEL) and tried again, as kubelet does with a pod sandbox whose CNI ADD
+   * failed. The agent v1.4.1 fails EnforceNpToPod now and then on a fresh map set ("pod state map write: argument
+   * list too long", agent#484; "program loaded but has no associated maps", agent#646): its eBPF SDK passes
+   * addresses of stack variables as uintptr into the bpf syscall, and a goroutine stack that moves in between makes
+   * the kernel read a stale key. DEL of the identifier's last pod removes its programs and maps, so the next ADD
+   * starts from a fresh set.
+   */
   private async cni(command: 'add' | 'del', pod: NodePod): Promise<void> {
+    const attempts = command === 'add' ? CNI_ADD_ATTEMPTS : 1;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.cniOnce(command, pod);
+        return;
+      } catch (error) {
+        if (attempt >= attempts) throw error;
+        process.stderr.write(
+          `agent-node: CNI ADD of ${podKey(pod)} failed (attempt ${String(attempt)}), DEL and again: ${String(error)}\n`,
+        );
+        this.cniFailures.push(String(error));
+        await this.cniOnce('del', pod).catch(() => undefined);
+        await sleep(1_000);
+      }
+    }
+  }
+
+  private async cniOnce(command: 'add' | 'del', pod: NodePod): Promise<void> {
+    try {
+      await this.cniCall(command, pod);
+    } catch (error) {
+      throw new Error(`${String(error)}\n${await this.podStateDump(pod)}`, { cause: error });
+    }
+  }
+
+  /** What the pod-state maps of the pod's identifier hold, for the message of a failed CNI call. */
+  private async podStateDump(pod: NodePod): Promise<string> {
+    const identifier = podIdentifier(pod.name, pod.namespace, AGENT_VERSION);
+    const lines: string[] = [];
+    for (const map of ['ingress_pod_state_map', 'egress_pod_state_map'] as const) {
+      const pin = this.lab.mapPin(identifier, map);
+      try {
+        const dump = await this.lab.inMountNs('bpftool', ['-j', 'map', 'dump', 'pinned', pin]);
+        lines.push(`${pin}: ${dump.stdout.trim()}`);
+      } catch (error) {
+        lines.push(`${pin}: ${String(error)}`);
+      }
+    }
+    return lines.join('\n');
+  }
+
+  private async cniCall(command: 'add' | 'del', pod: NodePod): Promise<void> {
     await run(this.options.build.standIns, [
       'cni',
       command,
@@ -289,7 +344,8 @@ async function macOf(netns: string, device: string): Promise<string> {
 /**
  * The node IP on the node namespace's loopback, forwarding between pod veths, and the agent's
  * /var/run/aws-node and /var/log/aws-routed-eni as test directories, in the node's private mount namespace only
- * (/run there is a fresh tmpfs: nothing of the host's /run is visible to or changed by the agent).
+ * (/run and /var/log there are fresh tmpfs: nothing of the host's /run or /var/log is visible to or changed by the
+ * agent, and the host needs no /var/log/aws-routed-eni).
  */
 async function prepareNodeNamespaces(lab: NodeLab, options: AgentNodeOptions): Promise<void> {
   const nodeNetns = `${options.runId}-node`;
@@ -302,6 +358,7 @@ async function prepareNodeNamespaces(lab: NodeLab, options: AgentNodeOptions): P
   await lab.inMountNs('sh', [
     '-c',
     'mount -t tmpfs -o mode=0755 tmpfs /run && mkdir -p /run/aws-node && mount --bind "$1" /run/aws-node && ' +
+      'mount -t tmpfs -o mode=0755 tmpfs /var/log && mkdir -p /var/log/aws-routed-eni && ' +
       'mount --bind "$2" /var/log/aws-routed-eni',
     'sh',
     runDir,

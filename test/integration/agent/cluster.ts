@@ -41,7 +41,7 @@ export class AgentCluster {
   ) {}
 
   static async start(workDir: string): Promise<AgentCluster> {
-    const env = await startCluster();
+    const env = await startCluster({ controller: 'required' });
     try {
       const admin = await KubeClient.fromKubeconfig(env.adminKubeconfig);
       const source = env.vars.NETPOL_AUDIT_CONTROLLER === 'running' ? 'controller' : 'resolve';

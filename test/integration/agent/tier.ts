@@ -66,6 +66,11 @@ export function agentTier(mode: EnforcingMode, scenarios: readonly Scenario[]): 
       tcAttacher,
     });
     for (const pod of scenarios.flatMap((s) => s.pods)) await node.addPod(pod);
+    if (node.cniFailures.length > 0) {
+      console.log(
+        `${mode} mode: the agent refused ${String(node.cniFailures.length)} CNI ADD(s), torn down and added again:\n${node.cniFailures.join('\n')}`,
+      );
+    }
     // Before the CNI ADDs the agent reconciles PolicyEndpoints of pods whose veth is not there yet and logs
     // "Link not found" (agent.md §5, #569): expected on a real node too. From here on the log must stay clean.
     agentLogMark = node.agentLogLines().length;
