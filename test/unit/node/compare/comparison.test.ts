@@ -348,6 +348,19 @@ describe('pod state', () => {
     expect(found.map((f) => [f.severity, f.upstreamIssue])).toEqual([['critical', 'aws/aws-network-policy-agent#646']]);
   });
 
+  it('names a stray key that took the place of key 0 (a stale key the SDK wrote, #484)', async () => {
+    // Act
+    const outcome = await seedWith((files) => {
+      replaceIn(files, 'maps/96.txt', 'Key :  0', 'Key :  3735928559');
+    });
+    // Assess
+    const found = withCheck(outcome, 'NODE-POD-STATE-KEY-MISSING');
+    expect(found.map((f) => [f.severity, f.upstreamIssue, f.actual])).toEqual([
+      ['critical', 'aws/aws-network-policy-agent#484', { strayKeys: [3735928559] }],
+    ]);
+    expect(found[0]?.message).toMatch(/has no key 0 .*holds key\(s\) 3735928559 instead.*E2BIG/);
+  });
+
   it('flags a missing key 1 on v1.3+ with #570, and accepts v1.2 dumps without key 1', async () => {
     // Prepare
     const drift = await loadExample('drift-cluster');

@@ -281,7 +281,10 @@ export const NODE_POD_STATE_KEY_MISSING = defineCheck({
   placeholders: ['mapId'],
   remediation: `Every packet of the pods of identifier {name} is dropped until the agent reloads: ${RESTART_AGENT}. ${RESTART_EFFECT}`,
   verify: DUMP_MAP,
-  upstream: ['https://github.com/aws/aws-network-policy-agent/issues/646'],
+  upstream: [
+    'https://github.com/aws/aws-network-policy-agent/issues/646',
+    'https://github.com/aws/aws-network-policy-agent/issues/484',
+  ],
   emittedBy: MAPS,
 });
 
@@ -311,5 +314,7 @@ export const UPSTREAM = {
   clusterPolicyKeyMissing: 'aws/aws-network-policy-agent#570',
   stalePodState: 'aws/aws-network-policy-agent#645',
   nodeIpKeyMissing: 'aws/aws-network-policy-agent#484',
+  strayPodStateKey: 'aws/aws-network-policy-agent#484',
+  incompleteMapSet: 'aws/aws-network-policy-agent#646',
   sharedIdentifier: 'aws/aws-network-policy-agent#616',
 } as const;

@@ -123,8 +123,17 @@ export interface PodStateKey {
 }
 
 /** NODE-POD-STATE-KEY-MISSING. */
-export function podStateKeyMissingMessage(subject: MapSubject, key: PodStateKey, direction: PolicyDirection): string {
-  return `${subject.mapLabel} of ${subject.owners} has no key ${key.key} (${key.meaning} state, expected ${key.expectedName}): the ${direction} program drops every packet`;
+export function podStateKeyMissingMessage(
+  subject: MapSubject,
+  key: PodStateKey,
+  direction: PolicyDirection,
+  strayKeys: readonly number[] = [],
+): string {
+  const stray =
+    strayKeys.length === 0
+      ? ''
+      : `; it holds key(s) ${strayKeys.join(', ')} instead, which no agent writes: they take the map's room, so every write of key ${key.key} fails with E2BIG ("argument list too long") until the map is re-created`;
+  return `${subject.mapLabel} of ${subject.owners} has no key ${key.key} (${key.meaning} state, expected ${key.expectedName}): the ${direction} program drops every packet${stray}`;
 }
 
 /** Why a pod-state key differs: stale rules still applied, or selected pods whose rules are not applied. */

@@ -399,14 +399,25 @@ export function comparePodState(
     const stateKey = { key, meaning, expectedName: name };
     const got = actual.get(key);
     if (got === undefined) {
+      const strayKeys = [...actual.keys()].filter((candidate) => candidate !== 0 && candidate !== 1);
+      const upstream: string[] = [
+        ...(key === 1 ? [UPSTREAM.clusterPolicyKeyMissing] : []),
+        ...(strayKeys.length > 0 ? [UPSTREAM.strayPodStateKey] : []),
+      ];
+      if (upstream.length === 0) upstream.push(UPSTREAM.incompleteMapSet);
       context.findings.push(
-        findingOf(NODE_POD_STATE_KEY_MISSING, resource, podStateKeyMissingMessage(subject, stateKey, direction), {
-          expected: { key, state: want, name },
-          actual: null,
-          placeholders,
-          identity: `${role}|key ${key}`,
-          ...(key === 1 ? { upstreamIssue: UPSTREAM.clusterPolicyKeyMissing } : {}),
-        }),
+        findingOf(
+          NODE_POD_STATE_KEY_MISSING,
+          resource,
+          podStateKeyMissingMessage(subject, stateKey, direction, strayKeys),
+          {
+            expected: { key, state: want, name },
+            actual: strayKeys.length > 0 ? { strayKeys } : null,
+            placeholders,
+            identity: `${role}|key ${key}`,
+            upstreamIssue: upstream.join(', '),
+          },
+        ),
       );
       continue;
     }
