@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { median, timed } from './measure';
 import { audit, resolve, type AuditPhase, type AuditReport, type PhaseTimer } from '#engine';
+import { benchGrouping } from './grouping';
 import { benchNodeLayer } from './node-layer';
 import {
   buildSyntheticCluster,
@@ -26,6 +27,7 @@ const options = new Command('bench')
 const size: SyntheticClusterSize = { ...DEFAULT_SIZE, ...options };
 // The node layer first, on a small heap, so the large cluster's garbage does not land in its timings.
 const nodeLayer = benchNodeLayer();
+const grouping = benchGrouping();
 const generation = timed(() => {
   const base = buildSyntheticCluster(size);
   const { endpoints, driftedPolicies } = policyEndpointsWithDrift(
@@ -99,6 +101,7 @@ process.stdout.write(
     totalCpuMs: round(median(totalCpuMs)),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     ...nodeLayer,
+    ...grouping,
     nodes: size.nodes,
     namespaces: inventory.namespaces.length,
     services: inventory.services.length,

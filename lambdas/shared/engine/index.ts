@@ -175,6 +175,7 @@ export type { BackendExplanation, FlowExplanation, LayerName, LayerVerdict, Disa
 export { AuditReport, LayerCoverage, PassedEntry, REPORT_SCHEMA_VERSION } from './report/report';
 export { coverageLines } from './report/render-coverage';
 export { compareReports, fingerprintOf, type ReportComparison } from './report/fingerprint';
+export { groupFindings } from './report/group';
 export { renderMarkdown, renderSummary } from './report/render-markdown';
 export {
   INPUT_CLUSTER_UNREADABLE,

@@ -1,7 +1,7 @@
 import { compareReports, renderMarkdown } from '#engine';
 import type { Finding, ResourceRef } from '../../../lambdas/shared/engine/model/finding';
 import { fingerprintOf, withFingerprints } from '../../../lambdas/shared/engine/report/fingerprint';
-import { AFFECTED_LISTED, groupFindings } from '../../../lambdas/shared/engine/report/group';
+import { AFFECTED_LISTED, causeKeyOf, groupFindings } from '../../../lambdas/shared/engine/report/group';
 import { REPORT_SCHEMA_VERSION, summarise, type AuditReport } from '../../../lambdas/shared/engine/report/report';
 import { driftAlert } from '../../../lambdas/shared/service/alert';
 
@@ -154,5 +154,24 @@ describe('a grouped finding downstream', () => {
     expect(markdown).toContain('  - affected (1000): Pod shop/web-0000 on ip-10-0-1-5.ec2.internal, ');
     expect(markdown).toContain('Pod shop/web-0019 on ip-10-0-1-5.ec2.internal and 980 more');
     expect(markdown).not.toContain('shop/web-0020');
+  });
+});
+
+describe('causeKeyOf: the resource names taken out of a finding', () => {
+  const on = (resource: ResourceRef, message: string): string =>
+    causeKeyOf({ ...mapDrift(resource), message, expected: null, identity: '' });
+  const web = { kind: 'Pod', namespace: 'shop', name: 'web', node: 'web.ec2' };
+
+  it('takes out whole words only: not inside a longer name, nor after "x." or before ".x"', () => {
+    const key = on(web, 'web shop/web web-2 my-web a.web web.x web. (web)');
+    const message = (JSON.parse(key.replaceAll('\u0000', '<>')) as unknown[])[4];
+    expect(message).toBe('<> <>/<> web-2 my-web a.web web.x <>. (<>)');
+  });
+
+  it('prefers the longest name at one position, and two findings differing only in their names share a key', () => {
+    const first = on(web, 'node web.ec2 runs web');
+    expect((JSON.parse(first.replaceAll('\u0000', '<>')) as unknown[])[4]).toBe('node <> runs <>');
+    const other = { kind: 'Pod', namespace: 'shop', name: 'api', node: 'api.ec2' };
+    expect(on(other, 'node api.ec2 runs api')).toBe(first);
   });
 });

@@ -7,19 +7,61 @@ export const AFFECTED_LISTED = 20;
 /** How many of them the grouped message names. */
 const NAMED_IN_MESSAGE = 3;
 
-const NAME_CHARACTER = 'A-Za-z0-9_-';
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** The resource's own names as whole words (a name inside a longer name stays), longest first. */
-function ownNamesPattern(resource: ResourceRef): RegExp | undefined {
-  const names = [...new Set([resource.namespace, resource.name, resource.node])]
+/** The resource's own names, longest first: at one position the longest one is taken out. */
+function ownNames(resource: ResourceRef): string[] {
+  return [...new Set([resource.namespace, resource.name, resource.node])]
     .filter((name): name is string => name !== undefined && name !== '')
-    .sort((a, b) => b.length - a.length)
-    .map(escapeRegExp);
-  if (names.length === 0) return undefined;
-  const before = `(?<![${NAME_CHARACTER}]|[A-Za-z0-9]\\.)`;
-  const after = `(?![${NAME_CHARACTER}]|\\.[A-Za-z0-9])`;
-  return new RegExp(`${before}(?:${names.join('|')})${after}`, 'g');
+    .sort((a, b) => b.length - a.length);
+}
+
+const isAlphanumeric = (code: number): boolean =>
+  (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+const isNameCharacter = (code: number): boolean => isAlphanumeric(code) || code === 95 || code === 45;
+const DOT = 46;
+
+/** A name starts at `at` as a whole word: not inside a longer name, nor after `x.` (a domain or file name). */
+function startsWord(text: string, at: number): boolean {
+  if (at === 0) return true;
+  const before = text.charCodeAt(at - 1);
+  return !isNameCharacter(before) && !(before === DOT && at >= 2 && isAlphanumeric(text.charCodeAt(at - 2)));
+}
+
+function endsWord(text: string, end: number): boolean {
+  if (end === text.length) return true;
+  const after = text.charCodeAt(end);
+  return (
+    !isNameCharacter(after) && !(after === DOT && end + 1 < text.length && isAlphanumeric(text.charCodeAt(end + 1)))
+  );
+}
+
+/** The first whole-word occurrence of `name` at or after `from`, or -1. */
+function nextWord(text: string, name: string, from: number): number {
+  for (let at = text.indexOf(name, from); at !== -1; at = text.indexOf(name, at + 1)) {
+    if (startsWord(text, at) && endsWord(text, at + name.length)) return at;
+  }
+  return -1;
+}
+
+/** `text` with every whole-word occurrence of the names replaced by NUL, left to right, longest name first. */
+function withoutNames(text: string, names: readonly string[]): string {
+  const next = names.map((name) => nextWord(text, name, 0));
+  let out = '';
+  let copied = 0;
+  for (;;) {
+    let chosen = -1;
+    for (let i = 0; i < names.length; i++) {
+      const at = next[i] as number;
+      if (at !== -1 && (chosen === -1 || at < (next[chosen] as number))) chosen = i;
+    }
+    if (chosen === -1) return out + text.slice(copied);
+    const at = next[chosen] as number;
+    const end = at + (names[chosen] as string).length;
+    out += `${text.slice(copied, at)}\u0000`;
+    copied = end;
+    for (let i = 0; i < names.length; i++) {
+      if ((next[i] as number) !== -1 && (next[i] as number) < end) next[i] = nextWord(text, names[i] as string, end);
+    }
+  }
 }
 
 /**
@@ -39,8 +81,7 @@ export function causeKeyOf(finding: Finding): string {
     identity,
     upstreamIssue,
   ]);
-  const names = ownNamesPattern(resource);
-  return names === undefined ? text : text.replace(names, '\u0000');
+  return withoutNames(text, ownNames(resource));
 }
 
 export function compareResources(a: ResourceRef, b: ResourceRef): number {
