@@ -1,24 +1,18 @@
 /**
- * The control plane of the agent tier: the real kube-apiserver + etcd of scripts/test-cluster.sh, the real AWS
- * network policy controller when it is built on this machine (it then writes the PolicyEndpoints), otherwise the
- * PolicyEndpoints the engine's `resolve` gives, written as the controller writes them (one per policy, owned by it).
+ * The control plane of the agent tier: the real kube-apiserver + etcd of scripts/test-cluster.sh and the real AWS
+ * network policy controller v1.1.7 (scripts/build-test-components.sh np-controller), which writes the PolicyEndpoints
+ * the agent enforces.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
-import { resolve, type ClusterInventory, type ResolvedPolicy } from '#engine';
 import { runCli } from '../../support/run-cli';
-import { installStandInCrds } from '../kubernetes/support/fixtures';
-import { apply, KubeClient, pathOf, type KubeObject } from '../kubernetes/support/kube-admin';
+import { apply, KubeClient, pathOf } from '../kubernetes/support/kube-admin';
 import { loadExample } from '../kubernetes/support/load-example';
 import { startCluster, stopCluster, type ClusterEnv } from '../kubernetes/support/test-cluster';
 import type { EnforcingMode } from './agent-node';
 import { awsNode, clusterObjects, networkPolicy, type Scenario, type ScenarioPolicy } from './scenarios';
-
-export type PolicyEndpointSource = 'controller' | 'resolve';
 
 const objectList = z.object({
   items: z.array(
@@ -28,7 +22,6 @@ const objectList = z.object({
     }),
   ),
 });
-const namedObject = z.object({ metadata: z.object({ uid: z.string(), resourceVersion: z.string() }) });
 
 export class AgentCluster {
   private snapshots = 0;
@@ -36,17 +29,18 @@ export class AgentCluster {
   private constructor(
     readonly env: ClusterEnv,
     readonly admin: KubeClient,
-    readonly policyEndpointSource: PolicyEndpointSource,
     private readonly workDir: string,
   ) {}
 
   static async start(workDir: string): Promise<AgentCluster> {
     const env = await startCluster({ controller: 'required' });
     try {
-      const admin = await KubeClient.fromKubeconfig(env.adminKubeconfig);
-      const source = env.vars.NETPOL_AUDIT_CONTROLLER === 'running' ? 'controller' : 'resolve';
-      if (source === 'resolve') await installStandInCrds(admin);
-      return new AgentCluster(env, admin, source, workDir);
+      if (env.vars.NETPOL_AUDIT_CONTROLLER !== 'running') {
+        throw new Error(
+          `the network policy controller is not running (cluster.env: ${String(env.vars.NETPOL_AUDIT_CONTROLLER)})`,
+        );
+      }
+      return new AgentCluster(env, await KubeClient.fromKubeconfig(env.adminKubeconfig), workDir);
     } catch (error) {
       await stopCluster(env.stateDir);
       throw error;
@@ -104,44 +98,13 @@ export class AgentCluster {
     return directory;
   }
 
-  private async settlePolicyEndpoints(): Promise<void> {
-    if (this.policyEndpointSource === 'controller') {
-      await this.waitForControllerToSettle();
-      return;
-    }
-    const inventory = await new SnapshotDirectory(await this.snapshot()).readInventory();
-    await this.writeResolvedPolicyEndpoints(inventory);
+  private settlePolicyEndpoints(): Promise<void> {
+    return this.waitForControllerToSettle();
   }
 
   private async policyEndpoints(): Promise<z.infer<typeof objectList>['items']> {
     const reply = await this.admin.expect('GET', '/apis/networking.k8s.aws/v1alpha1/policyendpoints');
     return objectList.parse(reply.body).items;
-  }
-
-  /** One PolicyEndpoint per NetworkPolicy, created or updated in place, owned by the policy. */
-  private async writeResolvedPolicyEndpoints(inventory: ClusterInventory): Promise<void> {
-    const existing = new Map(
-      (await this.policyEndpoints()).map((pe) => [`${pe.metadata.namespace}/${pe.spec.policyRef.name}`, pe]),
-    );
-    for (const policy of resolve({ inventory })) {
-      const { name, namespace } = policy.policyRef;
-      const owner = namedObject.parse(
-        (
-          await this.admin.expect(
-            'GET',
-            pathOf({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace } }, true),
-          )
-        ).body,
-      );
-      const current = existing.get(`${namespace}/${name}`);
-      const object = policyEndpointObject(policy, owner.metadata.uid, current?.metadata.name);
-      if (current === undefined) {
-        await this.admin.expect('POST', pathOf(object), object);
-      } else {
-        const body = { ...object, metadata: { ...object.metadata, resourceVersion: current.metadata.resourceVersion } };
-        await this.admin.expect('PUT', pathOf(object, true), body);
-      }
-    }
   }
 
   /** Until every NetworkPolicy has a PolicyEndpoint and no PolicyEndpoint changed for 3 s. */
@@ -169,34 +132,4 @@ export class AgentCluster {
     }
     throw new Error(`the network policy controller's PolicyEndpoints did not settle in 60 s: ${last}`);
   }
-}
-
-function policyEndpointObject(policy: ResolvedPolicy, policyUid: string, existingName: string | undefined): KubeObject {
-  const { name, namespace } = policy.policyRef;
-  return {
-    apiVersion: 'networking.k8s.aws/v1alpha1',
-    kind: 'PolicyEndpoint',
-    metadata: {
-      name: existingName ?? `${name}-${randomBytes(3).toString('hex').slice(0, 5)}`,
-      namespace,
-      ownerReferences: [
-        {
-          apiVersion: 'networking.k8s.io/v1',
-          kind: 'NetworkPolicy',
-          name,
-          uid: policyUid,
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
-    },
-    spec: {
-      policyRef: { name, namespace },
-      podIsolation: [...policy.podIsolation],
-      podSelector: policy.podSelector,
-      podSelectorEndpoints: [...policy.podSelectorEndpoints],
-      ingress: [...policy.ingress],
-      egress: [...policy.egress],
-    },
-  };
 }

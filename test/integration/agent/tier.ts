@@ -49,11 +49,6 @@ export function agentTier(mode: EnforcingMode, scenarios: readonly Scenario[]): 
     const tcAttacher = join(work, 'tc-attach');
     await run('clang', ['-O2', '-Wall', '-o', tcAttacher, join(REPO, 'test/fixtures/node-collector/tc-attach.c')]);
     cluster = await AgentCluster.start(work);
-    const source =
-      cluster.policyEndpointSource === 'controller'
-        ? 'the real network policy controller'
-        : "the engine's resolve (the controller is not built on this machine)";
-    console.log(`${mode} mode: PolicyEndpoints written by ${source}`);
     await cluster.load(scenarios, mode);
     node = await AgentNode.start({
       build,
