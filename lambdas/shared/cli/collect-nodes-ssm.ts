@@ -83,16 +83,12 @@ async function collectorDocument(ssm: SSMClient, flags: SsmCollectionFlags): Pro
   }
 }
 
-/** `--verbose`: which nodes the collector runs on, and why the others are left out. */
-function reportSelection(
-  progress: ProgressReporter,
-  skipped: readonly NotCollectedNode[],
-  offline: readonly NotCollectedNode[],
-  online: number,
-): void {
-  progress.detail(`SSM agent online on ${String(online)} node(s)`);
-  for (const node of skipped) progress.detail(`node ${node.nodeName}: skipped: ${node.reason}`);
-  for (const node of offline) progress.detail(`node ${node.nodeName}: not collected: ${node.reason}`);
+/** `--verbose`: each node collected, skipped or not collected, and why. */
+function reported(progress: ProgressReporter, collection: SsmCollection): SsmCollection {
+  for (const output of collection.outputs) progress.detail(`node ${output.nodeName}: collected`);
+  for (const node of collection.skipped) progress.detail(`node ${node.nodeName}: skipped: ${node.reason}`);
+  for (const node of collection.notCollected) progress.detail(`node ${node.nodeName}: not collected: ${node.reason}`);
+  return collection;
 }
 
 const noUploads: NodeBundles = { read: () => Promise.resolve(undefined) };
@@ -136,9 +132,10 @@ export async function collectNodesBySsm(
   if (instances.length < pick.instances.length)
     options.progress.detail(`${String(pick.instances.length - instances.length)} node(s) left out by --nodes`);
   const { online, offline } = await preflight(instances, runCommand);
-  reportSelection(options.progress, pick.skipped, offline, online.length);
+  options.progress.detail(`SSM agent online on ${String(online.length)} of ${String(instances.length)} node(s)`);
   const batches = toBatches(online).map((batch, batchIndex) => ({ batchIndex, instances: batch }));
-  if (batches.length === 0) return { outputs: [], notCollected: offline, skipped: [...pick.skipped] };
+  if (batches.length === 0)
+    return reported(options.progress, { outputs: [], notCollected: offline, skipped: [...pick.skipped] });
   const document = await collectorDocument(ssm, flags);
   const s3 = flags.bucket === undefined ? undefined : new S3Client({ ...config, forcePathStyle: s3PathStyle() });
   const outcomes: BatchOutcome[] = [];
@@ -180,7 +177,5 @@ export async function collectNodesBySsm(
   const bundles =
     s3 === undefined || flags.bucket === undefined ? noUploads : new S3NodeBundles(new S3Objects(s3, flags.bucket));
   const { outputs, notCollected } = await collectedNodes(plan, outcomes, { bundles, runCommand });
-  for (const output of outputs) options.progress.detail(`node ${output.nodeName}: collected`);
-  for (const node of notCollected) options.progress.detail(`node ${node.nodeName}: not collected: ${node.reason}`);
-  return { outputs, notCollected, skipped: [...pick.skipped] };
+  return reported(options.progress, { outputs, notCollected, skipped: [...pick.skipped] });
 }
