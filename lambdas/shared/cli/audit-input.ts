@@ -1,7 +1,7 @@
 import { basename, join, resolve } from 'node:path';
 import { DirectorySnapshotSink } from '#adapters/snapshot/directory-snapshot-sink';
 import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
-import { InputError, type AuditInputs, type EnforcementMode, type Severity } from '#engine';
+import { InputError, SNAPSHOT_PATHS, type AuditInputs, type EnforcementMode, type Severity } from '#engine';
 import {
   collectNodesBySsm,
   DEFAULT_COLLECTOR_DOCUMENT,
@@ -10,11 +10,14 @@ import {
 } from './collect-nodes-ssm';
 import { openEksCluster, requireClusterFor, type EksFlags } from './eks-options';
 import type { FormatFlags } from './format-options';
+import { inventoryCounts } from './inventory-counts';
 import { openLive, requireKubeconfigFor, requireSomeReadAccess, type LiveFlags } from './live-options';
 import { prepareOutputDirectory } from './output-directory';
+import type { ProgressReporter, VerbosityFlags } from './progress';
 import type { SuppressionFlags } from './suppressions-options';
 
-export interface AuditFlags extends LiveFlags, EksFlags, FormatFlags, SuppressionFlags, Partial<SsmCollectionFlags> {
+export interface AuditFlags
+  extends LiveFlags, EksFlags, FormatFlags, SuppressionFlags, VerbosityFlags, Partial<SsmCollectionFlags> {
   collectNodes?: 'ssm';
   pods?: string[];
   namespaces?: string[];
@@ -34,15 +37,23 @@ export interface AuditInput {
 }
 
 /** `--cluster`: the EKS cluster read live; its inputs are kept as a snapshot in `<out>/snapshot/`. */
-async function readEksCluster(flags: AuditFlags & { cluster: string }): Promise<AuditInput> {
+async function readEksCluster(
+  flags: AuditFlags & { cluster: string },
+  progress: ProgressReporter,
+): Promise<AuditInput> {
   const out = flags.out ?? join('out', flags.cluster);
   await prepareOutputDirectory(out);
   const snapshotDirectory = join(out, 'snapshot');
   const sink = new DirectorySnapshotSink(snapshotDirectory);
   const eks = await openEksCluster(flags, sink);
+  progress.step(`reading ${eks.location}`);
+  progress.detail(
+    `EKS DescribeCluster ${flags.cluster} and DescribeAddon vpc-cni, then the cluster's Kubernetes API with an EKS token`,
+  );
   const inventory = await eks.source.readInventory();
   requireSomeReadAccess(inventory.unavailableKinds);
-  process.stderr.write(`netpol-audit: read ${eks.location}; its inputs are in ${snapshotDirectory}\n`);
+  progress.detail(`read ${inventoryCounts(inventory)}`);
+  progress.note(`read ${eks.location}; its inputs are in ${snapshotDirectory}`);
   const source = { kind: 'live', location: eks.location } as const;
   if (flags.collectNodes === undefined) return { inputs: { inventory, source }, defaultOut: out };
   const nodes = await collectNodesBySsm(
@@ -54,7 +65,7 @@ async function readEksCluster(flags: AuditFlags & { cluster: string }): Promise<
         ...(flags.pods === undefined ? {} : { pods: flags.pods }),
         ...(flags.namespaces === undefined ? {} : { namespaces: flags.namespaces }),
       },
-      progress: (line) => process.stderr.write(`netpol-audit: ${line}\n`),
+      progress,
     },
   );
   for (const output of nodes.outputs) await sink.putNodeOutput(output);
@@ -62,7 +73,7 @@ async function readEksCluster(flags: AuditFlags & { cluster: string }): Promise<
 }
 
 /** The audit's inputs from exactly one of --snapshot, --kubeconfig or --cluster. */
-export async function readInput(flags: AuditFlags): Promise<AuditInput> {
+export async function readInput(flags: AuditFlags, progress: ProgressReporter): Promise<AuditInput> {
   requireKubeconfigFor(flags);
   requireClusterFor(flags);
   if (flags.collectNodes !== undefined && flags.cluster === undefined)
@@ -71,11 +82,14 @@ export async function readInput(flags: AuditFlags): Promise<AuditInput> {
   if (given.length !== 1) {
     throw new InputError('give exactly one of --snapshot <dir>, --kubeconfig <file> or --cluster <name>');
   }
-  if (flags.cluster !== undefined) return readEksCluster({ ...flags, cluster: flags.cluster });
+  if (flags.cluster !== undefined) return readEksCluster({ ...flags, cluster: flags.cluster }, progress);
   if (flags.kubeconfig !== undefined) {
     const live = await openLive({ ...flags, kubeconfig: flags.kubeconfig });
+    progress.step(`reading ${live.location}`);
+    progress.detail(`Kubernetes API of ${flags.kubeconfig}, pages of ${String(flags.pageSize ?? 500)}`);
     const inventory = await live.source.readInventory();
     requireSomeReadAccess(inventory.unavailableKinds);
+    progress.detail(`read ${inventoryCounts(inventory)}`);
     return {
       inputs: { inventory, source: { kind: 'live', location: live.location } },
       defaultOut: join('out', live.clusterName),
@@ -83,8 +97,17 @@ export async function readInput(flags: AuditFlags): Promise<AuditInput> {
   }
   const snapshot = flags.snapshot ?? '';
   const source = new SnapshotDirectory(snapshot);
+  progress.step(`reading snapshot ${snapshot}`);
   const inventory = await source.readInventory();
-  const nodeOutputs = (await source.hasNodeOutputs()) ? await source.readNodeOutputs() : undefined;
+  progress.detail(`${join(snapshot, SNAPSHOT_PATHS.kubernetesDirectory)}: ${inventoryCounts(inventory)}`);
+  const nodeOutputs = (await source.hasNodeOutputs())
+    ? await source.readNodeOutputs(({ nodeName, directory, index, total }) => {
+        progress.step(`reading node ${String(index + 1)}/${String(total)} ${nodeName}`);
+        progress.detail(`node outputs from ${directory}`);
+      })
+    : undefined;
+  if (nodeOutputs === undefined)
+    progress.detail(`no ${join(snapshot, SNAPSHOT_PATHS.nodesDirectory)}: the node layer is not checked`);
   return {
     inputs: {
       inventory,

@@ -14,13 +14,17 @@ import {
 } from '#engine';
 import { withSkippedNodes } from '../service/analyze-nodes-step';
 import { readInput, type AuditFlags } from './audit-input';
+import { layerProgressTimer } from './audit-progress';
+import { colourAllowed, tint } from './colour';
 import { DEFAULT_COLLECTOR_DOCUMENT } from './collect-nodes-ssm';
 import { eksOptions } from './eks-options';
 import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
 import { formatOptions, formatsUseStdout, writeFormats } from './format-options';
 import { liveOptions } from './live-options';
 import { prepareOutputDirectory, writeOutputFile } from './output-directory';
+import { withProgress, type ProgressReporter } from './progress';
 import { loadSuppressions, suppressionOptions } from './suppressions-options';
+import { verbosityOptions } from './verbosity-options';
 
 function commaList(value: string): string[] {
   return value.split(',').filter((item) => item !== '');
@@ -32,29 +36,38 @@ export function parseSeverity(value: string): Severity {
   return parsed.data;
 }
 
-async function audit(flags: AuditFlags): Promise<number> {
+async function audit(flags: AuditFlags, progress: ProgressReporter): Promise<number> {
   const now = new Date();
   const accepted = await loadSuppressions(flags, now);
-  const { inputs, defaultOut, nodes } = await readInput(flags);
+  const { inputs, defaultOut, nodes } = await readInput(flags, progress);
   const audited = runAudit(inputs, {
     now,
     engineVersion: packageJson.version,
     ...(flags.desiredMode === undefined ? {} : { desiredMode: flags.desiredMode }),
     ...(flags.agentVersion === undefined ? {} : { agentVersion: flags.agentVersion }),
+    timer: layerProgressTimer(
+      progress,
+      (inputs.nodeOutputs ?? []).map((output) => output.nodeName),
+    ),
   });
+  if (inputs.nodeOutputs === undefined) progress.step('node layer: not checked (no node outputs)');
   const collected =
     nodes === undefined ? audited : withSkippedNodes(withNotCollectedNodes(audited, nodes.notCollected), nodes.skipped);
   const report =
     accepted.suppressions.length === 0 ? collected : applySuppressions(collected, accepted.suppressions, now);
   const outDirectory = flags.out ?? defaultOut;
+  progress.step(`writing the reports into ${outDirectory}`);
   await prepareOutputDirectory(outDirectory);
   const jsonPath = join(outDirectory, 'report.json');
   const markdownPath = join(outDirectory, 'report.md');
   await writeOutputFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   await writeOutputFile(markdownPath, renderMarkdown(report));
+  progress.end();
   const written = [jsonPath, markdownPath, ...(await writeFormats(report, flags, outDirectory))];
+  progress.detail(`wrote ${written.join(', ')}`);
   const summary = [renderSummary(report, written), ...accepted.notes].join('\n');
-  (formatsUseStdout(flags) ? process.stderr : process.stdout).write(`${summary}\n`);
+  if (!formatsUseStdout(flags)) process.stdout.write(`${summary}\n`);
+  else if (flags.quiet !== true) process.stderr.write(`${summary}\n`);
   return exitCodeOf(report, flags);
 }
 
@@ -68,9 +81,8 @@ function exitCodeOf(report: AuditReport, flags: AuditFlags): number {
   const gateUnverified = flags.failOnUnverified ?? !atLeast(flags.failOn, 'critical');
   const unverified = gateUnverified ? unverifiedFindings(report) : [];
   if (unverified.length === 0) return EXIT_CLEAN;
-  process.stderr.write(
-    `netpol-audit audit: exit 1, ${unverified.length} part(s) of the cluster could not be verified (${[...new Set(unverified.map((finding) => finding.checkId))].join(', ')}); --no-fail-on-unverified to accept\n`,
-  );
+  const reason = `netpol-audit audit: exit 1, ${unverified.length} part(s) of the cluster could not be verified (${[...new Set(unverified.map((finding) => finding.checkId))].join(', ')}); --no-fail-on-unverified to accept`;
+  process.stderr.write(`${tint(reason, 'yellow', colourAllowed(process.stderr, process.env, flags.color))}\n`);
   return EXIT_FINDINGS;
 }
 
@@ -108,9 +120,15 @@ export function auditCommand(setExitCode: ExitCodeSink): Command {
     .option('--nodes <names>', 'collect only these nodes (comma-separated)', commaList)
     .option('--pods <ns/pod,...>', 'collect only the nodes of these pods', commaList)
     .option('--namespaces <ns,...>', 'collect only the nodes of pods in these namespaces', commaList);
-  for (const option of [...liveOptions(), ...eksOptions(), ...formatOptions(), ...suppressionOptions()])
+  for (const option of [
+    ...liveOptions(),
+    ...eksOptions(),
+    ...formatOptions(),
+    ...suppressionOptions(),
+    ...verbosityOptions(),
+  ])
     command.addOption(option);
   return command.action(async (flags: AuditFlags) => {
-    setExitCode(await audit(flags));
+    setExitCode(await withProgress(flags, (progress) => audit(flags, progress)));
   });
 }

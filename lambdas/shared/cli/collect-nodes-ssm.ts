@@ -15,6 +15,7 @@ import { nodeUploadPrefix } from '../service/keys';
 import { collectedNodes, type NodeBundles } from '../service/node-outputs';
 import { pickNodes, toBatches } from '../service/node-selection';
 import { awsClientConfig, s3PathStyle, type AwsFlags } from './aws-options';
+import type { ProgressReporter } from './progress';
 
 export const DEFAULT_COLLECTOR_DOCUMENT = 'eks-netpol-audit-collector';
 const DOCUMENT_FILE = join(__dirname, '../../../ssm-documents/collect-node-policy-state.yaml');
@@ -39,7 +40,7 @@ export interface SsmCollectionOptions {
   readonly runId: string;
   readonly focus: Focus;
   readonly pollMs?: number;
-  readonly progress: (line: string) => void;
+  readonly progress: ProgressReporter;
 }
 
 function errorName(error: unknown): string {
@@ -82,16 +83,27 @@ async function collectorDocument(ssm: SSMClient, flags: SsmCollectionFlags): Pro
   }
 }
 
+/** `--verbose`: each node collected, skipped or not collected, and why. */
+function reported(progress: ProgressReporter, collection: SsmCollection): SsmCollection {
+  for (const output of collection.outputs) progress.detail(`node ${output.nodeName}: collected`);
+  for (const node of collection.skipped) progress.detail(`node ${node.nodeName}: skipped: ${node.reason}`);
+  for (const node of collection.notCollected) progress.detail(`node ${node.nodeName}: not collected: ${node.reason}`);
+  return collection;
+}
+
 const noUploads: NodeBundles = { read: () => Promise.resolve(undefined) };
 
 async function waitForInvocations(
   runCommand: RunCommand,
   commands: readonly { commandId: string; instanceIds: readonly string[] }[],
   pollMs: number,
+  progress: ProgressReporter,
 ): Promise<void> {
   const deadline = Date.now() + (COLLECTOR_TIMEOUT_SECONDS + 60) * 1000;
   let waiting = commands.flatMap(({ commandId, instanceIds }) => instanceIds.map((id) => ({ commandId, id })));
+  const total = waiting.length;
   while (waiting.length > 0 && Date.now() < deadline) {
+    progress.step(`waiting for the collector: ${String(total - waiting.length)}/${String(total)} node(s) finished`);
     const statuses = await Promise.all(
       waiting.map(async (entry) => (await runCommand.invocation(entry.commandId, entry.id)).status),
     );
@@ -117,9 +129,13 @@ export async function collectNodesBySsm(
   const pick = pickNodes(inventory, 'all', options.focus);
   const wanted = flags.nodes === undefined ? undefined : new Set(flags.nodes);
   const instances = pick.instances.filter((instance) => wanted?.has(instance.nodeName) ?? true);
+  if (instances.length < pick.instances.length)
+    options.progress.detail(`${String(pick.instances.length - instances.length)} node(s) left out by --nodes`);
   const { online, offline } = await preflight(instances, runCommand);
+  options.progress.detail(`SSM agent online on ${String(online.length)} of ${String(instances.length)} node(s)`);
   const batches = toBatches(online).map((batch, batchIndex) => ({ batchIndex, instances: batch }));
-  if (batches.length === 0) return { outputs: [], notCollected: offline, skipped: [...pick.skipped] };
+  if (batches.length === 0)
+    return reported(options.progress, { outputs: [], notCollected: offline, skipped: [...pick.skipped] });
   const document = await collectorDocument(ssm, flags);
   const s3 = flags.bucket === undefined ? undefined : new S3Client({ ...config, forcePathStyle: s3PathStyle() });
   const outcomes: BatchOutcome[] = [];
@@ -142,13 +158,13 @@ export async function collectNodesBySsm(
       collectorTimeoutSeconds: COLLECTOR_TIMEOUT_SECONDS,
       comment: `netpol-audit cli ${options.runId} ${cluster} batch ${String(batch.batchIndex)}`,
     });
-    options.progress(
+    options.progress.note(
       `collecting ${String(instanceIds.length)} node(s), batch ${String(batch.batchIndex + 1)}/${String(batches.length)}: SSM command ${commandId} (${document.name} v${document.version})`,
     );
     commands.push({ commandId, instanceIds });
     outcomes.push({ batchIndex: batch.batchIndex, commandId });
   }
-  await waitForInvocations(runCommand, commands, options.pollMs ?? 3_000);
+  await waitForInvocations(runCommand, commands, options.pollMs ?? 3_000, options.progress);
   const plan: BatchPlan = {
     runId: options.runId,
     cluster,
@@ -161,5 +177,5 @@ export async function collectNodesBySsm(
   const bundles =
     s3 === undefined || flags.bucket === undefined ? noUploads : new S3NodeBundles(new S3Objects(s3, flags.bucket));
   const { outputs, notCollected } = await collectedNodes(plan, outcomes, { bundles, runCommand });
-  return { outputs, notCollected, skipped: [...pick.skipped] };
+  return reported(options.progress, { outputs, notCollected, skipped: [...pick.skipped] });
 }

@@ -14,6 +14,7 @@ import {
   type AuditReport,
   type ReportHistory,
 } from '#engine';
+import { colourAllowed } from './colour';
 import { readHistoryFile } from './report-files';
 import { writeOutputFile } from './output-directory';
 
@@ -35,6 +36,8 @@ export interface FormatFlags {
   output?: string;
   history?: string;
   clusterArn?: string;
+  /** `false` with `--no-color`. */
+  color?: boolean;
 }
 
 /** File names in the output directory when `--output` is not given; table goes to the terminal. */
@@ -74,12 +77,19 @@ function asffTarget(clusterArn: string | undefined): AsffTarget {
   return { clusterArn, region: match[2] ?? '', accountId: match[3] ?? '' };
 }
 
-function render(report: AuditReport, format: Format, flags: FormatFlags, history: ReportHistory | undefined): string {
+interface RenderTarget {
+  readonly history: ReportHistory | undefined;
+  /** The text goes to stdout (`-`), not into a file: only then may the table fit the terminal and colour. */
+  readonly toStdout: boolean;
+}
+
+function render(report: AuditReport, format: Format, flags: FormatFlags, target: RenderTarget): string {
+  const { history, toStdout } = target;
   switch (format) {
     case 'table':
       return renderTable(report, {
-        width: process.stdout.isTTY ? process.stdout.columns : 160,
-        colour: process.stdout.isTTY && process.env.NO_COLOR === undefined,
+        width: toStdout && process.stdout.isTTY ? process.stdout.columns : 160,
+        colour: toStdout && colourAllowed(process.stdout, process.env, flags.color),
       });
     case 'json':
       return `${JSON.stringify(report, null, 2)}\n`;
@@ -122,10 +132,12 @@ export async function writeFormats(
   }
   const historyFile = formats.includes('html') ? flags.history : undefined;
   const trend = history ?? (historyFile === undefined ? undefined : await readHistoryFile(historyFile));
-  const rendered = formats.map((format) => ({ format, text: render(report, format, flags, trend) }));
-  const written: string[] = [];
-  for (const { format, text } of rendered) {
+  const rendered = formats.map((format) => {
     const target = flags.output ?? (format === 'table' ? '-' : join(outDirectory, FILE_NAMES[format]));
+    return { target, text: render(report, format, flags, { history: trend, toStdout: target === '-' }) };
+  });
+  const written: string[] = [];
+  for (const { target, text } of rendered) {
     if (target === '-') process.stdout.write(text);
     else {
       await writeOutputFile(target, text);

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import packageJson from '../../../package.json';
 import { AwsCallError, ClusterAccessError, InputError, RunInputError, StoreError } from '#engine';
 import { auditCommand } from './audit';
+import { colourAllowed, tint } from './colour';
 import { diffCommand } from './diff';
 import { EXIT_CLEAN, EXIT_INTERNAL, EXIT_USAGE } from './exit-codes';
 import { explainCommand } from './explain';
@@ -32,6 +33,12 @@ function buildProgram(setExitCode: (code: number) => void): Command {
   return program;
 }
 
+/** An error line on stderr, red on a terminal unless NO_COLOR or `--no-color` (read from argv: parsing may have failed). */
+function writeError(argv: readonly string[], line: string): void {
+  const colour = colourAllowed(process.stderr, process.env, !argv.includes('--no-color'));
+  process.stderr.write(`${tint(line, 'red', colour)}\n`);
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = EXIT_CLEAN;
   const program = buildProgram((code) => {
@@ -51,11 +58,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       error instanceof ClusterAccessError ||
       error instanceof StoreError
     ) {
-      process.stderr.write(`netpol-audit: ${error instanceof InputError ? '' : `${error.name}: `}${error.message}\n`);
+      writeError(argv, `netpol-audit: ${error instanceof InputError ? '' : `${error.name}: `}${error.message}`);
       return EXIT_USAGE;
     }
-    process.stderr.write(
-      `netpol-audit: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    writeError(
+      argv,
+      `netpol-audit: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
     return EXIT_INTERNAL;
   }

@@ -8,6 +8,7 @@ import { awsClientConfig, awsOptions, s3PathStyle, type AwsFlags } from './aws-o
 import { EXIT_CLEAN, type ExitCodeSink } from './exit-codes';
 import { formatOptions, formatsUseStdout, writeFormats, type FormatFlags } from './format-options';
 import { prepareOutputDirectory } from './output-directory';
+import { colourOption } from './verbosity-options';
 
 interface ReportFlags extends FormatFlags, AwsFlags {
   from: string;
@@ -68,6 +69,7 @@ export function reportCommand(setExitCode: ExitCodeSink): Command {
     .option('--out <dir>', 'output directory (default: out/<cluster>)');
   for (const option of awsOptions('bucket')) command.addOption(option);
   for (const option of formatOptions()) if (option.long !== '--history') command.addOption(option);
+  command.addOption(colourOption());
   return command.action(async (flags: ReportFlags) => {
     setExitCode(await report(flags));
   });

@@ -9,9 +9,12 @@ import { InputError, SNAPSHOT_PATHS, type SnapshotManifest } from '#engine';
 import { EXIT_CLEAN, EXIT_FINDINGS, type ExitCodeSink } from './exit-codes';
 import { eksOptions, openEksCluster, requireClusterFor, type EksFlags } from './eks-options';
 import { liveOptions, openLive, requireSomeReadAccess, type LiveFlags } from './live-options';
+import { inventoryCounts } from './inventory-counts';
 import { prepareOutputDirectory } from './output-directory';
+import { withProgress, type ProgressReporter, type VerbosityFlags } from './progress';
+import { verbosityOptions } from './verbosity-options';
 
-interface SnapshotFlags extends LiveFlags, EksFlags {
+interface SnapshotFlags extends LiveFlags, EksFlags, VerbosityFlags {
   out: string;
 }
 
@@ -31,24 +34,33 @@ function reportIncomplete(unavailable: readonly { kind: string; reason: string }
 }
 
 /** `--cluster`: the support bundle of an EKS cluster (the Kubernetes objects projected, the EKS add-on and cluster). */
-async function snapshotEksCluster(flags: SnapshotFlags & { cluster: string }): Promise<number> {
+async function snapshotEksCluster(
+  flags: SnapshotFlags & { cluster: string },
+  progress: ProgressReporter,
+): Promise<number> {
   await prepareOutputDirectory(flags.out, SNAPSHOT_DIRECTORY_MODE);
   await chmod(flags.out, SNAPSHOT_DIRECTORY_MODE);
   const eks = await openEksCluster(flags, new DirectorySnapshotSink(flags.out));
+  progress.step(`reading ${eks.location}`);
+  progress.detail(
+    `EKS DescribeCluster ${flags.cluster} and DescribeAddon vpc-cni, then the cluster's Kubernetes API with an EKS token, into ${flags.out}`,
+  );
   const inventory = await eks.source.readInventory();
   requireSomeReadAccess(inventory.unavailableKinds);
+  progress.detail(`read ${inventoryCounts(inventory)}`);
+  progress.end();
   process.stdout.write(`snapshot of ${eks.location}: ${eks.source.objects} objects, wrote ${flags.out}\n`);
   return reportIncomplete(inventory.unavailableKinds);
 }
 
-async function snapshot(flags: SnapshotFlags): Promise<number> {
+async function snapshot(flags: SnapshotFlags, progress: ProgressReporter): Promise<number> {
   requireClusterFor(flags);
   if ((flags.kubeconfig === undefined) === (flags.cluster === undefined))
     throw new InputError('snapshot needs exactly one of --kubeconfig <file> or --cluster <name>');
   const k8sDirectory = join(flags.out, SNAPSHOT_PATHS.kubernetesDirectory);
   if (await isNonEmptyDirectory(k8sDirectory))
     throw new InputError('already holds a snapshot (k8s/ is not empty); choose an empty --out', flags.out);
-  if (flags.cluster !== undefined) return snapshotEksCluster({ ...flags, cluster: flags.cluster });
+  if (flags.cluster !== undefined) return snapshotEksCluster({ ...flags, cluster: flags.cluster }, progress);
   if (flags.kubeconfig === undefined) throw new InputError('snapshot needs --kubeconfig <file>');
   const live = await openLive({ ...flags, kubeconfig: flags.kubeconfig });
   await prepareOutputDirectory(k8sDirectory, SNAPSHOT_DIRECTORY_MODE);
@@ -56,6 +68,10 @@ async function snapshot(flags: SnapshotFlags): Promise<number> {
   await chmod(k8sDirectory, SNAPSHOT_DIRECTORY_MODE);
   const writer = new SnapshotWriter(flags.out);
   const takenAt = new Date().toISOString();
+  progress.step(`reading ${live.location}`);
+  progress.detail(
+    `Kubernetes API of ${flags.kubeconfig}, pages of ${String(flags.pageSize ?? 500)}, into ${flags.out}`,
+  );
   let summary: ReadSummary;
   try {
     summary = await live.reader.read(writer);
@@ -74,6 +90,8 @@ async function snapshot(flags: SnapshotFlags): Promise<number> {
     unavailableKinds: [...summary.unavailableKinds],
   };
   await writer.manifest(manifest);
+  progress.detail(`read ${String(summary.objects)} objects in ${String(summary.requests)} requests`);
+  progress.end();
   process.stdout.write(
     `snapshot of ${live.location}: ${summary.objects} objects in ${summary.requests} requests, wrote ${flags.out}\n`,
   );
@@ -86,8 +104,8 @@ export function snapshotCommand(setExitCode: ExitCodeSink): Command {
       'write a live cluster (--kubeconfig, or an EKS cluster by --cluster: with its add-on and cluster description) as a snapshot directory (docs/snapshot.md); exit 1 when some kinds could not be read (listed in snapshot.json)',
     )
     .requiredOption('--out <dir>', 'snapshot directory to create (its k8s/ must not exist or be empty)');
-  for (const option of [...liveOptions(), ...eksOptions()]) command.addOption(option);
+  for (const option of [...liveOptions(), ...eksOptions(), ...verbosityOptions()]) command.addOption(option);
   return command.action(async (flags: SnapshotFlags) => {
-    setExitCode(await snapshot(flags));
+    setExitCode(await withProgress(flags, (progress) => snapshot(flags, progress)));
   });
 }

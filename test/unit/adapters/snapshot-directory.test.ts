@@ -52,6 +52,23 @@ describe('SnapshotDirectory', () => {
     expect([...(output?.files.keys() ?? [])].sort()).toEqual(['loaded-ebpfdata.txt', 'maps/93.txt']);
   });
 
+  it('tells its caller of each node directory, in name order, before reading it; a stray file is no node', async () => {
+    for (const node of ['node-b', 'node-a']) {
+      await mkdir(join(directory, 'nodes', node), { recursive: true });
+      await writeFile(join(directory, 'nodes', node, 'loaded-ebpfdata.txt'), node);
+    }
+    await writeFile(join(directory, 'nodes', 'README'), 'not a node');
+    const heard: string[] = [];
+    const outputs = await new SnapshotDirectory(directory).readNodeOutputs((reading) =>
+      heard.push(`${String(reading.index + 1)}/${String(reading.total)} ${reading.nodeName} ${reading.directory}`),
+    );
+    expect(heard).toEqual([
+      `1/2 node-a ${join(directory, 'nodes', 'node-a')}`,
+      `2/2 node-b ${join(directory, 'nodes', 'node-b')}`,
+    ]);
+    expect(outputs.map((output) => output.nodeName)).toEqual(['node-a', 'node-b']);
+  });
+
   it('says there are no node outputs when nodes/ is absent', async () => {
     expect(await new SnapshotDirectory(directory).hasNodeOutputs()).toBe(false);
     expect(await new SnapshotDirectory(directory).readNodeOutputs()).toEqual([]);

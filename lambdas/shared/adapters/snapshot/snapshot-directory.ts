@@ -90,6 +90,14 @@ async function readManifest(path: string): Promise<SnapshotManifest | undefined>
   return parsed.data;
 }
 
+/** One node directory about to be read: `index` counts from 0 of `total`. */
+export interface NodeDirectoryReading {
+  readonly nodeName: string;
+  readonly directory: string;
+  readonly index: number;
+  readonly total: number;
+}
+
 /**
  * A snapshot directory (docs/snapshot.md): `k8s/*.json`, optional `eks/cluster.json` and
  * `eks/addon-vpc-cni.json`, optional `nodes/<node-name>/`.
@@ -123,13 +131,17 @@ export class SnapshotDirectory implements ClusterSource, NodeOutputSource {
     return isDirectory(join(this.directory, SNAPSHOT_PATHS.nodesDirectory));
   }
 
-  async readNodeOutputs(): Promise<RawNodeOutput[]> {
+  /** Every `nodes/<node>/` in name order; `onNode` hears of each before it is read (the CLI's progress). */
+  async readNodeOutputs(onNode?: (reading: NodeDirectoryReading) => void): Promise<RawNodeOutput[]> {
     const nodesDirectory = join(this.directory, SNAPSHOT_PATHS.nodesDirectory);
     if (!(await isDirectory(nodesDirectory))) return [];
+    const nodeNames: string[] = [];
+    for (const nodeName of (await readdir(nodesDirectory)).sort())
+      if (await isDirectory(join(nodesDirectory, nodeName))) nodeNames.push(nodeName);
     const outputs: RawNodeOutput[] = [];
-    for (const nodeName of (await readdir(nodesDirectory)).sort()) {
+    for (const [index, nodeName] of nodeNames.entries()) {
       const nodeDirectory = join(nodesDirectory, nodeName);
-      if (!(await isDirectory(nodeDirectory))) continue;
+      onNode?.({ nodeName, directory: nodeDirectory, index, total: nodeNames.length });
       const files = new Map<string, string>();
       for (const path of await listFilesRecursively(nodeDirectory)) {
         files.set(relative(nodeDirectory, path), await readSnapshotText(path));
