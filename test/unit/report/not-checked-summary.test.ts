@@ -38,10 +38,15 @@ describe('the summary of what each layer checked and could not check', () => {
     // Act
     const report = await seedWithoutDaemonSet();
     // Assess
-    expect(report.notChecked).toContainEqual({ scope: 'DaemonSet', reason: 'forbidden (HTTP 403)' });
+    expect(report.notChecked).toContainEqual({
+      scope: 'DaemonSet',
+      reason: 'forbidden (HTTP 403)',
+      kind: 'NC-INPUT-KIND-FORBIDDEN',
+    });
     expect(report.notChecked).toContainEqual({
       scope: 'node ip-172-31-103-129.ap-northeast-1.compute.internal pods no policy selects',
       reason: expect.stringContaining('the enforcement mode is unknown') as unknown,
+      kind: 'NC-NODE-UNSELECTED-PODS-MODE-UNKNOWN',
     });
   });
 
