@@ -9,10 +9,10 @@ import {
   renderSummary,
   unverifiedFindings,
   withNotCollectedNodes,
+  withSkippedNodes,
   Severity,
   type AuditReport,
 } from '#engine';
-import { withSkippedNodes } from '../service/analyze-nodes-step';
 import { readInput, type AuditFlags } from './audit-input';
 import { layerProgressTimer } from './audit-progress';
 import { colourAllowed, tint } from './colour';

@@ -1,11 +1,18 @@
 import { assessConfiguration } from './config';
 import { assessControlPlane, missingResolverInputs } from './control-plane/assess-control-plane';
 import type { AuditOptions, ConfigAssessment, NotChecked } from './model/assessment';
-import type { ClusterInventory } from './model/cluster';
+import type { ClusterInventory, UnavailableKind } from './model/cluster';
 import type { Finding } from './model/finding';
 import type { RawNodeOutput } from './model/node-output';
 import type { ResolvedPolicy } from './model/resolved-policy';
 import { assessNodeLayer } from './node/compare';
+import {
+  NC_INPUT_KIND_FORBIDDEN,
+  NC_INPUT_KIND_NOT_COLLECTED,
+  NC_INPUT_KIND_NOT_INSTALLED,
+  NC_INPUT_KIND_UNREADABLE,
+  notCheckedOf,
+} from './not-checked-catalog';
 import { UNTIMED, type PhaseTimer } from './ports';
 import { layerCoverage, passedEntries, type LayerResult } from './report/coverage';
 import { withFingerprints } from './report/fingerprint';
@@ -89,10 +96,22 @@ export function runAudit(request: AuditRequest): AuditReport {
   const notChecked = [
     ...config.notChecked,
     ...controlPlane.notChecked,
-    ...inventory.unavailableKinds.map((unavailable) => ({ scope: unavailable.kind, reason: unavailable.reason })),
+    ...inventory.unavailableKinds.map(unavailableKindNotChecked),
     ...node.notChecked,
   ];
   return buildReport(request, { config, resolved: controlPlane.resolved, layers, notChecked });
+}
+
+function unavailableKindNotChecked(unavailable: UnavailableKind): NotChecked {
+  const kind =
+    unavailable.cause === 'not-collected'
+      ? NC_INPUT_KIND_NOT_COLLECTED
+      : unavailable.cause === 'forbidden'
+        ? NC_INPUT_KIND_FORBIDDEN
+        : unavailable.cause === 'not-installed'
+          ? NC_INPUT_KIND_NOT_INSTALLED
+          : NC_INPUT_KIND_UNREADABLE;
+  return notCheckedOf(kind, unavailable.kind, unavailable.reason);
 }
 
 function notRun(notChecked: LayerResult['outcome']['notChecked'], scope: string): boolean {

@@ -182,11 +182,15 @@ export {
   NODE_NOT_COLLECTED,
   uncheckedClusterReport,
   withNotCollectedNodes,
+  withSkippedNodes,
   type UncheckedCluster,
 } from './report/unchecked';
 export { UNVERIFIED_CHECK_IDS, unverifiedFindings } from './report/unverified';
 export { renderCheckCatalog } from './report/render-check-catalog';
 export { CHECK_CATALOG } from './checks-catalog';
+export { renderNotCheckedCatalog, withNotCheckedSection } from './report/render-not-checked-catalog';
+export { NOT_CHECKED_CATALOG, type NotCheckedKind } from './not-checked-catalog';
+export type { NotCheckedDefinition } from './model/not-checked';
 export {
   kubernetesDocumentPath,
   nodeOutputPath,

@@ -3,10 +3,9 @@ import {
   explain,
   UnknownEndpointError,
   withNotCollectedNodes,
+  withSkippedNodes,
   type AuditInputs,
-  type AuditReport,
   type FlowExplanation,
-  type NotCollectedNode,
 } from '#engine';
 import { S3NodeBundles } from '#adapters/s3/node-bundles';
 import type { S3Objects } from '#adapters/s3/s3-objects';
@@ -37,13 +36,6 @@ function explained(inputs: AuditInputs, request: ExplainRequest): ExplainResult 
     if (error instanceof UnknownEndpointError) return { request, error: error.message };
     throw error;
   }
-}
-
-/** Nodes the collector cannot run on (Fargate, hybrid, Auto Mode, Windows, no EC2 id), listed as not checked. */
-export function withSkippedNodes(report: AuditReport, skippedNodes: readonly NotCollectedNode[]): AuditReport {
-  if (skippedNodes.length === 0) return report;
-  const skipped = skippedNodes.map((node) => ({ scope: `node ${node.nodeName}`, reason: node.reason }));
-  return { ...report, notChecked: [...report.notChecked, ...skipped] };
 }
 
 /**

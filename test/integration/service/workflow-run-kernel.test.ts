@@ -122,7 +122,11 @@ describe('the audit workflow collecting a node of the real kernel', () => {
     expect(report.notChecked.filter((entry) => entry.scope.includes(NODE_NAME))).toEqual([]);
     // The remote node has no EC2 instance id in the stand-in cluster: listed as not checked, never clean.
     expect(report.notChecked.filter((entry) => entry.scope.startsWith('node '))).toEqual([
-      { scope: `node ${REMOTE_NODE}`, reason: "spec.providerID '' names no EC2 instance, not checked" },
+      {
+        scope: `node ${REMOTE_NODE}`,
+        reason: "spec.providerID '' names no EC2 instance, not checked",
+        kind: 'NC-NODE-NOT-COLLECTABLE',
+      },
     ]);
     expect(report.findings.map((finding) => finding.checkId)).toEqual(['CFG-CNI-SELF-MANAGED']);
     expect(await local.alerts()).toEqual([]);

@@ -7,6 +7,7 @@ import {
   NODE_NOT_COLLECTED,
   uncheckedClusterReport,
   withNotCollectedNodes,
+  withSkippedNodes,
 } from '#engine';
 
 const NOW = new Date('2026-12-01T02:00:00Z');
@@ -40,7 +41,11 @@ describe('withNotCollectedNodes', () => {
     expect(added.every((finding) => /^[0-9a-f]{32}$/.test(finding.fingerprint ?? ''))).toBe(true);
     expect(report.summary.totalFindings).toBe(clean.summary.totalFindings + 2);
     expect(report.summary.byLayer.node).toBe(clean.summary.byLayer.node + 2);
-    expect(report.notChecked).toContainEqual({ scope: 'node ip-10-0-9-8.ec2.internal', reason: 'command TimedOut' });
+    expect(report.notChecked).toContainEqual({
+      scope: 'node ip-10-0-9-8.ec2.internal',
+      reason: 'command TimedOut',
+      kind: 'NC-NODE-COLLECTION-FAILED',
+    });
   });
 
   it('returns the report unchanged when every node was collected', async () => {
@@ -53,6 +58,40 @@ describe('withNotCollectedNodes', () => {
     const first = withNotCollectedNodes(await seedReport(), node);
     const second = withNotCollectedNodes(await seedReport(), [{ nodeName: 'n1', reason: 'another reason' }]);
     expect(compareReports(first, second).newFindings).toEqual([]);
+  });
+});
+
+describe('withSkippedNodes', () => {
+  it('lists each node the collector cannot run on as not checked (NC-NODE-NOT-COLLECTABLE), with no finding', async () => {
+    const clean = await seedReport();
+    const report = AuditReport.parse(
+      withSkippedNodes(clean, [{ nodeName: 'fargate-ip-10-0-9-7.ec2.internal', reason: 'Fargate node, not checked' }]),
+    );
+    expect(report.findings).toEqual(clean.findings);
+    expect(report.notChecked).toEqual([
+      ...clean.notChecked,
+      {
+        scope: 'node fargate-ip-10-0-9-7.ec2.internal',
+        reason: 'Fargate node, not checked',
+        kind: 'NC-NODE-NOT-COLLECTABLE',
+      },
+    ]);
+  });
+});
+
+describe('the seed example without node outputs', () => {
+  it('lists the node layer as not checked with NC-NODE-NO-OUTPUTS, and no node finding', async () => {
+    const source = new SnapshotDirectory('examples/seed-cluster');
+    const report = audit(
+      { inventory: await source.readInventory(), source: { kind: 'snapshot', location: 'seed' } },
+      { now: NOW, engineVersion: 'test' },
+    );
+    expect(report.notChecked).toContainEqual({
+      scope: 'node layer',
+      reason: 'the source has no node outputs (nodes/ in a snapshot)',
+      kind: 'NC-NODE-NO-OUTPUTS',
+    });
+    expect(report.findings.filter((finding) => finding.layer === 'node')).toEqual([]);
   });
 });
 
@@ -76,10 +115,10 @@ describe('uncheckedClusterReport', () => {
       resource: { kind: 'Cluster', name: 'prod-b' },
       message: 'cluster prod-b could not be checked (unreachable): connect ECONNREFUSED',
     });
-    expect(report.notChecked.map((entry) => entry.scope)).toEqual([
-      'configuration layer',
-      'control-plane layer',
-      'node layer',
+    expect(report.notChecked.map((entry) => [entry.scope, entry.kind])).toEqual([
+      ['configuration layer', 'NC-INPUT-CLUSTER-UNREADABLE'],
+      ['control-plane layer', 'NC-INPUT-CLUSTER-UNREADABLE'],
+      ['node layer', 'NC-INPUT-CLUSTER-UNREADABLE'],
     ]);
     expect(report.summary).toMatchObject({ totalFindings: 1, highestSeverity: 'high' });
     expect(report.generatedAt).toBe(NOW.toISOString());

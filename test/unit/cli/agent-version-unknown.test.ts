@@ -41,6 +41,7 @@ describe('an unknown network policy agent version is "not checked", never the ne
     expect(report.notChecked).toContainEqual({
       scope: `node ${NODE} filters, programs and maps`,
       reason: expect.stringContaining('network policy agent version unknown') as string,
+      kind: 'NC-NODE-AGENT-VERSION-UNKNOWN',
     });
     expect(report.findings.map((finding) => finding.checkId)).toContain('CFG-VERSION-UNKNOWN');
   });
@@ -52,6 +53,7 @@ describe('an unknown network policy agent version is "not checked", never the ne
     expect(report.notChecked).toContainEqual({
       scope: `node ${NODE} agent version`,
       reason: expect.stringContaining('v1.2.2 assumed, as stated with --agent-version') as string,
+      kind: 'NC-NODE-AGENT-VERSION-ASSUMED',
     });
     expect(report.passed.some((entry) => entry.checkId === 'NODE-LPM-ENTRY-MISSING')).toBe(true);
   });

@@ -103,6 +103,7 @@ describe('CFG-AGENT-BUG-ATTACH-KEY (aws/aws-network-policy-agent#563)', () => {
     expect(result.notChecked).toContainEqual({
       scope: 'CFG-AGENT-BUG-ATTACH-KEY',
       reason: expect.stringContaining('policyendpoints could not be listed') as unknown,
+      kind: 'NC-CFG-BUG-TRIGGER-UNREADABLE',
     });
     expect(result.passed.map((p) => p.checkId)).not.toContain('CFG-AGENT-BUG-ATTACH-KEY');
   });

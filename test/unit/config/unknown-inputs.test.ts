@@ -35,6 +35,7 @@ describe('EKS Auto Mode when the cluster description was not read', () => {
     expect(result.notChecked).toContainEqual({
       scope: 'CFG-CNI-MISSING',
       reason: expect.stringContaining('EKS Auto Mode is unknown') as unknown,
+      kind: 'NC-CFG-AUTO-MODE-UNKNOWN',
     });
     expect(skippedScopes(result)).toContain('CFG-AUTO-MODE');
   });

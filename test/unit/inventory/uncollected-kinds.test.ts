@@ -37,8 +37,11 @@ describe('kinds a hand-made snapshot does not hold', () => {
     expect(report.notChecked).toContainEqual({
       scope: 'CFG-CNI-DAEMONSET-MISSING',
       reason: 'The aws-node DaemonSet is not in the input (not collected).',
+      kind: 'NC-CFG-DAEMONSET-UNAVAILABLE',
     });
-    expect(report.notChecked.map((entry) => entry.scope)).toContain('DaemonSet');
+    expect(report.notChecked).toContainEqual(
+      expect.objectContaining({ scope: 'DaemonSet', kind: 'NC-INPUT-KIND-NOT-COLLECTED' }),
+    );
   });
 
   it('a kind-less empty List in daemonsets.json does not show the kind was read', async () => {
@@ -99,6 +102,7 @@ describe('kinds a hand-made snapshot does not hold', () => {
     expect(report.notChecked).toContainEqual({
       scope: 'CFG-CNI-DAEMONSET-MISSING',
       reason: 'The aws-node DaemonSet could not be read.',
+      kind: 'NC-CFG-DAEMONSET-UNAVAILABLE',
     });
   });
 
@@ -110,6 +114,7 @@ describe('kinds a hand-made snapshot does not hold', () => {
     expect(report.notChecked).toContainEqual({
       scope: 'CFG-CONFIGMAP-CONTROLLER-DISABLED',
       reason: 'The amazon-vpc-cni ConfigMap is not in the input (not collected).',
+      kind: 'NC-CFG-CONFIGMAP-UNAVAILABLE',
     });
   });
 

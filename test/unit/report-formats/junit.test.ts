@@ -59,6 +59,9 @@ describe('renderJunit', () => {
     const skipped = parsed.testsuites.testsuite.flatMap((suite) => suite.testcase).filter((c) => c.skipped);
     expect(skipped.map((c) => c['@_name'])).toEqual(drift.notChecked.map((entry) => entry.scope));
     expect(Number(parsed.testsuites['@_skipped'])).toBe(drift.notChecked.length);
+    expect(skipped.map((c) => c.skipped?.['@_message'])).toEqual(
+      drift.notChecked.map((entry) => `${entry.reason} (${entry.kind ?? 'no kind'})`),
+    );
   });
 
   it('uses the report’s passed outcomes when the report has them', () => {

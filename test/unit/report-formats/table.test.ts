@@ -19,7 +19,7 @@ describe('renderTable', () => {
     expect(Math.max(...rows.map((row) => row.length))).toBeLessThanOrEqual(140);
     expect(lines.slice(-2)).toEqual([
       'NOT CHECKED',
-      `  ${drift.notChecked[0]?.scope ?? ''}: ${drift.notChecked[0]?.reason ?? ''}`,
+      `  ${drift.notChecked[0]?.scope ?? ''}: ${drift.notChecked[0]?.reason ?? ''} [${drift.notChecked[0]?.kind ?? ''}]`,
     ]);
   });
 

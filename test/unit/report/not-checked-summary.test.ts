@@ -1,5 +1,13 @@
 import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
-import { audit, coverageLines, renderMarkdown, renderTable, type AuditReport, type ClusterInventory } from '#engine';
+import {
+  audit,
+  coverageLines,
+  renderHtml,
+  renderMarkdown,
+  renderTable,
+  type AuditReport,
+  type ClusterInventory,
+} from '#engine';
 
 const NOW = new Date('2026-12-04T12:00:00Z');
 
@@ -38,14 +46,19 @@ describe('the summary of what each layer checked and could not check', () => {
     // Act
     const report = await seedWithoutDaemonSet();
     // Assess
-    expect(report.notChecked).toContainEqual({ scope: 'DaemonSet', reason: 'forbidden (HTTP 403)' });
+    expect(report.notChecked).toContainEqual({
+      scope: 'DaemonSet',
+      reason: 'forbidden (HTTP 403)',
+      kind: 'NC-INPUT-KIND-FORBIDDEN',
+    });
     expect(report.notChecked).toContainEqual({
       scope: 'node ip-172-31-103-129.ap-northeast-1.compute.internal pods no policy selects',
       reason: expect.stringContaining('the enforcement mode is unknown') as unknown,
+      kind: 'NC-NODE-UNSELECTED-PODS-MODE-UNKNOWN',
     });
   });
 
-  it('the table and the Markdown show the per-layer lines and list each check not run with its reason', async () => {
+  it('the table, the Markdown and the HTML show the per-layer lines and list each check not run with its reason and kind', async () => {
     // Act
     const report = await seedWithoutDaemonSet();
     const table = renderTable(report);
@@ -55,7 +68,14 @@ describe('the summary of what each layer checked and could not check', () => {
       expect(table).toContain(line);
       expect(markdown).toContain(`- ${line}`);
     }
-    expect(table).toContain('  CFG-CNI-DAEMONSET-MISSING: The aws-node DaemonSet could not be read.');
-    expect(markdown).toContain('| CFG-CNI-DAEMONSET-MISSING | The aws-node DaemonSet could not be read. |');
+    expect(table).toContain(
+      '  CFG-CNI-DAEMONSET-MISSING: The aws-node DaemonSet could not be read. [NC-CFG-DAEMONSET-UNAVAILABLE]',
+    );
+    expect(markdown).toContain(
+      '| CFG-CNI-DAEMONSET-MISSING | The aws-node DaemonSet could not be read. | `NC-CFG-DAEMONSET-UNAVAILABLE` |',
+    );
+    expect(renderHtml(report)).toContain(
+      '<tr><td>CFG-CNI-DAEMONSET-MISSING</td><td>The aws-node DaemonSet could not be read.</td><td><code>NC-CFG-DAEMONSET-UNAVAILABLE</code></td></tr>',
+    );
   });
 });

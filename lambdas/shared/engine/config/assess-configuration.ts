@@ -1,4 +1,5 @@
 import type { ConfigAssessment, EnforcementMode, NotChecked } from '../model/assessment';
+import { notCheckedOf } from '../not-checked-catalog';
 import type { ClusterInventory } from '../model/cluster';
 import type { Finding } from '../model/finding';
 import { clusterResource, passedOf, type Evaluation } from '../model/outcome';
@@ -44,9 +45,9 @@ export function assessConfiguration(inventory: ClusterInventory, options: Config
   const evaluations: Evaluation[] = [];
   const cluster = clusterResource(inventory.clusterName);
   for (const rule of RULES) {
-    const reason = rule.skipReason(ctx);
-    if (reason !== undefined) {
-      notChecked.push(...rule.checks.map((check) => ({ scope: check.id, reason })));
+    const skip = rule.skipReason(ctx);
+    if (skip !== undefined) {
+      notChecked.push(...rule.checks.map((check) => notCheckedOf(skip.kind, check.id, skip.reason)));
       continue;
     }
     const outcome = rule.run(ctx);

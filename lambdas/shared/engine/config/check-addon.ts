@@ -1,3 +1,10 @@
+import {
+  NC_CFG_ADDON_STATUS_MISSING,
+  NC_CFG_ADDON_UNKNOWN,
+  NC_CFG_ADDON_VALUES_UNREADABLE,
+  NC_CFG_AUTO_MODE,
+  NC_CFG_SELF_MANAGED,
+} from '../not-checked-catalog';
 import { findingOf } from '../model/finding';
 import {
   CFG_ADDON_HEALTH,
@@ -10,7 +17,14 @@ import {
 import type { AddonIntent } from './addon-values';
 import type { ConfigContext } from './context';
 import { pendingDisableNote, withHazardLinks } from './disable-hazard';
-import { ADDON_UNKNOWN_REASON, enforcementSeverity, OutcomeBuilder, policiesNote, type ConfigRule } from './rule';
+import {
+  ADDON_UNKNOWN_REASON,
+  enforcementSeverity,
+  OutcomeBuilder,
+  skipOf,
+  policiesNote,
+  type ConfigRule,
+} from './rule';
 
 /** The checks that read the parsed values; none of them runs when the values cannot be read. */
 const VALUES_CHECKS = [CFG_ADDON_KEY_CASE, CFG_ADDON_KEY_UNKNOWN, CFG_ADDON_NP_DISABLED] as const;
@@ -47,7 +61,7 @@ function runAddon(ctx: ConfigContext) {
   const ref = ctx.refs.addon;
 
   if (addon.status === undefined) {
-    out.skip(CFG_ADDON_STATUS, 'The add-on description has no status.');
+    out.skip(CFG_ADDON_STATUS, NC_CFG_ADDON_STATUS_MISSING, 'The add-on description has no status.');
   } else if (addon.status !== 'ACTIVE') {
     const transitional = TRANSITIONAL_STATUSES.has(addon.status);
     out.add(
@@ -88,7 +102,8 @@ function runAddon(ctx: ConfigContext) {
         { expected: 'a JSON or YAML object', actual: intentResult.error },
       ),
     );
-    for (const check of VALUES_CHECKS) out.skip(check, 'Add-on configurationValues unreadable.');
+    for (const check of VALUES_CHECKS)
+      out.skip(check, NC_CFG_ADDON_VALUES_UNREADABLE, 'Add-on configurationValues unreadable.');
     return out.build();
   }
   const intent = intentResult.value;
@@ -130,9 +145,10 @@ function runAddon(ctx: ConfigContext) {
 export const addonRule: ConfigRule = {
   checks: [CFG_ADDON_STATUS, CFG_ADDON_HEALTH, CFG_ADDON_VALUES_MALFORMED, ...VALUES_CHECKS],
   skipReason: (ctx) => {
-    if (ctx.autoMode) return 'EKS Auto Mode: there is no vpc-cni add-on to check.';
-    if (ctx.addonUnknown) return ADDON_UNKNOWN_REASON;
-    if (ctx.addon === undefined) return 'No vpc-cni add-on (DescribeAddon found none): self-managed CNI.';
+    if (ctx.autoMode) return skipOf(NC_CFG_AUTO_MODE, 'EKS Auto Mode: there is no vpc-cni add-on to check.');
+    if (ctx.addonUnknown) return skipOf(NC_CFG_ADDON_UNKNOWN, ADDON_UNKNOWN_REASON);
+    if (ctx.addon === undefined)
+      return skipOf(NC_CFG_SELF_MANAGED, 'No vpc-cni add-on (DescribeAddon found none): self-managed CNI.');
     return undefined;
   },
   run: runAddon,

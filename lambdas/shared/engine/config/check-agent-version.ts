@@ -1,8 +1,15 @@
+import {
+  NC_CFG_AGENT_CONTAINER_MISSING,
+  NC_CFG_AGENT_VERSION_UNKNOWN,
+  NC_CFG_AUTO_MODE,
+  NC_CFG_CNI_VERSION_NOT_IN_TABLE,
+  NC_CFG_CNI_VERSION_UNKNOWN,
+} from '../not-checked-catalog';
 import { findingOf } from '../model/finding';
 import { requiredAgentFor, shippedAgentFor } from '../facts/agent-compatibility';
 import { CFG_AGENT_VERSION_SKEW, CFG_VERSION_UNKNOWN } from './checks';
 import type { ConfigContext } from './context';
-import { AUTO_MODE_REASON, OutcomeBuilder, type ConfigRule } from './rule';
+import { AUTO_MODE_REASON, OutcomeBuilder, skipOf, type ConfigRule } from './rule';
 import { versionAtLeast, versionCompare } from '../facts/version';
 
 function runAgentVersion(ctx: ConfigContext) {
@@ -20,9 +27,10 @@ function runAgentVersion(ctx: ConfigContext) {
         { expected: 'an image tag like v1.3.5-eksbuild.3', actual: image },
       ),
     );
-    return out.skip(CFG_AGENT_VERSION_SKEW, 'Agent version unknown.').build();
+    return out.skip(CFG_AGENT_VERSION_SKEW, NC_CFG_AGENT_VERSION_UNKNOWN, 'Agent version unknown.').build();
   }
-  if (cni === undefined) return out.skip(CFG_AGENT_VERSION_SKEW, 'VPC CNI version unknown.').build();
+  if (cni === undefined)
+    return out.skip(CFG_AGENT_VERSION_SKEW, NC_CFG_CNI_VERSION_UNKNOWN, 'VPC CNI version unknown.').build();
 
   const required = requiredAgentFor(cni);
   if (required !== undefined && !versionAtLeast(agent, required)) {
@@ -41,6 +49,7 @@ function runAgentVersion(ctx: ConfigContext) {
     return out
       .skip(
         CFG_AGENT_VERSION_SKEW,
+        NC_CFG_CNI_VERSION_NOT_IN_TABLE,
         `VPC CNI ${cni} is not in the shipped-agent table; only the hard minimum was checked.`,
       )
       .build();
@@ -67,8 +76,9 @@ function runAgentVersion(ctx: ConfigContext) {
 export const agentVersionRule: ConfigRule = {
   checks: [CFG_AGENT_VERSION_SKEW],
   skipReason: (ctx) => {
-    if (ctx.autoMode) return AUTO_MODE_REASON;
-    if (ctx.live?.agentContainer === undefined) return 'No aws-eks-nodeagent container in the inventory.';
+    if (ctx.autoMode) return skipOf(NC_CFG_AUTO_MODE, AUTO_MODE_REASON);
+    if (ctx.live?.agentContainer === undefined)
+      return skipOf(NC_CFG_AGENT_CONTAINER_MISSING, 'No aws-eks-nodeagent container in the inventory.');
     return undefined;
   },
   run: runAgentVersion,

@@ -1,3 +1,9 @@
+import {
+  NC_CFG_AGENT_CONTAINER_MISSING,
+  NC_CFG_AUTO_MODE,
+  NC_CFG_CNI_ABSENT,
+  NC_CFG_DAEMONSET_UNAVAILABLE,
+} from '../not-checked-catalog';
 import { findingOf } from '../model/finding';
 import { ENFORCING_MODE_ENV } from './addon-values';
 import { AGENT_CONTAINER, envValue, flagValue } from './aws-node';
@@ -6,7 +12,7 @@ import type { ConfigContext } from './context';
 import { disabledWithEndpointsNote, withHazardLinks } from './disable-hazard';
 import { parseGoBool } from './go-bool';
 import { FLAG } from './live-settings';
-import { AUTO_MODE_REASON, enforcementSeverity, OutcomeBuilder, policiesNote, type ConfigRule } from './rule';
+import { AUTO_MODE_REASON, enforcementSeverity, OutcomeBuilder, skipOf, policiesNote, type ConfigRule } from './rule';
 
 function controllerNote(ctx: ConfigContext): string {
   return ctx.configMap.state === 'present' && ctx.configMap.value === 'true'
@@ -38,7 +44,7 @@ function runAgent(ctx: ConfigContext) {
         ),
       ),
     );
-    out.skip(CFG_AGENT_NP_DISABLED, `No ${AGENT_CONTAINER} container.`);
+    out.skip(CFG_AGENT_NP_DISABLED, NC_CFG_AGENT_CONTAINER_MISSING, `No ${AGENT_CONTAINER} container.`);
     const mode = envValue(live.cniContainer, ENFORCING_MODE_ENV);
     if (mode !== undefined && mode !== '') {
       out.add(
@@ -76,9 +82,11 @@ function runAgent(ctx: ConfigContext) {
 export const agentRule: ConfigRule = {
   checks: [CFG_AGENT_MISSING, CFG_AGENT_NP_DISABLED, CFG_MODE_WITHOUT_AGENT],
   skipReason: (ctx) => {
-    if (ctx.autoMode) return AUTO_MODE_REASON;
+    if (ctx.autoMode) return skipOf(NC_CFG_AUTO_MODE, AUTO_MODE_REASON);
     if (ctx.live === undefined) {
-      return ctx.daemonSetUnavailable ? `${ctx.unreadable.daemonSet}.` : 'No aws-node DaemonSet in the cluster.';
+      return ctx.daemonSetUnavailable
+        ? skipOf(NC_CFG_DAEMONSET_UNAVAILABLE, `${ctx.unreadable.daemonSet}.`)
+        : skipOf(NC_CFG_CNI_ABSENT, 'No aws-node DaemonSet in the cluster.');
     }
     return undefined;
   },

@@ -1,3 +1,9 @@
+import {
+  NC_CFG_ADDON_UNKNOWN,
+  NC_CFG_AUTO_MODE_UNKNOWN,
+  NC_CFG_CNI_VERSION_UNKNOWN,
+  NC_CFG_DAEMONSET_UNAVAILABLE,
+} from '../not-checked-catalog';
 import { findingOf } from '../model/finding';
 import {
   CFG_AUTO_MODE,
@@ -24,7 +30,11 @@ import { versionAtLeast } from '../facts/version';
 function runPresence(ctx: ConfigContext) {
   const out = new OutcomeBuilder();
   if (ctx.inventory.eksCluster === undefined) {
-    out.skip(CFG_AUTO_MODE, 'No EKS cluster description in the inventory: Auto Mode and the IP family are unknown.');
+    out.skip(
+      CFG_AUTO_MODE,
+      NC_CFG_AUTO_MODE_UNKNOWN,
+      'No EKS cluster description in the inventory: Auto Mode and the IP family are unknown.',
+    );
   }
   if (ctx.autoMode) {
     const extra =
@@ -41,9 +51,13 @@ function runPresence(ctx: ConfigContext) {
   }
   if (ctx.addon === undefined && ctx.live === undefined) {
     if (ctx.daemonSetUnavailable) {
-      out.skip(CFG_CNI_MISSING, `${ctx.unreadable.daemonSet} and there is no vpc-cni add-on.`);
+      out.skip(
+        CFG_CNI_MISSING,
+        NC_CFG_DAEMONSET_UNAVAILABLE,
+        `${ctx.unreadable.daemonSet} and there is no vpc-cni add-on.`,
+      );
     } else if (!ctx.autoModeKnown) {
-      out.skip(CFG_CNI_MISSING, AUTO_MODE_UNKNOWN_REASON);
+      out.skip(CFG_CNI_MISSING, NC_CFG_AUTO_MODE_UNKNOWN, AUTO_MODE_UNKNOWN_REASON);
     } else {
       out.add(
         findingOf(
@@ -57,7 +71,11 @@ function runPresence(ctx: ConfigContext) {
     return out.build();
   }
   if (ctx.addonUnknown) {
-    out.skip(CFG_CNI_SELF_MANAGED, `${ADDON_UNKNOWN_REASON} The live DaemonSet and ConfigMap are judged.`);
+    out.skip(
+      CFG_CNI_SELF_MANAGED,
+      NC_CFG_ADDON_UNKNOWN,
+      `${ADDON_UNKNOWN_REASON} The live DaemonSet and ConfigMap are judged.`,
+    );
   } else if (ctx.addon === undefined) {
     out.add(
       findingOf(
@@ -69,7 +87,7 @@ function runPresence(ctx: ConfigContext) {
   }
   if (ctx.addon !== undefined && ctx.live === undefined) {
     if (ctx.daemonSetUnavailable) {
-      out.skip(CFG_CNI_DAEMONSET_MISSING, `${ctx.unreadable.daemonSet}.`);
+      out.skip(CFG_CNI_DAEMONSET_MISSING, NC_CFG_DAEMONSET_UNAVAILABLE, `${ctx.unreadable.daemonSet}.`);
     } else {
       out.add(
         findingOf(
@@ -119,7 +137,7 @@ function runVersion(ctx: ConfigContext) {
       ),
     );
     for (const check of [CFG_CNI_VERSION, CFG_CNI_VERSION_STRICT, CFG_CNI_VERSION_CNP])
-      out.skip(check, 'VPC CNI version unknown.');
+      out.skip(check, NC_CFG_CNI_VERSION_UNKNOWN, 'VPC CNI version unknown.');
     return out.build();
   }
   const details = (minimum: string) => ({ expected: `>= ${minimum}`, actual: version });

@@ -1,3 +1,4 @@
+import { NC_CFG_CONFIGMAP_UNAVAILABLE } from '../not-checked-catalog';
 import { findingOf } from '../model/finding';
 import { CFG_CONFIGMAP_CONTROLLER_DISABLED } from './checks';
 import { CONTROLLER_KEY, type ConfigContext } from './context';
@@ -8,7 +9,9 @@ function runConfigMap(ctx: ConfigContext) {
   const out = new OutcomeBuilder();
   const state = ctx.configMap;
   if (state.state === 'unavailable') {
-    return out.skip(CFG_CONFIGMAP_CONTROLLER_DISABLED, `${ctx.unreadable.configMap}.`).build();
+    return out
+      .skip(CFG_CONFIGMAP_CONTROLLER_DISABLED, NC_CFG_CONFIGMAP_UNAVAILABLE, `${ctx.unreadable.configMap}.`)
+      .build();
   }
   if (state.state === 'present' && state.value === 'true') return out.build();
 

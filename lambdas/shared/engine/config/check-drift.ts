@@ -1,3 +1,10 @@
+import {
+  NC_CFG_ADDON_UNKNOWN,
+  NC_CFG_ADDON_VALUES_UNREADABLE,
+  NC_CFG_AUTO_MODE,
+  NC_CFG_DAEMONSET_UNAVAILABLE,
+  NC_CFG_SELF_MANAGED,
+} from '../not-checked-catalog';
 import { findingOf, type Severity } from '../model/finding';
 import type { AddonIntent } from './addon-values';
 import { BANDWIDTH_PLUGIN_ENV, ENFORCING_MODE_ENV } from './addon-values';
@@ -6,7 +13,7 @@ import { CFG_ADDON_DRIFT } from './checks';
 import { CONTROLLER_KEY, type ConfigContext } from './context';
 import { parseGoBool } from './go-bool';
 import { FLAG, intentBool, intentOf, readMode } from './live-settings';
-import { ADDON_UNKNOWN_REASON, AUTO_MODE_REASON, OutcomeBuilder, type ConfigRule } from './rule';
+import { ADDON_UNKNOWN_REASON, AUTO_MODE_REASON, OutcomeBuilder, skipOf, type ConfigRule } from './rule';
 import { imageTag, parseVersion } from '../facts/version';
 
 /** One add-on setting and the live value it renders to; `undefined` on either side = not comparable. */
@@ -123,14 +130,20 @@ function configMapComparison(ctx: ConfigContext, intent: AddonIntent): Compariso
 function runDrift(ctx: ConfigContext) {
   const out = new OutcomeBuilder();
   const intent = intentOf(ctx);
-  if (intent === undefined) return out.skip(CFG_ADDON_DRIFT, 'Add-on configurationValues unreadable.').build();
+  if (intent === undefined)
+    return out.skip(CFG_ADDON_DRIFT, NC_CFG_ADDON_VALUES_UNREADABLE, 'Add-on configurationValues unreadable.').build();
   const comparisons = [
     ...(ctx.live === undefined
       ? []
       : [...agentComparisons(intent, ctx.live), ...cniComparisons(ctx, intent, ctx.live)]),
     ...configMapComparison(ctx, intent),
   ];
-  if (ctx.live === undefined) out.skip(CFG_ADDON_DRIFT, 'No live aws-node DaemonSet: only the ConfigMap was compared.');
+  if (ctx.live === undefined)
+    out.skip(
+      CFG_ADDON_DRIFT,
+      NC_CFG_DAEMONSET_UNAVAILABLE,
+      'No live aws-node DaemonSet: only the ConfigMap was compared.',
+    );
   for (const c of comparisons) {
     if (c.intended === undefined || c.actual === undefined || c.intended === c.actual) continue;
     const resource = c.live.startsWith('ConfigMap') ? ctx.refs.configMap : ctx.refs.daemonSet;
@@ -154,12 +167,15 @@ function runDrift(ctx: ConfigContext) {
 export const driftRule: ConfigRule = {
   checks: [CFG_ADDON_DRIFT],
   skipReason: (ctx) => {
-    if (ctx.autoMode) return AUTO_MODE_REASON;
-    if (ctx.addonUnknown) return ADDON_UNKNOWN_REASON;
+    if (ctx.autoMode) return skipOf(NC_CFG_AUTO_MODE, AUTO_MODE_REASON);
+    if (ctx.addonUnknown) return skipOf(NC_CFG_ADDON_UNKNOWN, ADDON_UNKNOWN_REASON);
     if (ctx.addon === undefined)
-      return 'No vpc-cni add-on in the inventory: there is no intended configuration to compare.';
+      return skipOf(
+        NC_CFG_SELF_MANAGED,
+        'No vpc-cni add-on in the inventory: there is no intended configuration to compare.',
+      );
     if (ctx.live === undefined && ctx.configMap.state === 'unavailable')
-      return 'Neither the aws-node DaemonSet nor the ConfigMap could be read.';
+      return skipOf(NC_CFG_DAEMONSET_UNAVAILABLE, 'Neither the aws-node DaemonSet nor the ConfigMap could be read.');
     return undefined;
   },
   run: runDrift,

@@ -4,7 +4,14 @@ import { upstreamText, type CheckDefinition } from '../model/check';
 import { findingOf } from '../model/finding';
 import { CFG_AGENT_BUG_ATTACH_KEY, CFG_AGENT_BUG_DOTTED_POD_NAME, CFG_AGENT_BUG_EXCEPT } from './checks';
 import type { ConfigContext } from './context';
-import { AUTO_MODE_REASON, OutcomeBuilder, type ConfigRule } from './rule';
+import {
+  NC_CFG_AGENT_VERSION_UNKNOWN,
+  NC_CFG_AUTO_MODE,
+  NC_CFG_BUG_TRIGGER_UNREADABLE,
+  NC_CFG_CNI_VERSION_UNKNOWN,
+  NC_CFG_CONTROLLER_VERSION_UNKNOWN,
+} from '../not-checked-catalog';
+import { AUTO_MODE_REASON, OutcomeBuilder, skipOf, type ConfigRule, type Skip } from './rule';
 import { unreadableKinds } from './unreadable-kinds';
 
 interface BugCheck {
@@ -19,21 +26,29 @@ export const BUG_CHECKS: readonly BugCheck[] = [
   { check: CFG_AGENT_BUG_EXCEPT, bug: KNOWN_BUGS.exceptRules },
 ];
 
-type VersionOf = { readonly version: string } | { readonly reason: string };
+type VersionOf = { readonly version: string } | { readonly unknown: Skip };
 
 function componentVersion(ctx: ConfigContext, component: BugComponent): VersionOf {
   switch (component) {
     case 'agent':
       return ctx.agentVersion.version === undefined
-        ? { reason: 'The network policy agent version is unknown (no aws-eks-nodeagent image tag that parses).' }
+        ? {
+            unknown: skipOf(
+              NC_CFG_AGENT_VERSION_UNKNOWN,
+              'The network policy agent version is unknown (no aws-eks-nodeagent image tag that parses).',
+            ),
+          }
         : { version: ctx.agentVersion.version };
     case 'cni':
       return ctx.cniVersion.version === undefined
-        ? { reason: 'The VPC CNI version is unknown.' }
+        ? { unknown: skipOf(NC_CFG_CNI_VERSION_UNKNOWN, 'The VPC CNI version is unknown.') }
         : { version: ctx.cniVersion.version };
     case 'controller':
       return {
-        reason: 'The network policy controller version is not in a snapshot (EKS runs it in the control plane).',
+        unknown: skipOf(
+          NC_CFG_CONTROLLER_VERSION_UNKNOWN,
+          'The network policy controller version is not in a snapshot (EKS runs it in the control plane).',
+        ),
       };
   }
 }
@@ -46,8 +61,8 @@ function triggerText(bug: KnownBug, hits: TriggerHits): string {
 /** One bug: not checked without a version (or the trigger's objects), a finding only when affected and triggered. */
 function judgeBug(ctx: ConfigContext, { check, bug }: BugCheck, out: OutcomeBuilder): void {
   const running = componentVersion(ctx, bug.component);
-  if ('reason' in running) {
-    out.skip(check, running.reason);
+  if ('unknown' in running) {
+    out.skip(check, running.unknown.kind, running.unknown.reason);
     return;
   }
   if (!versionIn(running.version, bug.affected)) return;
@@ -55,6 +70,7 @@ function judgeBug(ctx: ConfigContext, { check, bug }: BugCheck, out: OutcomeBuil
   if (unreadable.length > 0) {
     out.skip(
       check,
+      NC_CFG_BUG_TRIGGER_UNREADABLE,
       `The ${bug.component} ${running.version} is affected, but ${unreadable.join(', ')} could not be listed, so the trigger is unknown.`,
     );
     return;
@@ -82,6 +98,6 @@ function runKnownBugs(ctx: ConfigContext) {
 
 export const knownBugsRule: ConfigRule = {
   checks: BUG_CHECKS.map((entry) => entry.check),
-  skipReason: (ctx) => (ctx.autoMode ? AUTO_MODE_REASON : undefined),
+  skipReason: (ctx) => (ctx.autoMode ? skipOf(NC_CFG_AUTO_MODE, AUTO_MODE_REASON) : undefined),
   run: runKnownBugs,
 };

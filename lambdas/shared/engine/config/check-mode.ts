@@ -1,9 +1,10 @@
+import { NC_CFG_AUTO_MODE, NC_CFG_MODE_UNKNOWN } from '../not-checked-catalog';
 import { findingOf } from '../model/finding';
 import { ENFORCING_MODE_ENV } from './addon-values';
 import { CFG_MODE, CFG_MODE_INVALID, CFG_MODE_MISMATCH } from './checks';
 import type { ConfigContext } from './context';
 import { intentOf, modeSetting, readMode } from './live-settings';
-import { AUTO_MODE_REASON, classicSkipReason, OutcomeBuilder, type ConfigRule } from './rule';
+import { AUTO_MODE_REASON, classicSkipReason, OutcomeBuilder, skipOf, type ConfigRule } from './rule';
 
 function runMode(ctx: ConfigContext) {
   const out = new OutcomeBuilder();
@@ -24,7 +25,7 @@ function runMode(ctx: ConfigContext) {
   const setting = modeSetting(ctx);
   if (setting === undefined) {
     const reason = 'The aws-node container is not in the inventory, so the enforcement mode is unknown.';
-    return out.skip(CFG_MODE, reason).skip(CFG_MODE_MISMATCH, reason).build();
+    return out.skip(CFG_MODE, NC_CFG_MODE_UNKNOWN, reason).skip(CFG_MODE_MISMATCH, NC_CFG_MODE_UNKNOWN, reason).build();
   }
   const from = setting.source === 'live' ? '' : ' (add-on intent; the live DaemonSet is unknown)';
   if (!setting.value.valid) {
@@ -36,7 +37,8 @@ function runMode(ctx: ConfigContext) {
         { expected: 'standard | strict', actual: setting.value.raw },
       ),
     );
-    if (ctx.desiredMode !== undefined) out.skip(CFG_MODE_MISMATCH, 'The enforcement mode value is invalid.');
+    if (ctx.desiredMode !== undefined)
+      out.skip(CFG_MODE_MISMATCH, NC_CFG_MODE_UNKNOWN, 'The enforcement mode value is invalid.');
     return out.build();
   }
   const { mode, raw } = setting.value;
@@ -69,7 +71,10 @@ export const modeRule: ConfigRule = {
   checks: [CFG_MODE, CFG_MODE_MISMATCH, CFG_MODE_INVALID],
   skipReason: (ctx) =>
     ctx.autoMode
-      ? `${AUTO_MODE_REASON} The Auto Mode default is set by NodeClass spec.networkPolicy, which is not in the inventory.`
+      ? skipOf(
+          NC_CFG_AUTO_MODE,
+          `${AUTO_MODE_REASON} The Auto Mode default is set by NodeClass spec.networkPolicy, which is not in the inventory.`,
+        )
       : classicSkipReason(ctx),
   run: runMode,
 };

@@ -1,3 +1,4 @@
+import { NC_CFG_IP_FAMILY_UNKNOWN, NC_CFG_SETTING_UNKNOWN } from '../not-checked-catalog';
 import { findingOf } from '../model/finding';
 import { boolFlag } from './aws-node';
 import { CFG_BANDWIDTH_PLUGIN, CFG_CLOUDWATCH_WITHOUT_EVENT_LOGS, CFG_IPV6_MISMATCH } from './checks';
@@ -17,16 +18,17 @@ function checkIpv6(ctx: ConfigContext, out: OutcomeBuilder): void {
   if (ipFamily === undefined) {
     out.skip(
       CFG_IPV6_MISMATCH,
+      NC_CFG_IP_FAMILY_UNKNOWN,
       'The cluster ipFamily is unknown (no kubernetesNetworkConfig.ipFamily in the cluster description).',
     );
     return;
   }
   if (setting === undefined) {
-    out.skip(CFG_IPV6_MISMATCH, UNKNOWN_SETTING);
+    out.skip(CFG_IPV6_MISMATCH, NC_CFG_SETTING_UNKNOWN, UNKNOWN_SETTING);
     return;
   }
   if (setting.value === undefined) {
-    out.skip(CFG_IPV6_MISMATCH, `${setting.description} is not a boolean.`);
+    out.skip(CFG_IPV6_MISMATCH, NC_CFG_SETTING_UNKNOWN, `${setting.description} is not a boolean.`);
     return;
   }
   const expected = ipFamily === 'ipv6';
@@ -48,7 +50,7 @@ function checkIpv6(ctx: ConfigContext, out: OutcomeBuilder): void {
 function checkBandwidth(ctx: ConfigContext, out: OutcomeBuilder): void {
   const setting = bandwidthSetting(ctx);
   if (setting === undefined) {
-    out.skip(CFG_BANDWIDTH_PLUGIN, UNKNOWN_SETTING);
+    out.skip(CFG_BANDWIDTH_PLUGIN, NC_CFG_SETTING_UNKNOWN, UNKNOWN_SETTING);
     return;
   }
   if (setting.value !== true) return;
@@ -78,7 +80,7 @@ function checkCloudWatch(ctx: ConfigContext, out: OutcomeBuilder): void {
     'nodeAgent.enablePolicyEventLogs',
   );
   if (cloudWatch === undefined || eventLogs === undefined) {
-    out.skip(CFG_CLOUDWATCH_WITHOUT_EVENT_LOGS, UNKNOWN_SETTING);
+    out.skip(CFG_CLOUDWATCH_WITHOUT_EVENT_LOGS, NC_CFG_SETTING_UNKNOWN, UNKNOWN_SETTING);
     return;
   }
   if (cloudWatch.value !== true || eventLogs.value === true) return;

@@ -1,13 +1,32 @@
 import type { NotChecked, RuleOutcome } from '../model/assessment';
 import type { CheckDefinition, Finding, Severity } from '../model/finding';
+import type { NotCheckedDefinition } from '../model/not-checked';
+import {
+  NC_CFG_AUTO_MODE,
+  NC_CFG_AUTO_MODE_UNKNOWN,
+  NC_CFG_CNI_ABSENT,
+  NC_CFG_DAEMONSET_UNAVAILABLE,
+  notCheckedOf,
+  type NotCheckedKind,
+} from '../not-checked-catalog';
 import type { ConfigContext } from './context';
+
+/** Why checks were not run: the catalogue entry and this case's words. */
+export interface Skip {
+  readonly kind: NotCheckedDefinition<NotCheckedKind>;
+  readonly reason: string;
+}
+
+export function skipOf(kind: NotCheckedDefinition<NotCheckedKind>, reason: string): Skip {
+  return { kind, reason };
+}
 
 /** A group of related checks with one applicability condition. */
 export interface ConfigRule {
   /** Listed in `notChecked` when the rule does not apply. */
   readonly checks: readonly CheckDefinition[];
   /** Why the rule does not apply to this cluster, or `undefined` when it does. */
-  readonly skipReason: (ctx: ConfigContext) => string | undefined;
+  readonly skipReason: (ctx: ConfigContext) => Skip | undefined;
   readonly run: (ctx: ConfigContext) => RuleOutcome;
 }
 
@@ -20,8 +39,8 @@ export class OutcomeBuilder {
     return this;
   }
 
-  skip(check: CheckDefinition, reason: string): this {
-    this.notChecked.push({ scope: check.id, reason });
+  skip(check: CheckDefinition, kind: NotCheckedDefinition<NotCheckedKind>, reason: string): this {
+    this.notChecked.push(notCheckedOf(kind, check.id, reason));
     return this;
   }
 
@@ -59,14 +78,14 @@ export function cniPresent(ctx: ConfigContext): boolean {
 }
 
 /** Shared applicability for the add-on/DaemonSet based checks. */
-export function classicSkipReason(ctx: ConfigContext): string | undefined {
-  if (ctx.autoMode) return AUTO_MODE_REASON;
+export function classicSkipReason(ctx: ConfigContext): Skip | undefined {
+  if (ctx.autoMode) return skipOf(NC_CFG_AUTO_MODE, AUTO_MODE_REASON);
   if (!cniPresent(ctx)) {
     return ctx.daemonSetUnavailable
-      ? `${ctx.unreadable.daemonSet} and there is no vpc-cni add-on.`
+      ? skipOf(NC_CFG_DAEMONSET_UNAVAILABLE, `${ctx.unreadable.daemonSet} and there is no vpc-cni add-on.`)
       : ctx.autoModeKnown
-        ? 'No Amazon VPC CNI in the cluster (no vpc-cni add-on, no aws-node DaemonSet).'
-        : AUTO_MODE_UNKNOWN_REASON;
+        ? skipOf(NC_CFG_CNI_ABSENT, 'No Amazon VPC CNI in the cluster (no vpc-cni add-on, no aws-node DaemonSet).')
+        : skipOf(NC_CFG_AUTO_MODE_UNKNOWN, AUTO_MODE_UNKNOWN_REASON);
   }
   return undefined;
 }

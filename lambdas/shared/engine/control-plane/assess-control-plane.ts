@@ -7,6 +7,7 @@ import type { ClusterInventory } from '../model/cluster';
 import type { CheckDefinition, Finding } from '../model/finding';
 import { clusterResource, passedOf, type Evaluation } from '../model/outcome';
 import type { ResolvedPolicy } from '../model/resolved-policy';
+import { NC_CP_INPUTS_UNREADABLE, notCheckedOf } from '../not-checked-catalog';
 import { UNTIMED, type PhaseTimer } from '../ports';
 import { DIFF_CHECKS, diffClusterPolicyEndpoints, diffPolicyEndpoints } from './diff';
 import { CP_CPE_ORPHAN, CP_CPE_POLICY_UNREADABLE, CP_PE_ORPHAN, CP_PE_POLICY_UNREADABLE } from './diff/checks';
@@ -88,10 +89,11 @@ export function assessControlPlane(
 ): ControlPlaneAssessment {
   const missing = missingResolverInputs(inventory);
   if (missing.length > 0) {
-    const notChecked: NotChecked = {
-      scope: 'control-plane layer',
-      reason: `${missing.join(', ')} could not be read, so the expected PolicyEndpoints cannot be computed without false drift`,
-    };
+    const notChecked: NotChecked = notCheckedOf(
+      NC_CP_INPUTS_UNREADABLE,
+      'control-plane layer',
+      `${missing.join(', ')} could not be read, so the expected PolicyEndpoints cannot be computed without false drift`,
+    );
     return { findings: [], passed: [], notChecked: [notChecked], resolved: [] };
   }
   const { index, resolved, resolvedCluster } = timer.time('control-plane-resolve', () => {

@@ -1,13 +1,16 @@
 import type { IpFamily } from '../facts/cidr';
+import type { NotCheckedKind } from '../not-checked-catalog';
 import type { Finding } from './finding';
 import type { PassedCheck } from './outcome';
 
 export type EnforcementMode = 'standard' | 'strict';
 
-/** A check or object that the audit could not evaluate, and why. Listed in the report. */
+/** A check or object that the audit could not evaluate, and why. Listed in the report; built by `notCheckedOf`. */
 export interface NotChecked {
   readonly scope: string;
   readonly reason: string;
+  /** The catalogue entry (docs/limits.md): when it happens, why, and what gets it checked. */
+  readonly kind: NotCheckedKind;
 }
 
 /** What one rule or compare step found, and what it could not evaluate. */

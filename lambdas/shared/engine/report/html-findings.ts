@@ -110,7 +110,8 @@ export function findingsTable(report: AuditReport): string {
 export function notCheckedSection(report: AuditReport): string {
   if (report.notChecked.length === 0) return '';
   const rows = report.notChecked.map(
-    (entry) => `<tr><td>${escapeHtml(entry.scope)}</td><td>${escapeHtml(entry.reason)}</td></tr>`,
+    (entry) =>
+      `<tr><td>${escapeHtml(entry.scope)}</td><td>${escapeHtml(entry.reason)}</td><td><code>${escapeHtml(entry.kind ?? '')}</code></td></tr>`,
   );
-  return `<section id="not-checked"><h2>Not checked</h2><table><thead><tr><th>scope</th><th>reason</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+  return `<section id="not-checked"><h2>Not checked</h2><table><thead><tr><th>scope</th><th>reason</th><th>kind</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }

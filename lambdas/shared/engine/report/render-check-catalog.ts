@@ -1,5 +1,6 @@
 import { upstreamReference, type CheckDefinition } from '../model/check';
 import type { Layer } from '../model/finding';
+import { codeLinks, layerTables, tableCell } from './layer-tables';
 
 const LAYER_TITLES: Readonly<Record<Layer, string>> = {
   input: 'Input (what the audit could not read)',
@@ -8,18 +9,9 @@ const LAYER_TITLES: Readonly<Record<Layer, string>> = {
   node: 'Node layer',
 };
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|');
-}
-
 /** The title, and the check's further documentation when it has some. */
 function titleCell(check: CheckDefinition): string {
-  return check.docs === undefined ? cell(check.title) : `${cell(check.title)} (${cell(check.docs)})`;
-}
-
-/** The emitting modules as links relative to docs/. */
-function codeCell(check: CheckDefinition): string {
-  return check.emittedBy.map((path) => `[${path.split('/').pop() ?? path}](../${path})`).join(', ');
+  return check.docs === undefined ? tableCell(check.title) : `${tableCell(check.title)} (${tableCell(check.docs)})`;
 }
 
 function upstreamCell(check: CheckDefinition): string {
@@ -42,21 +34,22 @@ export function renderCheckCatalog(checks: readonly CheckDefinition[]): string {
     '[adding-a-check.md](adding-a-check.md).',
     '',
   ];
-  for (const layer of Object.keys(LAYER_TITLES) as Layer[]) {
-    const inLayer = checks.filter((check) => check.layer === layer);
-    if (inLayer.length === 0) continue;
-    lines.push(
-      `## ${LAYER_TITLES[layer]}`,
-      '',
-      '| id | severity | title | compares | code | remediation | verify | upstream |',
-      '|---|---|---|---|---|---|---|---|',
-    );
-    for (const check of inLayer) {
-      lines.push(
-        `| \`${check.id}\` | ${check.severity} | ${titleCell(check)} | ${cell(check.compares)} | ${codeCell(check)} | ${cell(check.remediation)} | \`${cell(check.verify)}\` | ${upstreamCell(check)} |`,
-      );
-    }
-    lines.push('');
-  }
+  lines.push(
+    ...layerTables(checks, {
+      titles: LAYER_TITLES,
+      heading: '##',
+      columns: ['id', 'severity', 'title', 'compares', 'code', 'remediation', 'verify', 'upstream'],
+      row: (check) => [
+        `\`${check.id}\``,
+        check.severity,
+        titleCell(check),
+        tableCell(check.compares),
+        codeLinks(check.emittedBy),
+        tableCell(check.remediation),
+        `\`${tableCell(check.verify)}\``,
+        upstreamCell(check),
+      ],
+    }),
+  );
   return lines.join('\n');
 }

@@ -63,11 +63,16 @@ function testSuite(report: AuditReport, layer: Layer, results: readonly CheckRes
   return [`  <testsuite ${header}>`, ...results.map(testCase), '  </testsuite>'].join('\n');
 }
 
+/** The reason, and the kind docs/limits.md explains (absent from reports written before it). */
+function withKind(entry: AuditReport['notChecked'][number]): string {
+  return entry.kind === undefined ? entry.reason : `${entry.reason} (${entry.kind})`;
+}
+
 function notCheckedSuite(report: AuditReport): string[] {
   if (report.notChecked.length === 0) return [];
   const cases = report.notChecked.map(
     (entry) =>
-      `    <testcase ${attributes({ classname: 'not-checked', name: entry.scope, time: 0 })}>\n      <skipped ${attributes({ message: entry.reason })}/>\n    </testcase>`,
+      `    <testcase ${attributes({ classname: 'not-checked', name: entry.scope, time: 0 })}>\n      <skipped ${attributes({ message: withKind(entry) })}/>\n    </testcase>`,
   );
   const header = attributes({
     name: `${report.cluster.name}.not-checked`,

@@ -154,8 +154,18 @@ export function renderMarkdown(report: AuditReport): string {
     }
   }
   if (report.notChecked.length > 0) {
-    lines.push('## Not checked', '', '| scope | reason |', '|---|---|');
-    for (const entry of report.notChecked) lines.push(`| ${cell(entry.scope)} | ${cell(entry.reason)} |`);
+    lines.push(
+      '## Not checked',
+      '',
+      'Each kind is explained, with what gets it checked, in docs/limits.md.',
+      '',
+      '| scope | reason | kind |',
+      '|---|---|---|',
+    );
+    for (const entry of report.notChecked)
+      lines.push(
+        `| ${cell(entry.scope)} | ${cell(entry.reason)} | ${entry.kind === undefined ? '' : `\`${entry.kind}\``} |`,
+      );
     lines.push('');
   }
   const i = report.inputs;

@@ -104,7 +104,8 @@ export function renderTable(report: AuditReport, options: TableOptions = {}): st
   }
   if (report.notChecked.length > 0) {
     lines.push('', 'NOT CHECKED');
-    for (const entry of report.notChecked) lines.push(`  ${entry.scope}: ${entry.reason}`);
+    for (const entry of report.notChecked)
+      lines.push(`  ${entry.scope}: ${entry.reason}${entry.kind === undefined ? '' : ` [${entry.kind}]`}`);
   }
   return `${lines.join('\n')}\n`;
 }

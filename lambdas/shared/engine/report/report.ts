@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Finding, Layer, ResourceRef, SEVERITY_RANK, Severity } from '../model/finding';
+import { NOT_CHECKED_KINDS } from '../not-checked-catalog';
 
 export const REPORT_SCHEMA_VERSION = '1.0';
 
@@ -31,7 +32,12 @@ export const PolicySummary = z.object({
 });
 export type PolicySummary = z.infer<typeof PolicySummary>;
 
-export const NotCheckedEntry = z.object({ scope: z.string(), reason: z.string() });
+/** `kind` (docs/limits.md) was added within 1.0: a report without it still reads. */
+export const NotCheckedEntry = z.object({
+  scope: z.string(),
+  reason: z.string(),
+  kind: z.enum(NOT_CHECKED_KINDS).optional(),
+});
 
 /** One check that ran and passed, with every resource it passed on (sorted). */
 export const PassedEntry = z.object({

@@ -2,6 +2,12 @@ import type { ClusterAccessCause } from '../errors';
 import { defineCheck, type CheckDefinition } from '../model/check';
 import type { Finding } from '../model/finding';
 import { findingOf } from '../model/finding';
+import {
+  NC_INPUT_CLUSTER_UNREADABLE,
+  NC_NODE_COLLECTION_FAILED,
+  NC_NODE_NOT_COLLECTABLE,
+  notCheckedOf,
+} from '../not-checked-catalog';
 import type { NotCollectedNode } from '../ports';
 import { withFingerprints } from './fingerprint';
 import { compareFindings, REPORT_SCHEMA_VERSION, summarise, type AuditReport } from './report';
@@ -57,9 +63,18 @@ export function withNotCollectedNodes(report: AuditReport, nodes: readonly NotCo
     summary: summarise(findings),
     notChecked: [
       ...report.notChecked,
-      ...nodes.map((node) => ({ scope: `node ${node.nodeName}`, reason: node.reason })),
+      ...nodes.map((node) => notCheckedOf(NC_NODE_COLLECTION_FAILED, `node ${node.nodeName}`, node.reason)),
     ],
   };
+}
+
+/** Nodes the collector cannot run on (Fargate, hybrid, Auto Mode, Windows, no EC2 id), listed as not checked. */
+export function withSkippedNodes(report: AuditReport, skippedNodes: readonly NotCollectedNode[]): AuditReport {
+  if (skippedNodes.length === 0) return report;
+  const skipped = skippedNodes.map((node) =>
+    notCheckedOf(NC_NODE_NOT_COLLECTABLE, `node ${node.nodeName}`, node.reason),
+  );
+  return { ...report, notChecked: [...report.notChecked, ...skipped] };
 }
 
 export interface UncheckedCluster {
@@ -110,7 +125,9 @@ export function uncheckedClusterReport(cluster: UncheckedCluster): AuditReport {
     },
     summary: summarise(findings),
     findings,
-    notChecked: ['configuration layer', 'control-plane layer', 'node layer'].map((scope) => ({ scope, reason })),
+    notChecked: ['configuration layer', 'control-plane layer', 'node layer'].map((scope) =>
+      notCheckedOf(NC_INPUT_CLUSTER_UNREADABLE, scope, reason),
+    ),
     policies: [],
     passed: [],
     coverage: [],

@@ -56,6 +56,7 @@ describe('EksLiveClusterSource and the vpc-cni add-on', () => {
     expect(report.notChecked).toContainEqual({
       scope: 'CFG-CNI-SELF-MANAGED',
       reason: expect.stringContaining('The vpc-cni EKS add-on was not read') as unknown,
+      kind: 'NC-CFG-ADDON-UNKNOWN',
     });
     expect(manifest).not.toHaveProperty('vpcCniAddonNotInstalled');
   });

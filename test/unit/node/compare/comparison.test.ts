@@ -468,7 +468,11 @@ describe('collection', () => {
     // Assess
     expect(outcome.findings).toEqual([]);
     expect(outcome.notChecked).toEqual([
-      { scope: `node ${SEED_NODE}`, reason: expect.stringContaining('default/nginx-f8d9c6576-8b4vf') as unknown },
+      {
+        scope: `node ${SEED_NODE}`,
+        reason: expect.stringContaining('default/nginx-f8d9c6576-8b4vf') as unknown,
+        kind: 'NC-NODE-NOT-COLLECTED',
+      },
     ]);
   });
 
@@ -479,6 +483,8 @@ describe('collection', () => {
     // Act
     const outcome = audit(seed, [...seed.nodeOutputs, stray]);
     // Assess
-    expect(outcome.notChecked.map((n) => n.scope)).toEqual(['node ip-10-9-9-9.internal']);
+    expect(outcome.notChecked.map((n) => [n.scope, n.kind])).toEqual([
+      ['node ip-10-9-9-9.internal', 'NC-NODE-NOT-IN-INVENTORY'],
+    ]);
   });
 });

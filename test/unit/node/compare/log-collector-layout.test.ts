@@ -70,9 +70,9 @@ describe('node layer over the EKS log collector bundle', () => {
     // Act
     const outcome = audit(seed, [await logCollectorNode()]);
     // Assess
-    expect(outcome.notChecked.map((entry) => entry.scope)).toEqual([
-      `node ${SEED_NODE} tc filters`,
-      `node ${SEED_NODE} pod-state maps`,
+    expect(outcome.notChecked.map((entry) => [entry.scope, entry.kind])).toEqual([
+      [`node ${SEED_NODE} tc filters`, 'NC-NODE-TC-NOT-COLLECTED'],
+      [`node ${SEED_NODE} pod-state maps`, 'NC-NODE-LOG-COLLECTOR-GAP'],
     ]);
     expect(outcome.notChecked[1]?.reason).toMatch(/^the EKS log collector \(eks-log-collector\.sh\) dumps only /);
     expect(outcome.findings.some((finding) => finding.message.includes('pod_state_map'))).toBe(false);
@@ -138,7 +138,11 @@ describe('node layer over the EKS log collector bundle', () => {
     ]);
     expect(outcome.findings[0]?.message).toMatch(/networking\/ebpf-data\.txt:\d+: output ends after this line/);
     expect(outcome.notChecked).toEqual([
-      { scope: `node ${SEED_NODE}`, reason: 'neither loaded-ebpfdata nor tc filters could be read' },
+      {
+        scope: `node ${SEED_NODE}`,
+        reason: 'neither loaded-ebpfdata nor tc filters could be read',
+        kind: 'NC-NODE-NOTHING-READABLE',
+      },
     ]);
   });
 });

@@ -33,6 +33,7 @@ describe('node outputs that were not collected', () => {
       reason: expect.stringMatching(
         /not collected, because the collector timed out \(.*timed out after 30s\)/,
       ) as unknown,
+      kind: 'NC-NODE-EBPF-NOT-COLLECTED',
     });
   });
 

@@ -6,6 +6,23 @@ import type { EffectiveConfiguration, LayerOutcome, NotChecked } from '../../mod
 import type { ClusterInventory } from '../../model/cluster';
 import { findingOf, type Finding } from '../../model/finding';
 import { passedOf, type Evaluation, type PassedCheck } from '../../model/outcome';
+import {
+  NC_NODE_AGENT_VERSION_ASSUMED,
+  NC_NODE_AGENT_VERSION_UNKNOWN,
+  NC_NODE_EBPF_NOT_COLLECTED,
+  NC_NODE_INPUTS_UNREADABLE,
+  NC_NODE_NO_NODE_IP,
+  NC_NODE_NO_OUTPUTS,
+  NC_NODE_NO_SHA1,
+  NC_NODE_NOT_COLLECTED,
+  NC_NODE_NOT_IN_INVENTORY,
+  NC_NODE_NOTHING_READABLE,
+  NC_NODE_TC_NOT_COLLECTED,
+  NC_NODE_UNSELECTED_PODS_MODE_UNKNOWN,
+  notCheckedOf,
+  type NotCheckedKind,
+} from '../../not-checked-catalog';
+import type { NotCheckedDefinition } from '../../model/not-checked';
 import { UNTIMED, type PhaseTimer } from '../../ports';
 import type { Node } from '../../model/kubernetes';
 import type { RawNodeOutput } from '../../model/node-output';
@@ -107,19 +124,21 @@ function agentVersionFor(
     return {
       version: statedVersion,
       notChecked: [
-        {
+        notCheckedOf(
+          NC_NODE_AGENT_VERSION_ASSUMED,
           scope,
-          reason: `neither node.json nor the aws-node image names a version: v${statedVersion} assumed, as stated with --agent-version`,
-        },
+          `neither node.json nor the aws-node image names a version: v${statedVersion} assumed, as stated with --agent-version`,
+        ),
       ],
     };
   return {
     version: undefined,
     notChecked: [
-      {
-        scope: `node ${nodeName} filters, programs and maps`,
-        reason: `network policy agent version unknown (node.json and the aws-node image name none, e.g. a digest-pinned or latest image${stated === undefined ? '' : `; --agent-version "${stated}" is not a version`}): the version-dependent node checks were not run; state the version with --agent-version`,
-      },
+      notCheckedOf(
+        NC_NODE_AGENT_VERSION_UNKNOWN,
+        `node ${nodeName} filters, programs and maps`,
+        `network policy agent version unknown (node.json and the aws-node image name none, e.g. a digest-pinned or latest image${stated === undefined ? '' : `; --agent-version "${stated}" is not a version`}): the version-dependent node checks were not run; state the version with --agent-version`,
+      ),
     ],
   };
 }
@@ -153,15 +172,24 @@ export function auditNodeBundle(bundle: ParsedNodeBundle, shared: NodeAuditShare
 
   const node = shared.nodesByName.get(nodeName);
   if (node === undefined) {
-    notChecked.push({
-      scope: `node ${nodeName}`,
-      reason: `${bundle.sourceDirectory} names a node that is not in the cluster inventory: nothing to compare it with`,
-    });
+    notChecked.push(
+      notCheckedOf(
+        NC_NODE_NOT_IN_INVENTORY,
+        `node ${nodeName}`,
+        `${bundle.sourceDirectory} names a node that is not in the cluster inventory: nothing to compare it with`,
+      ),
+    );
     return { findings, passed: [], notChecked };
   }
   const collectionChecked: Evaluation[] = [nodeEvaluations.collection(nodeName)];
   if (collection.failed && !collection.tcAvailable) {
-    notChecked.push({ scope: `node ${nodeName}`, reason: 'neither loaded-ebpfdata nor tc filters could be read' });
+    notChecked.push(
+      notCheckedOf(
+        NC_NODE_NOTHING_READABLE,
+        `node ${nodeName}`,
+        'neither loaded-ebpfdata nor tc filters could be read',
+      ),
+    );
     return { findings, passed: passedOf(collectionChecked, findings), notChecked };
   }
   const agentVersion = agentVersionFor(nodeName, onNode ?? clusterVersion, shared.statedAgentVersion);
@@ -185,7 +213,7 @@ export function auditNodeBundle(bundle: ParsedNodeBundle, shared: NodeAuditShare
     }),
   );
   if (!expected.ok) {
-    notChecked.push({ scope: `node ${nodeName}`, reason: expected.error.message });
+    notChecked.push(notCheckedOf(NC_NODE_NO_NODE_IP, `node ${nodeName}`, expected.error.message));
     return { findings, passed: passedOf(collectionChecked, findings), notChecked };
   }
   const expectedState = expected.value;
@@ -205,10 +233,11 @@ function unselectedPodsUnknown(expected: ExpectedNodeState, effective: Effective
   );
   if (unselected === 0) return [];
   return [
-    {
-      scope: `node ${expected.nodeName} pods no policy selects`,
-      reason: `the enforcement mode is unknown (see the configuration layer): whether ${unselected} pod(s) need tc filters cannot be told, so they were not compared`,
-    },
+    notCheckedOf(
+      NC_NODE_UNSELECTED_PODS_MODE_UNKNOWN,
+      `node ${expected.nodeName} pods no policy selects`,
+      `the enforcement mode is unknown (see the configuration layer): whether ${unselected} pod(s) need tc filters cannot be told, so they were not compared`,
+    ),
   ];
 }
 
@@ -244,16 +273,21 @@ export function compareNodeState(
   const findings: Finding[] = [];
   const notChecked: NotChecked[] = [];
   if (!collection.tcAvailable) {
-    notChecked.push({
-      scope: `node ${nodeName} tc filters`,
-      reason: 'no tc output was collected (no tc/ files, no veth list, or tc missing)',
-    });
+    notChecked.push(
+      notCheckedOf(
+        NC_NODE_TC_NOT_COLLECTED,
+        `node ${nodeName} tc filters`,
+        'no tc output was collected (no tc/ files, no veth list, or tc missing)',
+      ),
+    );
   }
   if (collection.failed) {
-    notChecked.push({ scope: `node ${nodeName} programs and maps`, reason: collection.failureReason });
+    notChecked.push(
+      notCheckedOf(NC_NODE_EBPF_NOT_COLLECTED, `node ${nodeName} programs and maps`, collection.failureReason),
+    );
   }
   for (const gap of bundle.layout.notCollected)
-    notChecked.push({ scope: `node ${nodeName} ${gap.scope}`, reason: gap.reason });
+    notChecked.push(notCheckedOf(gap.kind, `node ${nodeName} ${gap.scope}`, gap.reason));
   const context: NodeCompareContext = {
     bundle,
     expected,
@@ -296,10 +330,13 @@ function uncollectedNodes(inventory: ClusterInventory, collected: ReadonlySet<st
   }
   return [...selected]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([node, pods]) => ({
-      scope: `node ${node}`,
-      reason: `no nodes/${node}/ outputs: ${pods.size} pod(s) selected by PolicyEndpoints not checked in the kernel (${[...pods].sort().slice(0, 5).join(', ')}${pods.size > 5 ? ', …' : ''})`,
-    }));
+    .map(([node, pods]) =>
+      notCheckedOf(
+        NC_NODE_NOT_COLLECTED,
+        `node ${node}`,
+        `no nodes/${node}/ outputs: ${pods.size} pod(s) selected by PolicyEndpoints not checked in the kernel (${[...pods].sort().slice(0, 5).join(', ')}${pods.size > 5 ? ', …' : ''})`,
+      ),
+    );
 }
 
 export interface NodeLayerRequest {
@@ -316,14 +353,17 @@ export interface NodeLayerRequest {
 
 /** The node layer when its inputs allow it, else one `notChecked` entry saying why not. */
 export function assessNodeLayer(request: NodeLayerRequest): LayerOutcome {
-  const notRun = (reason: string): LayerOutcome => ({
+  const notRun = (kind: NotCheckedDefinition<NotCheckedKind>, reason: string): LayerOutcome => ({
     findings: [],
     passed: [],
-    notChecked: [{ scope: 'node layer', reason }],
+    notChecked: [notCheckedOf(kind, 'node layer', reason)],
   });
-  if (request.nodeOutputs === undefined) return notRun('the source has no node outputs (nodes/ in a snapshot)');
-  if (request.missingInputs.length > 0) return notRun(`${request.missingInputs.join(', ')} could not be read`);
-  if (request.sha1Hex === undefined) return notRun('no SHA-1 implementation was provided to derive host veth names');
+  if (request.nodeOutputs === undefined)
+    return notRun(NC_NODE_NO_OUTPUTS, 'the source has no node outputs (nodes/ in a snapshot)');
+  if (request.missingInputs.length > 0)
+    return notRun(NC_NODE_INPUTS_UNREADABLE, `${request.missingInputs.join(', ')} could not be read`);
+  if (request.sha1Hex === undefined)
+    return notRun(NC_NODE_NO_SHA1, 'no SHA-1 implementation was provided to derive host veth names');
   return auditNodeLayer({
     inventory: request.inventory,
     effective: request.effective,

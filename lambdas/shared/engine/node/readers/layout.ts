@@ -1,3 +1,5 @@
+import type { NotCheckedDefinition } from '../../model/not-checked';
+import { NC_NODE_LOG_COLLECTOR_GAP, type NotCheckedKind } from '../../not-checked-catalog';
 import type { MapRole } from '../model';
 import { LOADED_EBPFDATA_FILE } from './loaded-ebpfdata';
 import {
@@ -13,6 +15,7 @@ export interface NotCollected {
   /** Appended to `node <name> `, e.g. `pod-state maps`. */
   readonly scope: string;
   readonly reason: string;
+  readonly kind: NotCheckedDefinition<NotCheckedKind>;
 }
 
 /** Which collector filled the node directory, and so where each output is read from. */
@@ -59,6 +62,7 @@ const LOG_COLLECTOR_LAYOUT: NodeBundleLayout = {
   cliNotRun: null,
   notCollected: [
     {
+      kind: NC_NODE_LOG_COLLECTOR_GAP,
       scope: 'pod-state maps',
       reason:
         'the EKS log collector (eks-log-collector.sh) dumps only ingress_map/egress_map and cp maps, not ingress_pod_state_map/egress_pod_state_map',
