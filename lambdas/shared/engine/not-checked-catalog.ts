@@ -324,6 +324,16 @@ export const NC_NODE_TC_NOT_COLLECTED = defineNotChecked({
   producedBy: NODE_LAYER,
 });
 
+export const NC_NODE_TC_EXEC_COLLECTOR = defineNotChecked({
+  kind: 'NC-NODE-TC-EXEC-COLLECTOR',
+  layer: 'node',
+  when: 'A node was collected with `--collect-nodes exec` (node.json `collector: "exec"`).',
+  why: "The exec collector runs in the aws-eks-nodeagent container, which cannot list the host's tc filters: whether the programs are attached to the pod veths is unknown.",
+  remedy:
+    'Where the node allows it, collect it with the SSM collector of ssm-documents/ (`--collect-nodes ssm`), which runs `tc filter show` on every pod veth.',
+  producedBy: NODE_LAYER,
+});
+
 export const NC_NODE_EBPF_NOT_COLLECTED = defineNotChecked({
   kind: 'NC-NODE-EBPF-NOT-COLLECTED',
   layer: 'node',
@@ -413,6 +423,7 @@ export const NOT_CHECKED_CATALOG = [
   NC_NODE_NOT_IN_INVENTORY,
   NC_NODE_NOTHING_READABLE,
   NC_NODE_TC_NOT_COLLECTED,
+  NC_NODE_TC_EXEC_COLLECTOR,
   NC_NODE_EBPF_NOT_COLLECTED,
   NC_NODE_LOG_COLLECTOR_GAP,
   NC_NODE_AGENT_VERSION_UNKNOWN,

@@ -17,6 +17,7 @@ import {
   NC_NODE_NOT_COLLECTED,
   NC_NODE_NOT_IN_INVENTORY,
   NC_NODE_NOTHING_READABLE,
+  NC_NODE_TC_EXEC_COLLECTOR,
   NC_NODE_TC_NOT_COLLECTED,
   NC_NODE_UNSELECTED_PODS_MODE_UNKNOWN,
   notCheckedOf,
@@ -27,6 +28,7 @@ import { UNTIMED, type PhaseTimer } from '../../ports';
 import type { Node } from '../../model/kubernetes';
 import type { RawNodeOutput } from '../../model/node-output';
 import { parseNodeBundle, type ParsedNodeBundle } from '../bundle';
+import { EXEC_COLLECTOR_TC_REASON } from '../readers/node-json';
 import { parseVersion } from '../../facts/version';
 import { CidrParser } from '../../facts/cidr';
 import { LpmCache } from '../expected/lpm-cache';
@@ -272,7 +274,9 @@ export function compareNodeState(
   const nodeName = bundle.nodeName;
   const findings: Finding[] = [];
   const notChecked: NotChecked[] = [];
-  if (!collection.tcAvailable) {
+  if (collection.tcNotCollectable) {
+    notChecked.push(notCheckedOf(NC_NODE_TC_EXEC_COLLECTOR, `node ${nodeName} tc filters`, EXEC_COLLECTOR_TC_REASON));
+  } else if (!collection.tcAvailable) {
     notChecked.push(
       notCheckedOf(
         NC_NODE_TC_NOT_COLLECTED,

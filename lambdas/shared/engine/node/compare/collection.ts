@@ -4,6 +4,7 @@
 import { findingOf, type Finding } from '../../model/finding';
 import type { CollectionError, ParsedNodeBundle } from '../bundle';
 import type { MapRole } from '../model';
+import { EXEC_COLLECTOR } from '../readers/node-json';
 import { NODE_COLLECTION_FAILED, NODE_COLLECTION_INCOMPLETE, NODE_OUTPUT_UNPARSEABLE } from './checks';
 import { nodeResource } from './context';
 
@@ -32,6 +33,8 @@ export interface CollectionVerdict {
   readonly failureReason: string;
   /** tc output can be compared. */
   readonly tcAvailable: boolean;
+  /** The exec collector filled the directory: no tc output by design, whatever the directory holds. */
+  readonly tcNotCollectable: boolean;
 }
 
 function isFatal(bundle: ParsedNodeBundle, error: CollectionError): boolean {
@@ -89,7 +92,14 @@ export function assessCollection(bundle: ParsedNodeBundle): CollectionVerdict {
   const failureReason =
     bundle.collectionErrors.find((error) => error.source === bundle.layout.loadedEbpfDataFile)?.message ??
     'loaded-ebpfdata could not be read';
-  return { findings, failed, failureReason, tcAvailable: !tcMissing && bundle.vethListAvailable };
+  const tcNotCollectable = bundle.nodeInfo?.collector === EXEC_COLLECTOR;
+  return {
+    findings,
+    failed,
+    failureReason,
+    tcAvailable: !tcNotCollectable && !tcMissing && bundle.vethListAvailable,
+    tcNotCollectable,
+  };
 }
 
 const NOT_DUMPED: ReadonlySet<CollectionError['category']> = new Set(['timeout', 'empty-output']);

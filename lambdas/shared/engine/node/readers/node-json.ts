@@ -5,6 +5,12 @@ import type { BundleErrors } from './errors';
 
 export const NODE_JSON_FILE = 'node.json';
 
+/** node.json `collector` of `--collect-nodes exec`: it runs in the aws-eks-nodeagent container, without tc. */
+export const EXEC_COLLECTOR = 'exec';
+
+export const EXEC_COLLECTOR_TC_REASON =
+  "the exec collector runs in the aws-eks-nodeagent container, which cannot list the host's tc filters";
+
 /** `node.json` as written by the SSM collector; every field optional (hand-made snapshots write fewer). */
 export const NodeCollectionInfo = z.looseObject({
   schemaVersion: z.number().optional(),
