@@ -164,20 +164,26 @@ export interface EksEndpoint {
   readonly token: () => Promise<string>;
 }
 
-/** A transport for an EKS cluster authenticated with the EKS bearer token (no kubeconfig file, no kubectl). */
-export async function eksTransport(
-  eks: EksEndpoint,
-  options: Omit<TransportOptions, 'headers'> = {},
-): Promise<KubeTransport> {
+/** A kubeconfig of the EKS endpoint; with `token`, its user carries that bearer token (which expires in minutes). */
+export async function eksKubeConfig(eks: Omit<EksEndpoint, 'token'>, token?: string): Promise<KubeConfig> {
   const config = await newKubeConfig();
   config.loadFromOptions({
     clusters: [
       { name: eks.clusterName, server: eks.endpoint, caData: eks.certificateAuthorityData, skipTLSVerify: false },
     ],
-    users: [{ name: 'netpol-audit' }],
+    users: [{ name: 'netpol-audit', ...(token === undefined ? {} : { token }) }],
     contexts: [{ name: eks.clusterName, cluster: eks.clusterName, user: 'netpol-audit' }],
     currentContext: eks.clusterName,
   });
+  return config;
+}
+
+/** A transport for an EKS cluster authenticated with the EKS bearer token (no kubeconfig file, no kubectl). */
+export async function eksTransport(
+  eks: EksEndpoint,
+  options: Omit<TransportOptions, 'headers'> = {},
+): Promise<KubeTransport> {
+  const config = await eksKubeConfig(eks);
   return transportFromKubeConfig(config, {
     ...options,
     headers: async () => ({ Authorization: `Bearer ${await eks.token()}` }),

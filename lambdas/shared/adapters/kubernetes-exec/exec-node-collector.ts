@@ -1,0 +1,177 @@
+import {
+  EXEC_COLLECTOR,
+  LOADED_EBPFDATA_FILE,
+  mapDumpPlan,
+  NODE_JSON_FILE,
+  type ClusterInventory,
+  type MapDump,
+  type NodeCollectionInfo,
+  type NotCollectedNode,
+  type RawNodeOutput,
+} from '#engine';
+import { PodExecError, type ExecTarget, type PodExec } from './pod-exec';
+
+export const AWS_NODE_NAMESPACE = 'kube-system';
+export const AWS_NODE_LABEL = { key: 'k8s-app', value: 'aws-node' } as const;
+export const AGENT_CONTAINER = 'aws-eks-nodeagent';
+/** Where the agent's image ships the CLI (agent.md §1.1). */
+export const NA_CLI = '/opt/cni/bin/aws-eks-na-cli';
+
+export const DEFAULT_EXEC_CONCURRENCY = 8;
+export const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
+
+const MAP_ID = /^\d{1,10}$/;
+
+type Pod = ClusterInventory['pods'][number];
+
+export interface ExecCollectionOptions {
+  readonly concurrency?: number;
+  readonly timeoutMs?: number;
+  readonly now?: () => Date;
+  /** Called as each node ends (collected or not). */
+  readonly onNode?: (nodeName: string, outcome: RawNodeOutput | NotCollectedNode) => void;
+}
+
+export interface ExecCollection {
+  readonly outputs: RawNodeOutput[];
+  readonly notCollected: NotCollectedNode[];
+}
+
+/** `aws-eks-na-cli ebpf <dump-maps|dump-cp-maps> <id>`; the id is checked as digits before it is ever sent. */
+export function mapDumpCommand(dump: Pick<MapDump, 'id' | 'subcommand'>): string[] {
+  const id = String(dump.id);
+  if (!MAP_ID.test(id)) throw new RangeError(`map id ${id} is not a decimal number`);
+  return [NA_CLI, 'ebpf', dump.subcommand, id];
+}
+
+export const LOADED_EBPFDATA_COMMAND: readonly string[] = [NA_CLI, 'ebpf', 'loaded-ebpfdata'];
+
+/** The aws-node pod scheduled on the node (kube-system, `k8s-app=aws-node`), a running one first. */
+export function awsNodePodOf(inventory: ClusterInventory, nodeName: string): Pod | undefined {
+  const candidates = inventory.pods.filter(
+    (pod) =>
+      pod.metadata.namespace === AWS_NODE_NAMESPACE &&
+      pod.metadata.labels?.[AWS_NODE_LABEL.key] === AWS_NODE_LABEL.value &&
+      pod.spec.nodeName === nodeName &&
+      pod.metadata.deletionTimestamp == null,
+  );
+  return candidates.find((pod) => pod.status.phase === 'Running') ?? candidates[0];
+}
+
+/** The tag of the agent container's image (`…/aws-network-policy-agent:v1.2.2-eksbuild.1` → `v1.2.2-eksbuild.1`). */
+function agentImageTag(pod: Pod): string | undefined {
+  const image = pod.spec.containers.find((container) => container.name === AGENT_CONTAINER)?.image;
+  const lastPart = image?.split('/').pop();
+  const colon = lastPart?.indexOf(':') ?? -1;
+  return lastPart === undefined || colon < 0 ? undefined : lastPart.slice(colon + 1).split('@')[0];
+}
+
+class NotCollectedError extends Error {
+  override readonly name = 'NotCollectedError';
+}
+
+async function runCli(
+  exec: PodExec,
+  target: ExecTarget,
+  command: readonly string[],
+  timeoutMs: number,
+): Promise<string> {
+  const step = command.slice(1).join(' ');
+  try {
+    const result = await exec.run(target, command, { timeoutMs });
+    if (result.exitCode !== 0) {
+      const detail = result.stderr.trim().split('\n')[0] ?? '';
+      throw new NotCollectedError(
+        `aws-eks-na-cli ${step} failed (exit status ${result.exitCode === null ? 'unknown' : String(result.exitCode)}: ${result.failure ?? 'no status'}${detail === '' ? '' : `; ${detail.slice(0, 300)}`})`,
+      );
+    }
+    return result.stdout;
+  } catch (error) {
+    if (error instanceof PodExecError) throw new NotCollectedError(`aws-eks-na-cli ${step}: ${error.message}`);
+    throw error;
+  }
+}
+
+async function collectNode(
+  exec: PodExec,
+  inventory: ClusterInventory,
+  nodeName: string,
+  options: Required<Pick<ExecCollectionOptions, 'timeoutMs' | 'now'>>,
+): Promise<RawNodeOutput | NotCollectedNode> {
+  const pod = awsNodePodOf(inventory, nodeName);
+  if (pod === undefined)
+    return {
+      nodeName,
+      reason: `not collected, because the node has no aws-node pod (${AWS_NODE_NAMESPACE}, ${AWS_NODE_LABEL.key}=${AWS_NODE_LABEL.value})`,
+    };
+  const target: ExecTarget = { namespace: AWS_NODE_NAMESPACE, pod: pod.metadata.name, container: AGENT_CONTAINER };
+  const collectedAt = options.now().toISOString();
+  try {
+    const listing = await runCli(exec, target, LOADED_EBPFDATA_COMMAND, options.timeoutMs);
+    const files = new Map<string, string>([[LOADED_EBPFDATA_FILE, listing]]);
+    const plan = mapDumpPlan(listing);
+    const dumps = plan.kind === 'dumps' ? plan.dumps : [];
+    for (const dump of dumps) files.set(dump.file, await runCli(exec, target, mapDumpCommand(dump), options.timeoutMs));
+    const agentVersion = agentImageTag(pod);
+    const info: NodeCollectionInfo = {
+      schemaVersion: 1,
+      collector: EXEC_COLLECTOR,
+      nodeName,
+      collectedAt,
+      pod: `${target.namespace}/${target.pod}`,
+      container: AGENT_CONTAINER,
+      tools: { awsEksNaCli: true, awsEksNaCliPath: NA_CLI, tc: false },
+      ...(agentVersion === undefined ? {} : { agentVersion, agentVersionSource: 'container-image' }),
+      maps: dumps.map((dump) => ({ id: dump.id, name: dump.name })),
+      unnamedMapIds: plan.kind === 'dumps' ? [...plan.unnamedMapIds] : [],
+      complete: true,
+      errors: [],
+    };
+    files.set(NODE_JSON_FILE, `${JSON.stringify(info, null, 2)}\n`);
+    return { nodeName, sourceDirectory: `exec:${target.namespace}/${target.pod}`, files };
+  } catch (error) {
+    if (error instanceof NotCollectedError)
+      return { nodeName, reason: `not collected, because ${error.message} (pod ${target.namespace}/${target.pod})` };
+    throw error;
+  }
+}
+
+/**
+ * `--collect-nodes exec`: per node, `aws-eks-na-cli` in the aws-eks-nodeagent container of its aws-node pod
+ * (loaded-ebpfdata, then a dump of every map it names), written as the SSM collector's node layout without tc.
+ * At most `concurrency` nodes at a time; every failure is that node's "not collected, because …".
+ */
+export async function collectNodesByExec(
+  exec: PodExec,
+  inventory: ClusterInventory,
+  nodeNames: readonly string[],
+  options: ExecCollectionOptions = {},
+): Promise<ExecCollection> {
+  const settings = { timeoutMs: options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS, now: options.now ?? (() => new Date()) };
+  const results = new Array<RawNodeOutput | NotCollectedNode>(nodeNames.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < nodeNames.length) {
+      const index = next;
+      next += 1;
+      const nodeName = nodeNames[index] ?? '';
+      const outcome = await collectNode(exec, inventory, nodeName, settings).catch(
+        (error: unknown): NotCollectedNode => ({
+          nodeName,
+          reason: `not collected, because the exec collector failed: ${error instanceof Error ? error.message : String(error)}`,
+        }),
+      );
+      results[index] = outcome;
+      options.onNode?.(nodeName, outcome);
+    }
+  };
+  const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_EXEC_CONCURRENCY, nodeNames.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  const outputs: RawNodeOutput[] = [];
+  const notCollected: NotCollectedNode[] = [];
+  for (const outcome of results) {
+    if ('files' in outcome) outputs.push(outcome);
+    else notCollected.push(outcome);
+  }
+  return { outputs, notCollected };
+}
