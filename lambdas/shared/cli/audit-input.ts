@@ -1,16 +1,27 @@
 import { basename, join, resolve } from 'node:path';
 import { DirectorySnapshotSink } from '#adapters/snapshot/directory-snapshot-sink';
 import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
-import { InputError, SNAPSHOT_PATHS, type AuditInputs, type EnforcementMode, type Severity } from '#engine';
+import type { KubeConfig } from '@kubernetes/client-node';
+import {
+  InputError,
+  SNAPSHOT_PATHS,
+  type AuditInputs,
+  type ClusterInventory,
+  type EnforcementMode,
+  type Severity,
+} from '#engine';
 import {
   collectNodesBySsm,
   DEFAULT_COLLECTOR_DOCUMENT,
   type SsmCollection,
   type SsmCollectionFlags,
 } from './collect-nodes-ssm';
+import { loadKubeConfig } from '#adapters/kubernetes/client-node-transport';
+import { collectNodesByExecFromCli, podExecOf, type ExecNodeCollection } from './collect-nodes-exec';
 import { openEksCluster, requireClusterFor, type EksFlags } from './eks-options';
 import type { FormatFlags } from './format-options';
 import { inventoryCounts } from './inventory-counts';
+import { focusOf } from './node-targets';
 import { openLive, requireKubeconfigFor, requireSomeReadAccess, type LiveFlags } from './live-options';
 import { prepareOutputDirectory } from './output-directory';
 import type { ProgressReporter, VerbosityFlags } from './progress';
@@ -18,7 +29,7 @@ import type { SuppressionFlags } from './suppressions-options';
 
 export interface AuditFlags
   extends LiveFlags, EksFlags, FormatFlags, SuppressionFlags, VerbosityFlags, Partial<SsmCollectionFlags> {
-  collectNodes?: 'ssm';
+  collectNodes?: 'ssm' | 'exec';
   pods?: string[];
   namespaces?: string[];
   snapshot?: string;
@@ -34,6 +45,22 @@ export interface AuditInput {
   readonly defaultOut: string;
   /** What `--collect-nodes` could not collect, and the nodes it cannot run on. */
   readonly nodes?: Pick<SsmCollection, 'notCollected' | 'skipped'>;
+}
+
+/** How a live read collects the node layer, given the kubeconfig it reads the cluster with. */
+async function collectLiveNodes(
+  inventory: ClusterInventory,
+  flags: AuditFlags,
+  kubeConfig: () => Promise<KubeConfig>,
+  progress: ProgressReporter,
+): Promise<SsmCollection | ExecNodeCollection> {
+  if (flags.collectNodes === 'exec')
+    return collectNodesByExecFromCli(podExecOf(kubeConfig), inventory, flags, progress);
+  return collectNodesBySsm(
+    inventory,
+    { ...flags, document: flags.document ?? DEFAULT_COLLECTOR_DOCUMENT },
+    { runId: `cli-${new Date().toISOString().replace(/[-:.]/g, '')}`, focus: focusOf(flags), progress },
+  );
 }
 
 /** `--cluster`: the EKS cluster read live; its inputs are kept as a snapshot in `<out>/snapshot/`. */
@@ -56,18 +83,7 @@ async function readEksCluster(
   progress.note(`read ${eks.location}; its inputs are in ${snapshotDirectory}`);
   const source = { kind: 'live', location: eks.location } as const;
   if (flags.collectNodes === undefined) return { inputs: { inventory, source }, defaultOut: out };
-  const nodes = await collectNodesBySsm(
-    inventory,
-    { ...flags, document: flags.document ?? DEFAULT_COLLECTOR_DOCUMENT },
-    {
-      runId: `cli-${new Date().toISOString().replace(/[-:.]/g, '')}`,
-      focus: {
-        ...(flags.pods === undefined ? {} : { pods: flags.pods }),
-        ...(flags.namespaces === undefined ? {} : { namespaces: flags.namespaces }),
-      },
-      progress,
-    },
-  );
+  const nodes = await collectLiveNodes(inventory, flags, eks.kubeConfig, progress);
   for (const output of nodes.outputs) await sink.putNodeOutput(output);
   return { inputs: { inventory, nodeOutputs: nodes.outputs, source }, defaultOut: out, nodes };
 }
@@ -76,8 +92,10 @@ async function readEksCluster(
 export async function readInput(flags: AuditFlags, progress: ProgressReporter): Promise<AuditInput> {
   requireKubeconfigFor(flags);
   requireClusterFor(flags);
-  if (flags.collectNodes !== undefined && flags.cluster === undefined)
-    throw new InputError('--collect-nodes needs --cluster <name>');
+  if (flags.collectNodes === 'ssm' && flags.cluster === undefined)
+    throw new InputError('--collect-nodes ssm needs --cluster <name>');
+  if (flags.collectNodes === 'exec' && flags.cluster === undefined && flags.kubeconfig === undefined)
+    throw new InputError('--collect-nodes exec needs --cluster <name> or --kubeconfig <file>');
   const given = [flags.snapshot, flags.kubeconfig, flags.cluster].filter((value) => value !== undefined);
   if (given.length !== 1) {
     throw new InputError('give exactly one of --snapshot <dir>, --kubeconfig <file> or --cluster <name>');
@@ -90,10 +108,16 @@ export async function readInput(flags: AuditFlags, progress: ProgressReporter): 
     const inventory = await live.source.readInventory();
     requireSomeReadAccess(inventory.unavailableKinds);
     progress.detail(`read ${inventoryCounts(inventory)}`);
-    return {
-      inputs: { inventory, source: { kind: 'live', location: live.location } },
-      defaultOut: join('out', live.clusterName),
+    const source = { kind: 'live', location: live.location } as const;
+    const defaultOut = join('out', live.clusterName);
+    if (flags.collectNodes === undefined) return { inputs: { inventory, source }, defaultOut };
+    const selection = {
+      kubeconfigPath: flags.kubeconfig,
+      ...(flags.context === undefined ? {} : { context: flags.context }),
     };
+    const config = await loadKubeConfig(selection);
+    const nodes = await collectLiveNodes(inventory, flags, () => Promise.resolve(config), progress);
+    return { inputs: { inventory, nodeOutputs: nodes.outputs, source }, defaultOut, nodes };
   }
   const snapshot = flags.snapshot ?? '';
   const source = new SnapshotDirectory(snapshot);

@@ -111,8 +111,8 @@ export function auditCommand(setExitCode: ExitCodeSink): Command {
     .addOption(
       new Option(
         '--collect-nodes <method>',
-        'collect the node layer (with --cluster): ssm runs the collector document',
-      ).choices(['ssm']),
+        'collect the node layer: ssm runs the collector document (with --cluster); exec runs aws-eks-na-cli in each aws-node pod (with --cluster or --kubeconfig; needs k8s/rbac-exec.yaml; tc is not checked)',
+      ).choices(['ssm', 'exec']),
     )
     .option('--document <name>', 'SSM document of the node collector', DEFAULT_COLLECTOR_DOCUMENT)
     .option('--install-document', 'create or update that document from ssm-documents/ first')

@@ -13,8 +13,9 @@ import { COLLECTOR_TIMEOUT_SECONDS, UPLOAD_POLICY_SECONDS } from '../service/col
 import type { BatchOutcome, BatchPlan, Focus } from '../service/contract';
 import { nodeUploadPrefix } from '../service/keys';
 import { collectedNodes, type NodeBundles } from '../service/node-outputs';
-import { pickNodes, toBatches } from '../service/node-selection';
+import { toBatches } from '../service/node-selection';
 import { awsClientConfig, s3PathStyle, type AwsFlags } from './aws-options';
+import { nodesToCollect } from './node-targets';
 import type { ProgressReporter } from './progress';
 
 export const DEFAULT_COLLECTOR_DOCUMENT = 'eks-netpol-audit-collector';
@@ -126,11 +127,8 @@ export async function collectNodesBySsm(
   const ssm = new SSMClient(config);
   const runCommand = new RunCommand(ssm);
   const cluster = inventory.clusterName;
-  const pick = pickNodes(inventory, 'all', options.focus);
-  const wanted = flags.nodes === undefined ? undefined : new Set(flags.nodes);
-  const instances = pick.instances.filter((instance) => wanted?.has(instance.nodeName) ?? true);
-  if (instances.length < pick.instances.length)
-    options.progress.detail(`${String(pick.instances.length - instances.length)} node(s) left out by --nodes`);
+  const pick = nodesToCollect(inventory, options.focus, flags.nodes, options.progress);
+  const instances = pick.instances;
   const { online, offline } = await preflight(instances, runCommand);
   options.progress.detail(`SSM agent online on ${String(online.length)} of ${String(instances.length)} node(s)`);
   const batches = toBatches(online).map((batch, batchIndex) => ({ batchIndex, instances: batch }));

@@ -1,9 +1,11 @@
 import { EKSClient } from '@aws-sdk/client-eks';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { Option } from 'commander';
 import packageJson from '../../../package.json';
-import { EksClusters } from '#adapters/eks/eks-cluster';
+import { EksClusters, type ClusterEndpoint } from '#adapters/eks/eks-cluster';
 import { eksBearerTokenOpener, EksLiveClusterSource, type LiveSnapshotSink } from '#adapters/eks/eks-live-source';
 import { EksTokenProvider, type ClusterTokens } from '#adapters/eks-token/eks-token';
+import { eksKubeConfig } from '#adapters/kubernetes/client-node-transport';
 import { InputError } from '#engine';
 import { awsClientConfig, awsOptions, type AwsFlags } from './aws-options';
 
@@ -40,6 +42,8 @@ export interface EksCluster {
   readonly clusterName: string;
   readonly location: string;
   readonly source: EksLiveClusterSource;
+  /** After `source` was read: a kubeconfig of the cluster's endpoint with a fresh EKS token (for `pods/exec`). */
+  readonly kubeConfig: () => Promise<KubeConfig>;
 }
 
 /**
@@ -55,14 +59,24 @@ export async function openEksCluster(
   const region = await regionOf(client);
   const clusterTokens: ClusterTokens = (clusterName) =>
     new EksTokenProvider({ clusterName, region, credentials: client.config.credentials });
+  const openKubernetes = eksBearerTokenOpener(clusterTokens);
+  const tokens = clusterTokens(flags.cluster);
+  let endpoint: ClusterEndpoint | undefined;
   const source = new EksLiveClusterSource({
     clusterName: flags.cluster,
     eks: new EksClusters(client),
-    openKubernetes: eksBearerTokenOpener(clusterTokens),
+    openKubernetes: (clusterName, read) => {
+      endpoint = read;
+      return openKubernetes(clusterName, read);
+    },
     snapshot,
     reader: { pageSize: flags.pageSize ?? 500 },
     now: new Date(),
     toolVersion: packageJson.version,
   });
-  return { clusterName: flags.cluster, location: `eks:${region}/${flags.cluster}`, source };
+  const kubeConfig = async (): Promise<KubeConfig> => {
+    if (endpoint === undefined) throw new InputError(`the endpoint of ${flags.cluster} is not known yet`);
+    return eksKubeConfig({ clusterName: flags.cluster, ...endpoint }, await tokens.token());
+  };
+  return { clusterName: flags.cluster, location: `eks:${region}/${flags.cluster}`, source, kubeConfig };
 }

@@ -10,29 +10,11 @@ import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
 import type { ClusterInventory } from '#engine';
 import { collectNodesBySsm } from '../../../lambdas/shared/cli/collect-nodes-ssm';
 import type { ProgressReporter } from '../../../lambdas/shared/cli/progress';
+import { recorder } from './progress-recorder';
 
 const ssm = mockClient(SSMClient);
 const NODE = 'ip-172-31-103-129.ap-northeast-1.compute.internal';
 const INSTANCE = 'i-0a1b2c3d4e5f60718';
-
-interface Heard {
-  readonly steps: string[];
-  readonly details: string[];
-  readonly notes: string[];
-}
-
-function recorder(): { progress: ProgressReporter; heard: Heard } {
-  const heard: Heard = { steps: [], details: [], notes: [] };
-  return {
-    heard,
-    progress: {
-      step: (message) => heard.steps.push(message),
-      detail: (message) => heard.details.push(message),
-      note: (message) => heard.notes.push(message),
-      end: () => undefined,
-    },
-  };
-}
 
 describe('--collect-nodes ssm reports its batches and nodes through the progress port', () => {
   let inventory: ClusterInventory;
