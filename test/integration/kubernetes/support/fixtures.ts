@@ -49,11 +49,20 @@ async function waitForRbac(admin: KubeClient): Promise<void> {
   }
 }
 
-async function auditorIsAllowed(admin: KubeClient, resourceAttributes: Record<string, string>): Promise<boolean> {
+function auditorIsAllowed(admin: KubeClient, resourceAttributes: Record<string, string>): Promise<boolean> {
+  return groupsMay(admin, [AUDITOR_GROUP, 'system:authenticated'], resourceAttributes);
+}
+
+/** A SubjectAccessReview of user `auditor` in `groups`: may it do `resourceAttributes`? */
+export async function groupsMay(
+  admin: KubeClient,
+  groups: readonly string[],
+  resourceAttributes: Record<string, string>,
+): Promise<boolean> {
   const reply = await admin.expect('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
     apiVersion: 'authorization.k8s.io/v1',
     kind: 'SubjectAccessReview',
-    spec: { user: 'auditor', groups: [AUDITOR_GROUP, 'system:authenticated'], resourceAttributes },
+    spec: { user: 'auditor', groups, resourceAttributes },
   });
   return (reply.body as { status?: { allowed?: boolean } }).status?.allowed === true;
 }

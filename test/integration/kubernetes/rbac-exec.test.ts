@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import { applyRbac, AUDITOR_GROUP, groupsMay } from './support/fixtures';
+import { apply, KubeClient, readYamlObjects } from './support/kube-admin';
+import { clusterPerSuite, REPO_ROOT } from './support/test-cluster';
+
+jest.setTimeout(120_000);
+
+const RBAC_EXEC_FILE = join(REPO_ROOT, 'k8s/rbac-exec.yaml');
+const AUDITOR = [AUDITOR_GROUP, 'system:authenticated'];
+
+const EXEC_IN_KUBE_SYSTEM = {
+  verb: 'create',
+  group: '',
+  resource: 'pods',
+  subresource: 'exec',
+  namespace: 'kube-system',
+  name: 'aws-node-7xk2p',
+};
+
+async function eventually(check: () => Promise<boolean>): Promise<boolean> {
+  const deadline = Date.now() + 60_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return true;
+}
+
+// Its own cluster: the shared one must keep exec denied for rbac.test.ts.
+describe('k8s/rbac-exec.yaml grants exactly pods/exec in kube-system to the auditor group (SubjectAccessReview)', () => {
+  const cluster = clusterPerSuite();
+  let admin: KubeClient;
+
+  beforeAll(async () => {
+    admin = await KubeClient.fromKubeconfig(cluster().adminKubeconfig);
+    await applyRbac(admin);
+  });
+
+  it('is what allows the exec: denied with k8s/rbac.yaml alone, allowed once it is applied', async () => {
+    // Prepare
+    const before = await groupsMay(admin, AUDITOR, EXEC_IN_KUBE_SYSTEM);
+    // Act
+    for (const object of await readYamlObjects(RBAC_EXEC_FILE)) await apply(admin, object);
+    // Assess
+    expect(before).toBe(false);
+    expect(await eventually(() => groupsMay(admin, AUDITOR, EXEC_IN_KUBE_SYSTEM))).toBe(true);
+    expect(await groupsMay(admin, AUDITOR, { ...EXEC_IN_KUBE_SYSTEM, verb: 'get' })).toBe(true);
+  });
+
+  it.each([
+    ['exec in another namespace', { ...EXEC_IN_KUBE_SYSTEM, namespace: 'default' }],
+    ['exec in every namespace', { verb: 'create', group: '', resource: 'pods', subresource: 'exec' }],
+    ['attach in kube-system', { ...EXEC_IN_KUBE_SYSTEM, subresource: 'attach' }],
+    ['port-forward in kube-system', { ...EXEC_IN_KUBE_SYSTEM, subresource: 'portforward' }],
+    ['pod logs in kube-system', { ...EXEC_IN_KUBE_SYSTEM, verb: 'get', subresource: 'log' }],
+    ['creating pods in kube-system', { verb: 'create', group: '', resource: 'pods', namespace: 'kube-system' }],
+    ['deleting the aws-node pod', { ...EXEC_IN_KUBE_SYSTEM, verb: 'delete', subresource: '' }],
+    ['secrets in kube-system', { verb: 'get', group: '', resource: 'secrets', namespace: 'kube-system' }],
+    ['anything in kube-system', { verb: '*', group: '*', resource: '*', namespace: 'kube-system' }],
+  ])('still denies %s', async (_case, access) => {
+    // Act
+    const allowed = await groupsMay(admin, AUDITOR, access);
+    // Assess
+    expect(await groupsMay(admin, AUDITOR, EXEC_IN_KUBE_SYSTEM)).toBe(true);
+    expect(allowed).toBe(false);
+  });
+
+  it('grants nothing to an identity outside the auditor group', async () => {
+    // Act / Assess
+    expect(await groupsMay(admin, ['system:authenticated'], EXEC_IN_KUBE_SYSTEM)).toBe(false);
+  });
+});
