@@ -45,4 +45,21 @@ describe('a node collected by exec (no tc by design)', () => {
     expect(driftNode(byExec)).toEqual(driftNode(bySsm).filter((line) => !tcChecks.has(line.split(' ')[0] ?? '')));
     expect(byExec.notChecked.filter((entry) => entry.kind === 'NC-NODE-TC-EXEC-COLLECTOR')).toHaveLength(1);
   });
+
+  it('does not take an empty loaded-ebpfdata for a node without programs (exec cannot count the pins)', async () => {
+    // Prepare
+    const seed = await loadExample('seed-cluster');
+    const empty = editedNode(seed, SEED_NODE, (files) => {
+      for (const path of [...files.keys()]) if (path.startsWith('tc/') || path.startsWith('maps/')) files.delete(path);
+      files.set('loaded-ebpfdata.txt', '');
+      files.set('node.json', JSON.stringify({ collector: EXEC_COLLECTOR, nodeName: SEED_NODE }));
+    });
+    // Act
+    const outcome = audit(seed, [empty]);
+    // Assess
+    expect(outcome.findings.map((finding) => finding.checkId)).toEqual(['NODE-COLLECTION-FAILED']);
+    expect(outcome.notChecked.map((entry) => [entry.kind, entry.scope])).toEqual([
+      ['NC-NODE-NOTHING-READABLE', `node ${SEED_NODE}`],
+    ]);
+  });
 });
