@@ -1,4 +1,8 @@
 import { join } from 'node:path';
+import { ClientNodePodExec, clientNodeExec } from '#adapters/kubernetes-exec/client-node-exec';
+import { LOADED_EBPFDATA_COMMAND } from '#adapters/kubernetes-exec/exec-node-collector';
+import { PodExecError } from '#adapters/kubernetes-exec/pod-exec';
+import { loadKubeConfig } from '#adapters/kubernetes/client-node-transport';
 import { applyRbac, AUDITOR_GROUP, groupsMay } from './support/fixtures';
 import { apply, KubeClient, readYamlObjects } from './support/kube-admin';
 import { clusterPerSuite, REPO_ROOT } from './support/test-cluster';
@@ -17,6 +21,14 @@ const EXEC_IN_KUBE_SYSTEM = {
   name: 'aws-node-7xk2p',
 };
 
+/** The production port, as the auditor, into an aws-node pod that does not exist (the test cluster has no kubelet). */
+async function execAsAuditor(kubeconfigPath: string): Promise<unknown> {
+  const config = await loadKubeConfig({ kubeconfigPath });
+  const exec = new ClientNodePodExec(clientNodeExec(() => Promise.resolve(config)));
+  const target = { namespace: 'kube-system', pod: 'aws-node-7xk2p', container: 'aws-eks-nodeagent' };
+  return exec.run(target, LOADED_EBPFDATA_COMMAND, { timeoutMs: 10_000 }).catch((error: unknown) => error);
+}
+
 async function eventually(check: () => Promise<boolean>): Promise<boolean> {
   const deadline = Date.now() + 60_000;
   while (!(await check())) {
@@ -34,6 +46,15 @@ describe('k8s/rbac-exec.yaml grants exactly pods/exec in kube-system to the audi
   beforeAll(async () => {
     admin = await KubeClient.fromKubeconfig(cluster().adminKubeconfig);
     await applyRbac(admin);
+  });
+
+  it('without it, the production exec port is refused with HTTP 403 and names the missing permission', async () => {
+    // Act
+    const error = await execAsAuditor(cluster().auditorKubeconfig);
+    // Assess
+    expect(error).toBeInstanceOf(PodExecError);
+    expect(error).toMatchObject({ failure: 'forbidden' });
+    expect((error as PodExecError).message).toMatch(/HTTP 403.*pods\/exec in kube-system \(k8s\/rbac-exec\.yaml\)/);
   });
 
   it('is what allows the exec: denied with k8s/rbac.yaml alone, allowed once it is applied', async () => {
@@ -63,6 +84,14 @@ describe('k8s/rbac-exec.yaml grants exactly pods/exec in kube-system to the audi
     // Assess
     expect(await groupsMay(admin, AUDITOR, EXEC_IN_KUBE_SYSTEM)).toBe(true);
     expect(allowed).toBe(false);
+  });
+
+  it('with it, the exec passes authorisation (the pod is missing, so it fails later, and not as forbidden)', async () => {
+    // Act
+    const error = await execAsAuditor(cluster().auditorKubeconfig);
+    // Assess
+    expect(error).toBeInstanceOf(PodExecError);
+    expect(error).not.toMatchObject({ failure: 'forbidden' });
   });
 
   it('grants nothing to an identity outside the auditor group', async () => {
