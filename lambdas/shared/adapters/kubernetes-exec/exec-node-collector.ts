@@ -46,15 +46,28 @@ export function mapDumpCommand(dump: Pick<MapDump, 'id' | 'subcommand'>): string
 
 export const LOADED_EBPFDATA_COMMAND: readonly string[] = [NA_CLI, 'ebpf', 'loaded-ebpfdata'];
 
-/** The aws-node pod scheduled on the node (kube-system, `k8s-app=aws-node`), a running one first. */
-export function awsNodePodOf(inventory: ClusterInventory, nodeName: string): Pod | undefined {
-  const candidates = inventory.pods.filter(
-    (pod) =>
-      pod.metadata.namespace === AWS_NODE_NAMESPACE &&
-      pod.metadata.labels?.[AWS_NODE_LABEL.key] === AWS_NODE_LABEL.value &&
-      pod.spec.nodeName === nodeName &&
-      pod.metadata.deletionTimestamp == null,
-  );
+/** The aws-node pods (kube-system, `k8s-app=aws-node`, not being deleted) by the node they run on: one pass. */
+export function awsNodePodsByNode(inventory: ClusterInventory): ReadonlyMap<string, readonly Pod[]> {
+  const byNode = new Map<string, Pod[]>();
+  for (const pod of inventory.pods) {
+    const nodeName = pod.spec.nodeName;
+    if (
+      nodeName === undefined ||
+      pod.metadata.namespace !== AWS_NODE_NAMESPACE ||
+      pod.metadata.labels?.[AWS_NODE_LABEL.key] !== AWS_NODE_LABEL.value ||
+      pod.metadata.deletionTimestamp != null
+    )
+      continue;
+    const pods = byNode.get(nodeName);
+    if (pods === undefined) byNode.set(nodeName, [pod]);
+    else pods.push(pod);
+  }
+  return byNode;
+}
+
+/** The aws-node pod of the node, a running one first. */
+export function awsNodePodOf(byNode: ReadonlyMap<string, readonly Pod[]>, nodeName: string): Pod | undefined {
+  const candidates = byNode.get(nodeName) ?? [];
   return candidates.find((pod) => pod.status.phase === 'Running') ?? candidates[0];
 }
 
@@ -94,11 +107,11 @@ async function runCli(
 
 async function collectNode(
   exec: PodExec,
-  inventory: ClusterInventory,
+  awsNodePods: ReadonlyMap<string, readonly Pod[]>,
   nodeName: string,
   options: Required<Pick<ExecCollectionOptions, 'timeoutMs' | 'now'>>,
 ): Promise<RawNodeOutput | NotCollectedNode> {
-  const pod = awsNodePodOf(inventory, nodeName);
+  const pod = awsNodePodOf(awsNodePods, nodeName);
   if (pod === undefined)
     return {
       nodeName,
@@ -148,6 +161,7 @@ export async function collectNodesByExec(
   options: ExecCollectionOptions = {},
 ): Promise<ExecCollection> {
   const settings = { timeoutMs: options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS, now: options.now ?? (() => new Date()) };
+  const awsNodePods = awsNodePodsByNode(inventory);
   const results = new Array<RawNodeOutput | NotCollectedNode>(nodeNames.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -155,7 +169,7 @@ export async function collectNodesByExec(
       const index = next;
       next += 1;
       const nodeName = nodeNames[index] ?? '';
-      const outcome = await collectNode(exec, inventory, nodeName, settings).catch(
+      const outcome = await collectNode(exec, awsNodePods, nodeName, settings).catch(
         (error: unknown): NotCollectedNode => ({
           nodeName,
           reason: `not collected, because the exec collector failed: ${error instanceof Error ? error.message : String(error)}`,
