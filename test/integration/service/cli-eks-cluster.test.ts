@@ -339,7 +339,7 @@ describe('audit and snapshot of an EKS cluster by name', () => {
 
     it('--collect-nodes without --cluster: exit 2', async () => {
       const run = await runCli(['audit', '--snapshot', SEED, '--collect-nodes', 'ssm']);
-      expect([run.code, run.stderr]).toEqual([2, 'netpol-audit: --collect-nodes needs --cluster <name>\n']);
+      expect([run.code, run.stderr]).toEqual([2, 'netpol-audit: --collect-nodes ssm needs --cluster <name>\n']);
     });
   });
 });
