@@ -16,7 +16,6 @@ import {
   type SsmCollection,
   type SsmCollectionFlags,
 } from './collect-nodes-ssm';
-import { loadKubeConfig } from '#adapters/kubernetes/client-node-transport';
 import { collectNodesByExecFromCli, podExecOf, type ExecNodeCollection } from './collect-nodes-exec';
 import { openEksCluster, requireClusterFor, type EksFlags } from './eks-options';
 import type { FormatFlags } from './format-options';
@@ -111,12 +110,7 @@ export async function readInput(flags: AuditFlags, progress: ProgressReporter): 
     const source = { kind: 'live', location: live.location } as const;
     const defaultOut = join('out', live.clusterName);
     if (flags.collectNodes === undefined) return { inputs: { inventory, source }, defaultOut };
-    const selection = {
-      kubeconfigPath: flags.kubeconfig,
-      ...(flags.context === undefined ? {} : { context: flags.context }),
-    };
-    const config = await loadKubeConfig(selection);
-    const nodes = await collectLiveNodes(inventory, flags, () => Promise.resolve(config), progress);
+    const nodes = await collectLiveNodes(inventory, flags, () => Promise.resolve(live.kubeConfig), progress);
     return { inputs: { inventory, nodeOutputs: nodes.outputs, source }, defaultOut, nodes };
   }
   const snapshot = flags.snapshot ?? '';

@@ -133,7 +133,7 @@ export { buildInventory, InventoryAccumulator, type KubernetesDocument } from '.
 export type { ArrayStream, ObjectStream } from './inventory/streamed-document';
 export { emptyInventory, type ClusterInventory, type UnavailableKind } from './model/cluster';
 export type { RawNodeOutput } from './model/node-output';
-export { mapDumpPlan, type MapDump, type MapDumpPlan, type MapDumpSubcommand } from './node/map-dump-plan';
+export { mapDumpPlan, NA_CLI_PATH, type MapDump, type MapDumpPlan, type MapDumpSubcommand } from './node/map-dump-plan';
 export { LOADED_EBPFDATA_FILE } from './node/readers/loaded-ebpfdata';
 export { EXEC_COLLECTOR, NODE_JSON_FILE, type NodeCollectionInfo } from './node/readers/node-json';
 export type { EnforcementMode, NotChecked } from './model/assessment';

@@ -2,6 +2,7 @@ import {
   EXEC_COLLECTOR,
   LOADED_EBPFDATA_FILE,
   mapDumpPlan,
+  NA_CLI_PATH,
   NODE_JSON_FILE,
   type ClusterInventory,
   type MapDump,
@@ -14,8 +15,7 @@ import { PodExecError, type ExecTarget, type PodExec } from './pod-exec';
 export const AWS_NODE_NAMESPACE = 'kube-system';
 export const AWS_NODE_LABEL = { key: 'k8s-app', value: 'aws-node' } as const;
 export const AGENT_CONTAINER = 'aws-eks-nodeagent';
-/** Where the agent's image ships the CLI (agent.md §1.1). */
-export const NA_CLI = '/opt/cni/bin/aws-eks-na-cli';
+export const NA_CLI = NA_CLI_PATH;
 
 export const DEFAULT_EXEC_CONCURRENCY = 8;
 export const DEFAULT_EXEC_TIMEOUT_MS = 60_000;

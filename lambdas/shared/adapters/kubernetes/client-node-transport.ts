@@ -149,9 +149,9 @@ export function transportFromKubeConfig(config: KubeConfig, options: TransportOp
 export async function kubeconfigTransport(
   selection: KubeconfigSelection,
   options: TransportOptions = {},
-): Promise<{ transport: KubeTransport; clusterName: string }> {
+): Promise<{ transport: KubeTransport; clusterName: string; config: KubeConfig }> {
   const config = await loadKubeConfig(selection);
-  return { transport: transportFromKubeConfig(config, options), clusterName: currentClusterName(config) };
+  return { transport: transportFromKubeConfig(config, options), clusterName: currentClusterName(config), config };
 }
 
 export interface EksEndpoint {

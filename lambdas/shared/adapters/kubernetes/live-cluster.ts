@@ -1,3 +1,4 @@
+import type { KubeConfig } from '@kubernetes/client-node';
 import { kubeconfigTransport, type KubeconfigSelection } from './client-node-transport';
 import { KubernetesClusterSource } from './kubernetes-cluster-source';
 import { KubernetesReader, type ReaderOptions } from './kubernetes-reader';
@@ -13,13 +14,15 @@ export interface LiveCluster {
   readonly location: string;
   readonly reader: KubernetesReader;
   readonly source: KubernetesClusterSource;
+  /** The kubeconfig the reader was opened with (for `pods/exec`). */
+  readonly kubeConfig: KubeConfig;
 }
 
 /**
  * Opens a live cluster from a kubeconfig: the `ClusterSource` for audits and the reader for snapshots.
  */
 export async function openLiveCluster(options: LiveClusterOptions): Promise<LiveCluster> {
-  const { transport, clusterName: contextCluster } = await kubeconfigTransport(options);
+  const { transport, clusterName: contextCluster, config } = await kubeconfigTransport(options);
   const reader = new KubernetesReader(transport, options.reader);
   const clusterName = options.clusterName ?? contextCluster;
   return {
@@ -27,5 +30,6 @@ export async function openLiveCluster(options: LiveClusterOptions): Promise<Live
     location: transport.location,
     reader,
     source: new KubernetesClusterSource(reader, clusterName),
+    kubeConfig: config,
   };
 }

@@ -8,6 +8,9 @@ import { LOADED_EBPFDATA_FILE } from './readers/loaded-ebpfdata';
 
 export type MapDumpSubcommand = 'dump-maps' | 'dump-cp-maps';
 
+/** Where the agent's image and the node ship the CLI (agent.md §1.1). */
+export const NA_CLI_PATH = '/opt/cni/bin/aws-eks-na-cli';
+
 export interface MapDump {
   readonly id: number;
   readonly name: string;
@@ -29,6 +32,11 @@ const SUBCOMMAND_OF: Readonly<Partial<Record<MapRole, MapDumpSubcommand>>> = {
   cp_egress_map: 'dump-cp-maps',
 };
 
+/** The subcommand that dumps a map of this role; undefined for the roles no collector dumps (conntrack, events, unnamed). */
+export function dumpSubcommandOf(role: MapRole): MapDumpSubcommand | undefined {
+  return SUBCOMMAND_OF[role];
+}
+
 /** The maps of the listing to dump, first name per id; unnamed maps are listed apart (never dumped blind). */
 export function mapDumpPlan(loadedEbpfDataText: string): MapDumpPlan {
   const parsed = parseLoadedEbpfData(loadedEbpfDataText, LOADED_EBPFDATA_FILE);
@@ -45,7 +53,7 @@ export function mapDumpPlan(loadedEbpfDataText: string): MapDumpPlan {
         unnamedMapIds.push(map.id);
         continue;
       }
-      const subcommand = SUBCOMMAND_OF[map.role];
+      const subcommand = dumpSubcommandOf(map.role);
       if (subcommand !== undefined)
         dumps.push({ id: map.id, name: map.name, subcommand, file: `maps/${String(map.id)}.txt` });
     }

@@ -1,4 +1,5 @@
 import { defineCheck, onNode, type CheckDefinition } from '../../model/check';
+import { NA_CLI_PATH } from '../map-dump-plan';
 
 const DIR = 'lambdas/shared/engine/node/compare';
 const COLLECTION = `${DIR}/collection.ts`;
@@ -6,7 +7,7 @@ const FILTERS = `${DIR}/filters.ts`;
 const PROGRAMS = `${DIR}/programs.ts`;
 const MAPS = `${DIR}/maps.ts`;
 
-const NA_CLI = '/opt/cni/bin/aws-eks-na-cli';
+const NA_CLI = NA_CLI_PATH;
 
 /** Restarts the aws-node pod (CNI and agent) of the finding's node. */
 const RESTART_AGENT =

@@ -3,20 +3,10 @@
  */
 import { findingOf, type Finding } from '../../model/finding';
 import type { CollectionError, ParsedNodeBundle } from '../bundle';
-import type { MapRole } from '../model';
+import { dumpSubcommandOf } from '../map-dump-plan';
 import { EXEC_COLLECTOR } from '../readers/node-json';
 import { NODE_COLLECTION_FAILED, NODE_COLLECTION_INCOMPLETE, NODE_OUTPUT_UNPARSEABLE } from './checks';
 import { nodeResource } from './context';
-
-/** Roles the collector dumps (`dump-maps` / `dump-cp-maps`); conntrack and policy_events are not dumped. */
-const DUMPED_ROLES: ReadonlySet<MapRole> = new Set([
-  'ingress_map',
-  'egress_map',
-  'ingress_pod_state_map',
-  'egress_pod_state_map',
-  'cp_ingress_map',
-  'cp_egress_map',
-]);
 
 const FATAL_CATEGORIES: ReadonlySet<CollectionError['category']> = new Set([
   'cli-missing',
@@ -123,7 +113,7 @@ function missingDumps(bundle: ParsedNodeBundle): Finding[] {
   );
   for (const program of bundle.loadedEbpfData?.programs ?? []) {
     for (const map of program.maps) {
-      if (!DUMPED_ROLES.has(map.role) || seen.has(map.id)) continue;
+      if (dumpSubcommandOf(map.role) === undefined || seen.has(map.id)) continue;
       seen.add(map.id);
       if (bundle.mapDump(map.id) !== undefined) continue;
       const file = bundle.layout.mapDumpFile(map.id, map.role);
