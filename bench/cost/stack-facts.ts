@@ -127,6 +127,11 @@ function deployedConfig(): unknown {
   return cdkJson.context.audit;
 }
 
+function commandStatusOf(fn: AuditFunction | undefined): AuditFunction {
+  if (fn === undefined) throw new Error('the cost model covers the SSM collector (nodeCollection.collector: ssm)');
+  return fn;
+}
+
 export function stackFacts(audit: unknown = deployedConfig()): StackFacts {
   const { stack, template } = synthStack(audit);
   const definition = AslGraph.parse(definitionFromTemplate(template));
@@ -135,7 +140,7 @@ export function stackFacts(audit: unknown = deployedConfig()): StackFacts {
     plan: stack.functions.plan,
     'audit-cluster': stack.functions.auditCluster,
     'collect-nodes': stack.functions.collectNodes,
-    'command-status': stack.functions.commandStatus,
+    'command-status': commandStatusOf(stack.functions.commandStatus),
     'analyze-nodes': stack.functions.analyzeNodes,
     publish: stack.functions.publish,
   };

@@ -1,6 +1,7 @@
-import type { NotCollectedNode } from '#engine';
+import type { ClusterInventory, NotCollectedNode } from '#engine';
 import type { EksClusters } from '#adapters/eks/eks-cluster';
 import { EksLiveClusterSource, type KubernetesOpener } from '#adapters/eks/eks-live-source';
+import { execTargetsOf, NO_AWS_NODE_POD_REASON } from '#adapters/kubernetes-exec/exec-node-collector';
 import type { S3Objects } from '#adapters/s3/s3-objects';
 import { S3SnapshotWriter } from '#adapters/s3/s3-snapshot-store';
 import type { RunCommand } from '#adapters/ssm/run-command';
@@ -40,6 +41,25 @@ export async function preflight(
   return { online, offline };
 }
 
+/** With the exec collector: each instance with its node's aws-node pod; a node without one is not collected. */
+export function execPreflight(
+  instances: readonly BatchInstance[],
+  inventory: ClusterInventory,
+): { online: BatchInstance[]; offline: NotCollectedNode[] } {
+  const targets = execTargetsOf(
+    inventory,
+    instances.map((instance) => instance.nodeName),
+  );
+  const online: BatchInstance[] = [];
+  const offline: NotCollectedNode[] = [];
+  instances.forEach((instance, index) => {
+    const awsNodePod = targets[index]?.awsNodePod;
+    if (awsNodePod === undefined) offline.push({ nodeName: instance.nodeName, reason: NO_AWS_NODE_POD_REASON });
+    else online.push({ ...instance, awsNodePod });
+  });
+  return { online, offline };
+}
+
 /**
  * Reads one cluster (EKS + Kubernetes, page by page) into the run's S3 snapshot and plans the node batches.
  * The audit itself runs in analyze-nodes, once the node outputs are in.
@@ -63,7 +83,11 @@ export async function auditClusterStep(
   const inventory = await source.readInventory();
   const collecting = config.nodeCollection.enabled;
   const pick = collecting ? pickNodes(inventory, config.nodeCollection.nodes, event.focus) : undefined;
-  const { online, offline } = await preflight(pick?.instances ?? [], dependencies.runCommand);
+  const picked = pick?.instances ?? [];
+  const { online, offline } =
+    config.nodeCollection.collector === 'exec'
+      ? execPreflight(picked, inventory)
+      : await preflight(picked, dependencies.runCommand);
   const batches = toBatches(online).map((instances, batchIndex) => ({ batchIndex, instances }));
   const plan: BatchPlan = {
     runId: event.runId,

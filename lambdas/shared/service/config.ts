@@ -11,10 +11,15 @@ export const NodeSelection = z.union([
 ]);
 export type NodeSelection = z.infer<typeof NodeSelection>;
 
+export const NodeCollector = z.enum(['ssm', 'exec']);
+export type NodeCollector = z.infer<typeof NodeCollector>;
+
 export const NodeCollectionConfig = z
   .object({
     enabled: z.boolean().default(true),
     nodes: NodeSelection.default('all'),
+    /** `ssm`: the collector document by Run Command; `exec`: aws-eks-na-cli through `pods/exec` (no tc). */
+    collector: NodeCollector.default('ssm'),
   })
   .strict();
 
@@ -29,7 +34,7 @@ export const ServiceConfig = z.looseObject({
   ]),
   desiredMode: z.enum(['standard', 'strict']).default('standard'),
   alertSeverity: Severity.default('high'),
-  nodeCollection: NodeCollectionConfig.default({ enabled: true, nodes: 'all' }),
+  nodeCollection: NodeCollectionConfig.default({ enabled: true, nodes: 'all', collector: 'ssm' }),
 });
 export type ServiceConfig = z.infer<typeof ServiceConfig>;
 

@@ -98,9 +98,22 @@ export type AuditClusterOutput = z.infer<typeof AuditClusterOutput>;
 /** At most 50 instance ids per SendCommand (aws.md A3.2). */
 export const MAX_BATCH_SIZE = 50;
 
+/** A DNS-1123 subdomain (a pod name). */
+const PodName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'not a pod name');
+
+/** The node's aws-node pod, where the exec collector runs aws-eks-na-cli (container aws-eks-nodeagent). */
+export const AwsNodePod = z.object({
+  name: PodName,
+  /** The aws-eks-nodeagent image tag, when the pod names one. */
+  agentVersion: z.string().min(1).optional(),
+});
+export type AwsNodePod = z.infer<typeof AwsNodePod>;
+
 export const BatchInstance = z.object({
   instanceId: z.string().regex(/^(i|mi)-[0-9a-f]{8,17}$/, 'not an EC2 instance or managed node id'),
   nodeName: z.string(),
+  /** Set when the service collects by exec (`nodeCollection.collector: exec`). */
+  awsNodePod: AwsNodePod.optional(),
 });
 export type BatchInstance = z.infer<typeof BatchInstance>;
 
@@ -121,7 +134,7 @@ export const BatchPlan = z.object({
   ),
   /** Nodes that cannot run the collector (Fargate, hybrid, Auto Mode, Windows): not checked. */
   skipped: z.array(SkippedNode),
-  /** Nodes picked but not reachable by SSM (pre-flight): reported as not collected. */
+  /** Nodes picked but not reachable (no SSM agent online, or no aws-node pod to exec into): not collected. */
   unreachable: z.array(SkippedNode),
 });
 export type BatchPlan = z.infer<typeof BatchPlan>;
@@ -133,6 +146,10 @@ export const CollectNodesEvent = z.object({
   taskToken: z.string().min(1),
 });
 export type CollectNodesEvent = z.infer<typeof CollectNodesEvent>;
+
+/** The exec collector's batch: a synchronous invoke, no task token (it ends when every node of the batch ended). */
+export const CollectNodesExecEvent = CollectNodesEvent.omit({ taskToken: true });
+export type CollectNodesExecEvent = z.infer<typeof CollectNodesExecEvent>;
 
 /** `tokens/<commandId>.json`: how command-status finds the waiting state of a command. */
 export const TaskTokenRecord = z.object({
@@ -180,6 +197,8 @@ export const BatchOutcome = z.object({
   commandId: z.string().optional(),
   status: z.string().optional(),
   error: StepError.optional(),
+  /** The exec collector's nodes that delivered nothing, with the reason (its bundles are in S3 like SSM's). */
+  notCollected: z.array(SkippedNode).optional(),
 });
 export type BatchOutcome = z.infer<typeof BatchOutcome>;
 

@@ -55,8 +55,9 @@ async function fromInvocation(
 }
 
 /**
- * The node outputs of a run: each instance's uploaded bundle; for an instance without one, its invocation
- * (status, the stdout base64 fallback). Every node that delivered nothing is listed with the reason.
+ * The node outputs of a run: each instance's uploaded bundle; for an instance without one, the exec collector's
+ * reason or the SSM invocation (status, the stdout base64 fallback). Every node that delivered nothing is listed
+ * with the reason.
  */
 export async function collectedNodes(
   plan: BatchPlan,
@@ -68,12 +69,15 @@ export async function collectedNodes(
   const notCollected: NotCollectedNode[] = [...plan.unreachable];
   for (const batch of plan.batches) {
     const outcome = outcomeOf.get(batch.batchIndex);
+    const execReasons = new Map(outcome?.notCollected?.map((node) => [node.nodeName, node.reason]));
     for (const instance of batch.instances) {
       const uploaded = await dependencies.bundles.read(
         nodeUploadKey(plan.runId, plan.cluster, instance.instanceId),
         instance.nodeName,
       );
+      const execReason = execReasons.get(instance.nodeName);
       if (uploaded !== undefined) outputs.push(uploaded);
+      else if (execReason !== undefined) notCollected.push({ nodeName: instance.nodeName, reason: execReason });
       else if (outcome?.commandId === undefined)
         notCollected.push({
           nodeName: instance.nodeName,

@@ -16,21 +16,15 @@ import {
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AuditReport, compareReports, ReportHistory } from '#engine';
-import { EksClusters } from '#adapters/eks/eks-cluster';
-import { RunCommand } from '#adapters/ssm/run-command';
 import { handler as analyzeNodes } from '../../../lambdas/analyze-nodes/handler';
 import { handler as collectNodes } from '../../../lambdas/collect-nodes/handler';
 import { handler as commandStatus } from '../../../lambdas/command-status/handler';
-import { handler as plan } from '../../../lambdas/plan/handler';
 import { handler as publish } from '../../../lambdas/publish/handler';
-import { auditClusterStep } from '../../../lambdas/shared/service/audit-cluster-step';
-import { ServiceConfig } from '../../../lambdas/shared/service/config';
-import { PlanOutput, PublishOutput } from '../../../lambdas/shared/service/contract';
+import { PublishOutput } from '../../../lambdas/shared/service/contract';
 import { nodeUploadKey } from '../../../lambdas/shared/service/keys';
-import { resetRuntime, runtime } from '../../../lambdas/shared/service/runtime';
 import { answerExampleEks } from '../support/example-eks';
-import { exampleKube } from '../support/example-kube';
 import { memoryS3 } from '../support/memory-s3';
+import { planAndReadCluster, setServiceEnvironment } from '../support/plan-and-read';
 import { nodeBundle } from '../support/node-bundle';
 
 const BUCKET = 'audit-reports';
@@ -55,19 +49,15 @@ const sns = mockClient(SNSClient);
 const s3 = memoryS3(BUCKET, true);
 
 beforeAll(() => {
-  Object.assign(process.env, {
-    REPORTS_BUCKET: BUCKET,
-    ALERTS_TOPIC_ARN: TOPIC,
-    COLLECTOR_DOCUMENT_NAME: 'NetpolAudit-Collector',
-    COLLECTOR_DOCUMENT_VERSION: '4',
-    SERVICE_CONFIG: JSON.stringify(CONFIG),
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE12',
-    AWS_SECRET_ACCESS_KEY: 'test-secret',
-    STATE_MACHINE_CONSOLE_BASE:
-      'https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details',
+  setServiceEnvironment({
+    bucket: BUCKET,
+    topicArn: TOPIC,
+    config: CONFIG,
+    extra: {
+      STATE_MACHINE_CONSOLE_BASE:
+        'https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details',
+    },
   });
-  resetRuntime();
 });
 
 afterAll(() => {
@@ -98,22 +88,14 @@ async function run(
   ssm.on(GetCommandInvocationCommand).resolves({ Status: 'Success', StandardOutputContent: '' });
   sns.on(PublishCommand).resolves({ MessageId: 'm' });
   sfn.on(SendTaskSuccessCommand).resolves({});
-  const executionArn = `arn:aws:states:eu-west-1:111122223333:execution:audit:${runId}`;
-  const planned = PlanOutput.parse(await plan({ input: {}, executionName: runId, executionArn }, CONTEXT));
-  const [cluster] = planned.clusters;
-  if (cluster === undefined) throw new Error('no cluster planned');
-  const audited = await auditClusterStep(
-    { ...planned, startedAt, cluster },
-    {
-      config: ServiceConfig.parse(CONFIG),
-      objects: runtime().objects,
-      eks: new EksClusters(runtime().eks),
-      runCommand: new RunCommand(runtime().ssm),
-      openKubernetes: () => Promise.resolve(exampleKube(`examples/${example}`, { [nodeName]: INSTANCE })),
-      now: () => new Date(startedAt),
-      toolVersion: 'test',
-    },
-  );
+  const audited = await planAndReadCluster({
+    runId,
+    startedAt,
+    example: `examples/${example}`,
+    config: CONFIG,
+    providerIds: { [nodeName]: INSTANCE },
+    context: CONTEXT,
+  });
   expect(audited).toMatchObject({ runId, cluster: 'prod-a', batches: [{ batchIndex: 0 }], nodesToCollect: 1 });
   await collectNodes({ runId, cluster: 'prod-a', batchIndex: 0, taskToken: `token-${runId}` }, CONTEXT);
   // The stand-in for the node: it uploads its bundle where the policy lets it.

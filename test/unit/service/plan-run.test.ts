@@ -9,7 +9,12 @@ const EVENT = {
 };
 
 function config(clusters: ServiceConfig['clusters']): ServiceConfig {
-  return { clusters, desiredMode: 'standard', alertSeverity: 'high', nodeCollection: { enabled: true, nodes: 'all' } };
+  return {
+    clusters,
+    desiredMode: 'standard',
+    alertSeverity: 'high',
+    nodeCollection: { enabled: true, nodes: 'all', collector: 'ssm' },
+  };
 }
 
 const named = config({ names: ['prod-b', 'prod-a'] });

@@ -19,6 +19,8 @@ export const NA_CLI = NA_CLI_PATH;
 
 export const DEFAULT_EXEC_CONCURRENCY = 8;
 export const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
+/** What is kept back from `remainingMs` to store the results and return. */
+export const EXEC_TIME_RESERVE_MS = 10_000;
 
 const MAP_ID = /^\d{1,10}$/;
 
@@ -27,6 +29,11 @@ type Pod = ClusterInventory['pods'][number];
 export interface ExecCollectionOptions {
   readonly concurrency?: number;
   readonly timeoutMs?: number;
+  /**
+   * The time left to the caller (a Lambda's `getRemainingTimeInMillis`): no command runs past it, and a node that
+   * cannot start in time is "not collected, because the batch ran out of time". @default unbounded
+   */
+  readonly remainingMs?: () => number;
   readonly now?: () => Date;
   /** Called as each node ends (collected or not). */
   readonly onNode?: (nodeName: string, outcome: RawNodeOutput | NotCollectedNode) => void;
@@ -79,6 +86,29 @@ function agentImageTag(pod: Pod): string | undefined {
   return lastPart === undefined || colon < 0 ? undefined : lastPart.slice(colon + 1).split('@')[0];
 }
 
+/** Where one node is collected: its aws-node pod in kube-system, or none (the node is then not collected). */
+export interface ExecNodeTarget {
+  readonly nodeName: string;
+  readonly awsNodePod?: { readonly name: string; readonly agentVersion?: string };
+}
+
+/** The exec target of each node, from the inventory's aws-node pods (one pass over the pods). */
+export function execTargetsOf(inventory: ClusterInventory, nodeNames: readonly string[]): ExecNodeTarget[] {
+  const awsNodePods = awsNodePodsByNode(inventory);
+  return nodeNames.map((nodeName) => {
+    const pod = awsNodePodOf(awsNodePods, nodeName);
+    if (pod === undefined) return { nodeName };
+    const agentVersion = agentImageTag(pod);
+    return {
+      nodeName,
+      awsNodePod: { name: pod.metadata.name, ...(agentVersion === undefined ? {} : { agentVersion }) },
+    };
+  });
+}
+
+/** Why a node without an aws-node pod is not collected. */
+export const NO_AWS_NODE_POD_REASON = `not collected, because the node has no aws-node pod (${AWS_NODE_NAMESPACE}, ${AWS_NODE_LABEL.key}=${AWS_NODE_LABEL.value})`;
+
 class NotCollectedError extends Error {
   override readonly name = 'NotCollectedError';
 }
@@ -107,25 +137,25 @@ async function runCli(
 
 async function collectNode(
   exec: PodExec,
-  awsNodePods: ReadonlyMap<string, readonly Pod[]>,
-  nodeName: string,
-  options: Required<Pick<ExecCollectionOptions, 'timeoutMs' | 'now'>>,
+  node: ExecNodeTarget,
+  options: Required<Pick<ExecCollectionOptions, 'timeoutMs' | 'now' | 'remainingMs'>>,
 ): Promise<RawNodeOutput | NotCollectedNode> {
-  const pod = awsNodePodOf(awsNodePods, nodeName);
-  if (pod === undefined)
-    return {
-      nodeName,
-      reason: `not collected, because the node has no aws-node pod (${AWS_NODE_NAMESPACE}, ${AWS_NODE_LABEL.key}=${AWS_NODE_LABEL.value})`,
-    };
-  const target: ExecTarget = { namespace: AWS_NODE_NAMESPACE, pod: pod.metadata.name, container: AGENT_CONTAINER };
+  const { nodeName, awsNodePod } = node;
+  if (awsNodePod === undefined) return { nodeName, reason: NO_AWS_NODE_POD_REASON };
+  const commandTimeout = (): number => {
+    const left = options.remainingMs() - EXEC_TIME_RESERVE_MS;
+    if (left <= 0) throw new NotCollectedError('the batch ran out of time before this node (the function timeout)');
+    return Math.min(options.timeoutMs, left);
+  };
+  const target: ExecTarget = { namespace: AWS_NODE_NAMESPACE, pod: awsNodePod.name, container: AGENT_CONTAINER };
   const collectedAt = options.now().toISOString();
   try {
-    const listing = await runCli(exec, target, LOADED_EBPFDATA_COMMAND, options.timeoutMs);
+    const listing = await runCli(exec, target, LOADED_EBPFDATA_COMMAND, commandTimeout());
     const files = new Map<string, string>([[LOADED_EBPFDATA_FILE, listing]]);
     const plan = mapDumpPlan(listing);
     const dumps = plan.kind === 'dumps' ? plan.dumps : [];
-    for (const dump of dumps) files.set(dump.file, await runCli(exec, target, mapDumpCommand(dump), options.timeoutMs));
-    const agentVersion = agentImageTag(pod);
+    for (const dump of dumps) files.set(dump.file, await runCli(exec, target, mapDumpCommand(dump), commandTimeout()));
+    const { agentVersion } = awsNodePod;
     const info: NodeCollectionInfo = {
       schemaVersion: 1,
       collector: EXEC_COLLECTOR,
@@ -160,26 +190,36 @@ export async function collectNodesByExec(
   nodeNames: readonly string[],
   options: ExecCollectionOptions = {},
 ): Promise<ExecCollection> {
-  const settings = { timeoutMs: options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS, now: options.now ?? (() => new Date()) };
-  const awsNodePods = awsNodePodsByNode(inventory);
-  const results = new Array<RawNodeOutput | NotCollectedNode>(nodeNames.length);
+  return collectExecTargets(exec, execTargetsOf(inventory, nodeNames), options);
+}
+
+/** The same collection for nodes whose aws-node pod is already known (the service's batch plan). */
+export async function collectExecTargets(
+  exec: PodExec,
+  nodes: readonly ExecNodeTarget[],
+  options: ExecCollectionOptions = {},
+): Promise<ExecCollection> {
+  const settings = {
+    timeoutMs: options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
+    now: options.now ?? (() => new Date()),
+    remainingMs: options.remainingMs ?? (() => Number.POSITIVE_INFINITY),
+  };
+  const results = new Array<RawNodeOutput | NotCollectedNode>(nodes.length);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < nodeNames.length) {
+    while (next < nodes.length) {
       const index = next;
       next += 1;
-      const nodeName = nodeNames[index] ?? '';
-      const outcome = await collectNode(exec, awsNodePods, nodeName, settings).catch(
-        (error: unknown): NotCollectedNode => ({
-          nodeName,
-          reason: `not collected, because the exec collector failed: ${error instanceof Error ? error.message : String(error)}`,
-        }),
-      );
+      const node = nodes[index] ?? { nodeName: '' };
+      const outcome = await collectNode(exec, node, settings).catch((error: unknown): NotCollectedNode => ({
+        nodeName: node.nodeName,
+        reason: `not collected, because the exec collector failed: ${error instanceof Error ? error.message : String(error)}`,
+      }));
       results[index] = outcome;
-      options.onNode?.(nodeName, outcome);
+      options.onNode?.(node.nodeName, outcome);
     }
   };
-  const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_EXEC_CONCURRENCY, nodeNames.length));
+  const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_EXEC_CONCURRENCY, nodes.length));
   await Promise.all(Array.from({ length: workers }, worker));
   const outputs: RawNodeOutput[] = [];
   const notCollected: NotCollectedNode[] = [];

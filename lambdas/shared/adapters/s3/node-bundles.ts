@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import { gunzipSync } from 'node:zlib';
-import { extract } from 'tar-stream';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { extract, pack } from 'tar-stream';
 import { InputError, SNAPSHOT_PATHS, type RawNodeOutput } from '#engine';
 import type { S3Objects } from './s3-objects';
 
@@ -62,6 +62,27 @@ export async function unpackNodeBundleByDirectory(
   Readable.from([tar]).pipe(extractor);
   await done;
   return directories;
+}
+
+/** A bundle as the collector script makes it (`tar -czf - nodes/<directory>`), from a node's files by path. */
+export async function packNodeBundle(
+  files: ReadonlyMap<string, string | Uint8Array>,
+  directory: string,
+): Promise<Buffer> {
+  const archive = pack();
+  const chunks: Buffer[] = [];
+  archive.on('data', (chunk: unknown) => {
+    if (Buffer.isBuffer(chunk)) chunks.push(chunk);
+  });
+  const finished = new Promise<void>((resolve, reject) => {
+    archive.on('end', resolve);
+    archive.on('error', reject);
+  });
+  for (const [path, content] of [...files].sort(([a], [b]) => a.localeCompare(b)))
+    archive.entry({ name: `${SNAPSHOT_PATHS.nodesDirectory}/${directory}/${path}` }, Buffer.from(content));
+  archive.finalize();
+  await finished;
+  return gzipSync(Buffer.concat(chunks));
 }
 
 /** Reads the uploaded bundle of each instance and names its outputs after the Kubernetes node. */
