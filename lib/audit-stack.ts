@@ -60,6 +60,7 @@ export class AuditStack extends Stack {
       ? new ClusterAccess(this, 'ClusterAccess', {
           clusterNames,
           readerRole: this.functions.kubernetesReaderRole,
+          nodeExecRole: this.functions.nodeExecRole,
           rbacFile: `${projectRoot}/k8s/rbac.yaml`,
         })
       : undefined;
@@ -73,14 +74,16 @@ export class AuditStack extends Stack {
       },
       clusterConcurrency: config.clusterConcurrency,
       batchTimeout: Duration.seconds(config.nodeCollection.batchTimeoutSeconds),
+      nodeCollector: config.nodeCollection.collector,
       logRetention,
     });
     this.functions.grantTaskResponse(this.workflow.stateMachine);
-    new CommandStatusRule(this, 'CommandStatus', {
-      documentName: this.collector.documentName,
-      target: this.functions.commandStatus.function,
-      deadLetterQueue: undelivered.queue,
-    });
+    if (this.functions.commandStatus !== undefined)
+      new CommandStatusRule(this, 'CommandStatus', {
+        documentName: this.collector.documentName,
+        target: this.functions.commandStatus.function,
+        deadLetterQueue: undelivered.queue,
+      });
     new AuditSchedule(this, 'Schedule', {
       schedule: config.schedule,
       stateMachine: this.workflow.stateMachine,

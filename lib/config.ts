@@ -42,6 +42,11 @@ const nodeSelectionSchema = z.union([
 const nodeCollectionSchema = z.strictObject({
   enabled: z.boolean().default(true),
   nodes: nodeSelectionSchema.default('all'),
+  /**
+   * `ssm`: the collector document on each node (SSM Run Command). `exec`: `aws-eks-na-cli` run through `pods/exec` in
+   * each node's aws-node pod (nodes without SSM, e.g. Bottlerocket; needs k8s/rbac-exec.yaml; tc is not checked).
+   */
+  collector: z.enum(['ssm', 'exec']).default('ssm'),
   /** How long the workflow waits for one batch's command before it records the batch as timed out. */
   batchTimeoutSeconds: z.number().int().min(60).max(3600).default(900),
 });
@@ -125,6 +130,10 @@ export function serviceConfigForRuntime(config: AuditConfig): Record<string, unk
     clusters: config.clusters,
     desiredMode: config.desiredMode,
     alertSeverity: config.alertSeverity,
-    nodeCollection: { enabled: config.nodeCollection.enabled, nodes: config.nodeCollection.nodes },
+    nodeCollection: {
+      enabled: config.nodeCollection.enabled,
+      nodes: config.nodeCollection.nodes,
+      collector: config.nodeCollection.collector,
+    },
   };
 }

@@ -33,15 +33,21 @@ const VPC_ACCESS_ACTIONS = [
   'ec2:UnassignPrivateIpAddresses',
 ];
 
+/** The longest a Lambda function may run. */
+const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+
 /**
- * The six handlers of the workflow (lambdas/<function>/handler.ts) and exactly the permissions each one needs.
- * The state machine and the SSM event rule invoke them; nothing else does.
+ * The handlers of the workflow (lambdas/<function>/handler.ts) and exactly the permissions each one needs: six
+ * with the SSM collector; with the exec collector (`nodeCollection.collector: exec`) collect-nodes-exec collects
+ * each batch and there is no command-status. The state machine and the SSM event rule invoke them; nothing else does.
  */
 export class AuditFunctions extends Construct {
   readonly plan: AuditFunction;
   readonly auditCluster: AuditFunction;
+  /** The batch step: collect-nodes (SSM, task token) or collect-nodes-exec (synchronous). */
   readonly collectNodes: AuditFunction;
-  readonly commandStatus: AuditFunction;
+  /** Resumes the waiting batches on SSM status events; none with the exec collector. */
+  readonly commandStatus: AuditFunction | undefined;
   readonly analyzeNodes: AuditFunction;
   readonly publish: AuditFunction;
 
@@ -78,23 +84,40 @@ export class AuditFunctions extends Construct {
       'read EKS and Kubernetes, snapshot to S3, plan the node batches',
       LARGE_MEMORY_MB,
       Duration.minutes(10),
-      { unscopedActions: ['ssm:DescribeInstanceInformation', ...(props.config.vpc ? VPC_ACCESS_ACTIONS : [])] },
+      {
+        unscopedActions: [
+          ...(props.config.nodeCollection.collector === 'ssm' ? ['ssm:DescribeInstanceInformation'] : []),
+          ...(props.config.vpc ? VPC_ACCESS_ACTIONS : []),
+        ],
+      },
     );
-    this.collectNodes = make(
-      'CollectNodes',
-      'collect-nodes',
-      'send the collector command for one batch',
-      512,
-      seconds(60),
-    );
-    this.commandStatus = make(
-      'CommandStatus',
-      'command-status',
-      'resume the waiting batch on an SSM command status event',
-      SMALL_MEMORY_MB,
-      seconds(30),
-      { deadLetterQueue: props.deadLetterQueue },
-    );
+    if (this.collectsByExec) {
+      this.collectNodes = make(
+        'CollectNodesExec',
+        'collect-nodes-exec',
+        'collect one batch through pods/exec in the aws-node pods',
+        1024,
+        seconds(Math.min(props.config.nodeCollection.batchTimeoutSeconds, LAMBDA_MAX_TIMEOUT_SECONDS)),
+        { unscopedActions: props.config.vpc ? VPC_ACCESS_ACTIONS : [] },
+      );
+      this.commandStatus = undefined;
+    } else {
+      this.collectNodes = make(
+        'CollectNodes',
+        'collect-nodes',
+        'send the collector command for one batch',
+        512,
+        seconds(60),
+      );
+      this.commandStatus = make(
+        'CommandStatus',
+        'command-status',
+        'resume the waiting batch on an SSM command status event',
+        SMALL_MEMORY_MB,
+        seconds(30),
+        { deadLetterQueue: props.deadLetterQueue },
+      );
+    }
     this.analyzeNodes = make(
       'AnalyzeNodes',
       'analyze-nodes',
@@ -112,14 +135,29 @@ export class AuditFunctions extends Construct {
   }
 
   get all(): AuditFunction[] {
-    return [this.plan, this.auditCluster, this.collectNodes, this.commandStatus, this.analyzeNodes, this.publish];
+    return [
+      this.plan,
+      this.auditCluster,
+      this.collectNodes,
+      this.commandStatus,
+      this.analyzeNodes,
+      this.publish,
+    ].filter((fn): fn is AuditFunction => fn !== undefined);
+  }
+
+  /** `nodeCollection.collector: exec`: batches collected through `pods/exec`, not SSM Run Command. */
+  get collectsByExec(): boolean {
+    return this.props.config.nodeCollection.collector === 'exec';
   }
 
   /** The role the Kubernetes reader signs its EKS bearer token with (the access entries name it). */
   get kubernetesReaderRole(): iam.IRole {
-    const role = this.auditCluster.function.role;
-    if (role === undefined) throw new Error('audit-cluster has no execution role');
-    return role;
+    return this.auditCluster.role;
+  }
+
+  /** The role of collect-nodes-exec, which signs the EKS tokens of its `pods/exec` calls; none with SSM. */
+  get nodeExecRole(): iam.IRole | undefined {
+    return this.collectsByExec ? this.collectNodes.role : undefined;
   }
 
   /**
@@ -127,10 +165,9 @@ export class AuditFunctions extends Construct {
    * separate policy, so that the function does not depend on the state machine that invokes it.
    */
   grantTaskResponse(stateMachine: sfn.IStateMachine): void {
-    const role = this.commandStatus.function.role;
-    if (role === undefined) throw new Error('command-status has no execution role');
+    if (this.commandStatus === undefined) return;
     new iam.Policy(this, 'CommandStatusTaskResponse', {
-      roles: [role],
+      roles: [this.commandStatus.role],
       statements: [
         new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [stateMachine.stateMachineArn] }),
       ],
@@ -169,22 +206,51 @@ export class AuditFunctions extends Construct {
     const { reports, alerts } = this.props;
     this.grantPlan();
     this.grantAuditCluster();
-    // collect-nodes reads its batch, stores the task token, and signs the batch's POST policy for the nodes.
-    reports.grantReadUnder(this.collectNodes.function, BUCKET_PREFIXES.runs);
-    reports.grantWriteUnder(this.collectNodes.function, BUCKET_PREFIXES.tokens);
-    reports.grantWriteUnder(this.collectNodes.function, BUCKET_PREFIXES.runs);
-    this.grantSendCommand(this.collectNodes.function);
-    reports.grantReadUnder(this.commandStatus.function, BUCKET_PREFIXES.tokens);
+    if (this.collectsByExec) this.grantCollectByExec();
+    else this.grantCollectBySsm();
     reports.grantReadUnder(this.analyzeNodes.function, BUCKET_PREFIXES.runs);
     reports.grantListUnder(this.analyzeNodes.function, BUCKET_PREFIXES.runs);
     reports.grantWriteUnder(this.analyzeNodes.function, BUCKET_PREFIXES.runs);
-    this.grantCommandResults(this.analyzeNodes.function);
+    if (!this.collectsByExec) this.grantCommandResults(this.analyzeNodes.function);
     reports.grantReadUnder(this.publish.function, BUCKET_PREFIXES.runs);
     reports.grantReadUnder(this.publish.function, BUCKET_PREFIXES.reports);
     reports.grantWriteUnder(this.publish.function, BUCKET_PREFIXES.reports);
     reports.grantListUnder(this.publish.function, BUCKET_PREFIXES.reports);
     reports.grantListUnder(this.publish.function, BUCKET_PREFIXES.runs);
     alerts.grantPublishAlerts(this.publish.function);
+  }
+
+  /** collect-nodes reads its batch, stores the task token, and signs the batch's POST policy for the nodes. */
+  private grantCollectBySsm(): void {
+    const { reports } = this.props;
+    reports.grantReadUnder(this.collectNodes.function, BUCKET_PREFIXES.runs);
+    reports.grantWriteUnder(this.collectNodes.function, BUCKET_PREFIXES.tokens);
+    reports.grantWriteUnder(this.collectNodes.function, BUCKET_PREFIXES.runs);
+    this.grantSendCommand(this.collectNodes.function);
+    if (this.commandStatus !== undefined) reports.grantReadUnder(this.commandStatus.function, BUCKET_PREFIXES.tokens);
+  }
+
+  /**
+   * collect-nodes-exec reads its batch, writes the nodes' bundles, and finds the cluster's endpoint; what it may do
+   * in the cluster is k8s/rbac-exec.yaml's (its role has an access entry in the auditor group).
+   */
+  private grantCollectByExec(): void {
+    const fn = this.collectNodes.function;
+    this.props.reports.grantReadUnder(fn, BUCKET_PREFIXES.runs);
+    this.props.reports.grantWriteUnder(fn, BUCKET_PREFIXES.runs);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['eks:DescribeCluster'],
+        resources: this.clusterNames().map((name) => this.eksArn('cluster', name)),
+      }),
+    );
+    this.attachToVpc(fn);
+    if (this.clusterNames().includes('*'))
+      acknowledgeWildcardResources(
+        this.collectNodes,
+        [this.eksArn('cluster', '*')],
+        'Cluster discovery (clusters: {allInRegion: true}): the clusters are only known at run time.',
+      );
   }
 
   private grantPlan(): void {
@@ -222,8 +288,9 @@ export class AuditFunctions extends Construct {
         resources: clusters.map((name) => this.eksArn('nodegroup', `${name}/*/*`)),
       }),
     );
-    // DescribeInstanceInformation supports no resource-level permission.
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:DescribeInstanceInformation'], resources: ['*'] }));
+    // DescribeInstanceInformation (the SSM pre-flight) supports no resource-level permission.
+    if (!this.collectsByExec)
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:DescribeInstanceInformation'], resources: ['*'] }));
     this.props.reports.grantWriteUnder(fn, BUCKET_PREFIXES.runs);
     this.attachToVpc(fn);
     acknowledgeWildcardResources(

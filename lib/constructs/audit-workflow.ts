@@ -3,12 +3,18 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources } from '../nag';
-import { buildAuditDefinition, type WorkflowFunctions, workflowFunctions } from '../workflow/definition';
+import {
+  buildAuditDefinition,
+  type NodeCollector,
+  type WorkflowFunctions,
+  workflowFunctions,
+} from '../workflow/definition';
 
 export interface AuditWorkflowProps {
   readonly functions: WorkflowFunctions;
   readonly clusterConcurrency: number;
   readonly batchTimeout: Duration;
+  readonly nodeCollector: NodeCollector;
   readonly logRetention: logs.RetentionDays;
 }
 
@@ -37,6 +43,7 @@ export class AuditWorkflow extends Construct {
           functions: props.functions,
           clusterConcurrency: props.clusterConcurrency,
           batchTimeout: props.batchTimeout,
+          nodeCollector: props.nodeCollector,
         }),
       ),
       timeout: EXECUTION_TIMEOUT,

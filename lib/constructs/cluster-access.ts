@@ -29,13 +29,19 @@ export function auditorGroupFromRbac(file: string = RBAC_FILE): string {
 export interface ClusterAccessProps {
   readonly clusterNames: readonly string[];
   readonly readerRole: iam.IRole;
+  /**
+   * The role of collect-nodes-exec (`nodeCollection.collector: exec`), in the same group: k8s/rbac-exec.yaml grants
+   * that group `pods/exec` in kube-system. @default none
+   */
+  readonly nodeExecRole?: iam.IRole | undefined;
   /** The RBAC manifest whose ClusterRoleBinding names the group. @default RBAC_FILE */
   readonly rbacFile?: string;
 }
 
 /**
- * One EKS access entry per configured cluster for the role of the Kubernetes reader, with the Kubernetes group of
- * k8s/rbac.yaml and no access policy: the cluster's RBAC (one `kubectl apply`) decides what it may read.
+ * One EKS access entry per configured cluster for the role of the Kubernetes reader (and one for the exec
+ * collector's role when it is on), with the Kubernetes group of k8s/rbac.yaml and no access policy: the cluster's
+ * RBAC (`kubectl apply` of k8s/rbac.yaml, and of k8s/rbac-exec.yaml for exec) decides what it may do.
  */
 export class ClusterAccess extends Construct {
   readonly kubernetesGroup: string;
@@ -45,14 +51,17 @@ export class ClusterAccess extends Construct {
     super(scope, id);
     const group = auditorGroupFromRbac(props.rbacFile);
     this.kubernetesGroup = group;
-    this.entries = props.clusterNames.map(
-      (clusterName) =>
-        new eks.CfnAccessEntry(this, `Entry-${clusterName}`, {
-          clusterName,
-          principalArn: props.readerRole.roleArn,
-          type: 'STANDARD',
-          kubernetesGroups: [group],
-        }),
-    );
+    const entry = (id: string, clusterName: string, role: iam.IRole): eks.CfnAccessEntry =>
+      new eks.CfnAccessEntry(this, id, {
+        clusterName,
+        principalArn: role.roleArn,
+        type: 'STANDARD',
+        kubernetesGroups: [group],
+      });
+    const { nodeExecRole } = props;
+    this.entries = props.clusterNames.flatMap((clusterName) => [
+      entry(`Entry-${clusterName}`, clusterName, props.readerRole),
+      ...(nodeExecRole === undefined ? [] : [entry(`ExecEntry-${clusterName}`, clusterName, nodeExecRole)]),
+    ]);
   }
 }

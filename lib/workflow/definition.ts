@@ -22,9 +22,13 @@ export interface AuditDefinitionProps {
   readonly functions: WorkflowFunctions;
   /** Clusters audited at the same time (Map MaxConcurrency). */
   readonly clusterConcurrency: number;
-  /** How long one batch may wait for its command's status event before it is recorded as timed out. */
+  /** How long one batch may wait for its command's status event (or its exec collection) before it times out. */
   readonly batchTimeout: Duration;
+  /** `ssm`: Collect Nodes sends the command and waits for its task token; `exec`: a synchronous invoke. */
+  readonly nodeCollector: NodeCollector;
 }
+
+export type NodeCollector = 'ssm' | 'exec';
 
 /** ASL state names (also the keys of local-executor overrides in the scenario tests). */
 export const STATE_NAMES = {
@@ -95,7 +99,7 @@ export function buildAuditDefinition(scope: Construct, props: AuditDefinitionPro
   });
 
   const branch = sfn.Chain.start(auditCluster)
-    .next(batchesMap(definition, functions.collectNodes, props.batchTimeout))
+    .next(batchesMap(definition, functions.collectNodes, props))
     .next(analyzeNodes)
     .next(publish);
   const oneCluster = sfn.Parallel.jsonPath(definition, STATE_NAMES.cluster, { outputPath: '$[0]' }).branch(branch);
@@ -122,25 +126,47 @@ export function buildAuditDefinition(scope: Construct, props: AuditDefinitionPro
   return sfn.Chain.start(plan).next(clusters);
 }
 
-function batchesMap(scope: Construct, collectNodesFunction: lambda.IFunction, batchTimeout: Duration): sfn.Map {
-  const collectNodes = tasks.LambdaInvoke.jsonPath(scope, STATE_NAMES.collectNodes, {
+const batchItem = {
+  runId: sfn.JsonPath.stringAt('$.runId'),
+  cluster: sfn.JsonPath.stringAt('$.cluster'),
+  batchIndex: sfn.JsonPath.numberAt('$.batchIndex'),
+};
+
+/**
+ * SSM: the command is sent and the state waits for command-status to return the token with the batch outcome
+ * ({ batchIndex, commandId, status }). Exec: the function collects the batch and returns its outcome. Either way
+ * the outcome is the iteration's result, with no Pass state to reshape it (one state transition per batch).
+ */
+function collectNodesTask(
+  scope: Construct,
+  collectNodesFunction: lambda.IFunction,
+  { batchTimeout, nodeCollector }: AuditDefinitionProps,
+): tasks.LambdaInvoke {
+  const taskTimeout = sfn.Timeout.duration(batchTimeout);
+  if (nodeCollector === 'exec')
+    return tasks.LambdaInvoke.jsonPath(scope, STATE_NAMES.collectNodes, {
+      lambdaFunction: collectNodesFunction,
+      payload: sfn.TaskInput.fromObject(batchItem),
+      outputPath: '$.Payload',
+      taskTimeout,
+    });
+  return tasks.LambdaInvoke.jsonPath(scope, STATE_NAMES.collectNodes, {
     lambdaFunction: collectNodesFunction,
     integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-    payload: sfn.TaskInput.fromObject({
-      runId: sfn.JsonPath.stringAt('$.runId'),
-      cluster: sfn.JsonPath.stringAt('$.cluster'),
-      batchIndex: sfn.JsonPath.numberAt('$.batchIndex'),
-      taskToken: sfn.JsonPath.taskToken,
-    }),
-    taskTimeout: sfn.Timeout.duration(batchTimeout),
-    // The token's output is the batch outcome itself ({ batchIndex, commandId, status }, command-status): it is the
-    // iteration's result, with no Pass state to reshape it (one state transition per batch, not two).
+    payload: sfn.TaskInput.fromObject({ ...batchItem, taskToken: sfn.JsonPath.taskToken }),
+    taskTimeout,
   });
+}
+
+function batchesMap(scope: Construct, collectNodesFunction: lambda.IFunction, props: AuditDefinitionProps): sfn.Map {
+  const { batchTimeout } = props;
+  const collectNodes = collectNodesTask(scope, collectNodesFunction, props);
   retryThrottling(collectNodes);
+  const waitedFor = props.nodeCollector === 'exec' ? 'no end of the exec collection' : 'no command status event';
   const timedOut = sfn.Pass.jsonPath(scope, STATE_NAMES.batchTimedOut, {
     parameters: {
       batchIndex: sfn.JsonPath.numberAt('$.batchIndex'),
-      error: { Error: sfn.Errors.TIMEOUT, Cause: `no command status event within ${batchTimeout.toSeconds()} s` },
+      error: { Error: sfn.Errors.TIMEOUT, Cause: `${waitedFor} within ${batchTimeout.toSeconds()} s` },
     },
   });
   const failed = sfn.Pass.jsonPath(scope, STATE_NAMES.batchFailed, {

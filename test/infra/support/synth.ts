@@ -10,7 +10,7 @@ export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
 
 /** The feature flags of cdk.json, as the CDK CLI passes them to the app. */
-function cdkJsonContext(): Record<string, unknown> {
+export function cdkJsonContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
     context: Record<string, unknown>;
   };
