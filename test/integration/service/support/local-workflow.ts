@@ -114,7 +114,8 @@ export interface LocalExecution {
 export interface LocalWorkflowOptions {
   readonly stack: AuditStack;
   readonly template: Template;
-  readonly handlers: Readonly<Record<FunctionKey, LambdaHandler>>;
+  /** One per function of the stack (no commandStatus with the exec collector). */
+  readonly handlers: Readonly<Partial<Record<FunctionKey, LambdaHandler>>>;
   /** Called when collect-nodes has sent a command: the SSM agent stand-in takes it from there. */
   readonly onCommandSent: (commandId: string) => void;
 }
@@ -138,7 +139,9 @@ export class LocalWorkflow {
     this.definition = definitionFromTemplate(options.template) as StateMachineDefinition;
     const functions = options.stack.functions;
     for (const key of Object.keys(options.handlers) as FunctionKey[]) {
-      const cfn = functions[key].function.node.defaultChild as CfnElement;
+      const fn = functions[key];
+      if (fn === undefined) throw new Error(`the stack has no ${key} function`);
+      const cfn = fn.function.node.defaultChild as CfnElement;
       this.byArn.set(`arn:aws:lambda:${REGION}:${ACCOUNT}:function:${options.stack.getLogicalId(cfn)}`, key);
     }
     for (const [name, state] of allStates(parsedDefinition(options.template)))
@@ -175,7 +178,9 @@ export class LocalWorkflow {
     let ok = false;
     try {
       // The event a function receives is JSON: nothing of the executor's objects leaks into it.
-      const result = await this.options.handlers[key](JSON.parse(JSON.stringify(payload)) as unknown, context);
+      const handler = this.options.handlers[key];
+      if (handler === undefined) throw new Error(`no handler for ${key}`);
+      const result = await handler(JSON.parse(JSON.stringify(payload)) as unknown, context);
       ok = true;
       return JSON.parse(JSON.stringify(result ?? null)) as unknown;
     } catch (error) {

@@ -29,6 +29,7 @@ import type { ClusterTokens } from '#adapters/eks-token/eks-token';
 import { handler as analyzeNodes } from '../../../../lambdas/analyze-nodes/handler';
 import { handler as auditCluster } from '../../../../lambdas/audit-cluster/handler';
 import { handler as collectNodes } from '../../../../lambdas/collect-nodes/handler';
+import { handler as collectNodesExec } from '../../../../lambdas/collect-nodes-exec/handler';
 import { handler as commandStatus } from '../../../../lambdas/command-status/handler';
 import { handler as plan } from '../../../../lambdas/plan/handler';
 import { handler as publish } from '../../../../lambdas/publish/handler';
@@ -92,6 +93,8 @@ function matchesRule(template: Template, event: CommandStatusChange): boolean {
 export interface WorkflowHarnessOptions {
   /** The runtime's bearer tokens for the clusters' Kubernetes APIs (default: the production EKS tokens). */
   readonly clusterTokens?: ClusterTokens;
+  /** `nodeCollection.collector` of the synthesized config (default ssm). */
+  readonly collector?: 'ssm' | 'exec';
 }
 
 /** One handler run of an execution, for the cost model (out/local-runs.json). */
@@ -123,7 +126,7 @@ export class WorkflowHarness {
   static async start(options: WorkflowHarnessOptions = {}): Promise<WorkflowHarness> {
     const { stack, template } = synthStack({
       clusters: { names: CLUSTERS },
-      nodeCollection: { batchTimeoutSeconds: BATCH_TIMEOUT_SECONDS },
+      nodeCollection: { batchTimeoutSeconds: BATCH_TIMEOUT_SECONDS, collector: options.collector ?? 'ssm' },
     });
     const moto = await startMotoServer();
     const work = mkdtempSync(join(tmpdir(), 'svc-workflow-'));
@@ -257,7 +260,10 @@ export class WorkflowHarness {
     const workflow = new LocalWorkflow({
       stack,
       template,
-      handlers: { plan, auditCluster, collectNodes, commandStatus, analyzeNodes, publish },
+      handlers:
+        options.collector === 'exec'
+          ? { plan, auditCluster, collectNodes: collectNodesExec, analyzeNodes, publish }
+          : { plan, auditCluster, collectNodes, commandStatus, analyzeNodes, publish },
       onCommandSent: (commandId) => {
         agent.deliver(commandId);
       },
