@@ -415,18 +415,22 @@ async function startListener(standIns: string, netns: string, pod: NodePod): Pro
   return listener;
 }
 
-function waitForLine(child: ChildProcess, line: string, what: string): Promise<void> {
+/** Resolves with the first complete stdout line that is `line` (or matches it). */
+export function waitForLine(child: ChildProcess, line: string | RegExp, what: string): Promise<string> {
+  const matches = (candidate: string): boolean =>
+    typeof line === 'string' ? candidate === line : line.test(candidate);
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => {
-      reject(new Error(`${what} did not print "${line}" in 15 s; stderr: ${stderr}`));
+      reject(new Error(`${what} did not print "${String(line)}" in 15 s; stderr: ${stderr}`));
     }, 15_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
-      if (stdout.split('\n').includes(line)) {
+      const found = stdout.split('\n').slice(0, -1).find(matches);
+      if (found !== undefined) {
         clearTimeout(timer);
-        resolve();
+        resolve(found);
       }
     });
     child.stderr?.on('data', (chunk: Buffer) => {
@@ -439,7 +443,7 @@ function waitForLine(child: ChildProcess, line: string, what: string): Promise<v
   });
 }
 
-async function stopProcess(child: ChildProcess | undefined): Promise<void> {
+export async function stopProcess(child: ChildProcess | undefined): Promise<void> {
   if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => {

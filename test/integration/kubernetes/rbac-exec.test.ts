@@ -3,7 +3,7 @@ import { ClientNodePodExec, clientNodeExec } from '#adapters/kubernetes-exec/cli
 import { LOADED_EBPFDATA_COMMAND } from '#adapters/kubernetes-exec/exec-node-collector';
 import { PodExecError } from '#adapters/kubernetes-exec/pod-exec';
 import { loadKubeConfig } from '#adapters/kubernetes/client-node-transport';
-import { applyRbac, AUDITOR_GROUP, groupsMay } from './support/fixtures';
+import { applyRbac, AUDITOR_GROUP, groupsMay, PODS_EXEC_IN_KUBE_SYSTEM } from './support/fixtures';
 import { apply, KubeClient, readYamlObjects } from './support/kube-admin';
 import { clusterPerSuite, REPO_ROOT } from './support/test-cluster';
 
@@ -12,14 +12,7 @@ jest.setTimeout(120_000);
 const RBAC_EXEC_FILE = join(REPO_ROOT, 'k8s/rbac-exec.yaml');
 const AUDITOR = [AUDITOR_GROUP, 'system:authenticated'];
 
-const EXEC_IN_KUBE_SYSTEM = {
-  verb: 'create',
-  group: '',
-  resource: 'pods',
-  subresource: 'exec',
-  namespace: 'kube-system',
-  name: 'aws-node-7xk2p',
-};
+const EXEC_IN_KUBE_SYSTEM = { ...PODS_EXEC_IN_KUBE_SYSTEM, name: 'aws-node-7xk2p' };
 
 /** The production port, as the auditor, into an aws-node pod that does not exist (the test cluster has no kubelet). */
 async function execAsAuditor(kubeconfigPath: string): Promise<unknown> {

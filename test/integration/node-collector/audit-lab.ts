@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AGENT_VERSION, IDENTIFIERS, type LabPod } from './audit-cluster';
 import { NodeLab } from './node-lab';
@@ -70,4 +70,11 @@ export async function startAuditLab(work: string, netnsPrefix: string, pods: rea
     collectorEnv: { NPC_NA_CLI: realNaCliPath(AGENT_VERSION), NPC_CNI_BIN: cniBin, NPC_AGENT_LOG: agentLog },
     cleanup,
   };
+}
+
+/** A lab suite's afterAll: the lab (when it started) and then `work` removed; throws naming what stayed behind. */
+export async function removeAuditLab(auditLab: AuditLab | undefined, work: string): Promise<void> {
+  const problems = auditLab === undefined ? [] : await auditLab.cleanup();
+  if (work !== '') rmSync(work, { recursive: true, force: true });
+  if (problems.length > 0) throw new Error(`cleanup incomplete: ${problems.join('; ')}`);
 }

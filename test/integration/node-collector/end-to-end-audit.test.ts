@@ -11,7 +11,7 @@
  * from the script's base64 stdout fallback (UploadUrl none), the path SSM output takes without a bucket.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SnapshotDirectory } from '#adapters/snapshot/snapshot-directory';
@@ -37,8 +37,9 @@ import {
 } from './audit-cluster';
 import type { LpmRule } from './bpf-encoding';
 import { runCollector, sha256, unpack, type CollectorSummary } from './collector-run';
-import { requireLabPrerequisites, startAuditLab, type AuditLab } from './audit-lab';
+import { removeAuditLab, requireLabPrerequisites, startAuditLab, type AuditLab } from './audit-lab';
 import { PIN_ROOT, type NodeLab } from './node-lab';
+import { digest, NGINX_EXCEPT_KEY, NGINX_EXCEPT_KEY_MISSING } from './tamper-findings';
 
 jest.setTimeout(120_000);
 
@@ -62,24 +63,6 @@ function slotSet(slots: readonly { protocol: number | null; startPort: number; e
 
 function byCidr(rules: readonly LpmRule[]): Record<string, string[]> {
   return Object.fromEntries(rules.map((rule) => [rule.cidr, slotSet(rule.slots)]));
-}
-
-/** A finding reduced to what each tamper test pins: check, resource and the key or program it names. */
-interface FindingDigest {
-  readonly checkId: string;
-  readonly resource: string;
-  readonly expected: unknown;
-  readonly actual: unknown;
-}
-
-function digest(finding: Finding): FindingDigest {
-  const { kind, namespace, name } = finding.resource;
-  return {
-    checkId: finding.checkId,
-    resource: `${kind} ${namespace === undefined ? '' : `${namespace}/`}${name}`,
-    expected: finding.expected ?? null,
-    actual: finding.actual ?? null,
-  };
 }
 
 interface AuditedNode {
@@ -109,9 +92,7 @@ describe('audit of a real kernel programmed as agent v1.4.1 would for the Policy
   });
 
   afterAll(async () => {
-    const problems = auditLab === undefined ? [] : await auditLab.cleanup();
-    if (work !== '') rmSync(work, { recursive: true, force: true });
-    if (problems.length > 0) throw new Error(`cleanup incomplete: ${problems.join('; ')}`);
+    await removeAuditLab(auditLab, work);
   });
 
   function labOrFail(): NodeLab {
@@ -270,26 +251,16 @@ describe('audit of a real kernel programmed as agent v1.4.1 would for the Policy
   test('a deleted LPM key is reported as exactly NODE-LPM-ENTRY-MISSING naming that CIDR', async () => {
     // Prepare: the except key of the nginx ingress map goes (both nginx pods share the map)
     const node = labOrFail();
-    await node.deleteLpm(NGINX.identifier, 'ingress_map', '10.0.5.0/24');
+    await node.deleteLpm(NGINX.identifier, 'ingress_map', NGINX_EXCEPT_KEY.cidr);
     try {
       // Act
       const { nodeFindings } = await collectAndAudit();
 
       // Assess
-      expect(nodeFindings.map(digest)).toEqual([
-        {
-          checkId: 'NODE-LPM-ENTRY-MISSING',
-          resource: `PodIdentifier shop/${NGINX.identifier}`,
-          expected: { cidr: '10.0.5.0/24', ports: [{ protocol: 255, startPort: 0, endPort: 0 }], origin: 'except' },
-          actual: null,
-        },
-      ]);
-      expect(nodeFindings[0]?.message).toContain('lacks 10.0.5.0/24 → RESERVED (deny)');
+      expect(nodeFindings.map(digest)).toEqual([NGINX_EXCEPT_KEY_MISSING.digest]);
+      expect(nodeFindings[0]?.message).toContain(NGINX_EXCEPT_KEY_MISSING.message);
     } finally {
-      await node.writeLpm(NGINX.identifier, 'ingress_map', {
-        cidr: '10.0.5.0/24',
-        slots: [{ protocol: 255, startPort: 0, endPort: 0 }],
-      });
+      await node.writeLpm(NGINX.identifier, 'ingress_map', NGINX_EXCEPT_KEY);
     }
     await expectCleanNode();
   });

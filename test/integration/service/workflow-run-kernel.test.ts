@@ -12,13 +12,13 @@
  */
 import '../../unit/support/quiet-powertools';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { compareReports, type AuditReport } from '#engine';
 import { exampleKube } from '../../unit/support/example-kube';
 import { clusterDocuments, labPods, NGINX, NODE_NAME } from '../node-collector/audit-cluster';
-import { requireLabPrerequisites, startAuditLab, type AuditLab } from '../node-collector/audit-lab';
+import { removeAuditLab, requireLabPrerequisites, startAuditLab, type AuditLab } from '../node-collector/audit-lab';
 import { summarySchema } from '../node-collector/collector-run';
 import { bridgeLoopbackPort, type NetnsBridge } from './support/netns-bridge';
 import { clearClusters, serveCluster } from './support/kube-stand-in';
@@ -68,9 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await bridge?.close();
   await harness?.stop();
-  const problems = auditLab === undefined ? [] : await auditLab.cleanup();
-  if (work !== '') rmSync(work, { recursive: true, force: true });
-  if (problems.length > 0) throw new Error(`cleanup incomplete: ${problems.join('; ')}`);
+  await removeAuditLab(auditLab, work);
 });
 
 beforeEach(() => {

@@ -5,8 +5,11 @@
 //	node-standins cni add|del --socket PATH --pod NAME --namespace NS [--mode standard|strict]
 //	node-standins probe listen --tcp P,P --udp P      (echo servers, in a pod's network namespace)
 //	node-standins probe connect [--timeout D] tcp:IP:PORT udp:IP:PORT ...   (prints a JSON array)
+//	node-standins kubelet --listen 127.0.0.1:P --cert-dir DIR --pod NS/NAME --container NAME
+//	                      [--path CONTAINER_PATH=HOST_PATH ...] [--listen-netns PATH]   (the kubelet's exec endpoint)
 //
-// serve prints "ready" on stdout once every listener is open and runs until it is signalled.
+// serve and kubelet print "ready" on stdout once every listener is open (kubelet adds the address it listens on, so
+// --listen 127.0.0.1:0 takes a free port) and run until they are signalled.
 package main
 
 import (
@@ -16,7 +19,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: node-standins serve|cni|probe ...")
+		fail("usage: node-standins serve|cni|probe|kubelet ...")
 	}
 	var err error
 	switch os.Args[1] {
@@ -26,8 +29,10 @@ func main() {
 		err = cni(os.Args[2:])
 	case "probe":
 		err = probe(os.Args[2:])
+	case "kubelet":
+		err = kubelet(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown command %q (serve|cni|probe)", os.Args[1])
+		err = fmt.Errorf("unknown command %q (serve|cni|probe|kubelet)", os.Args[1])
 	}
 	if err != nil {
 		fail(err.Error())

@@ -5,6 +5,14 @@ import { apply, readYamlObjects, waitForCrd, type KubeClient } from './kube-admi
 export const RBAC_FILE = join(REPO_ROOT, 'k8s/rbac.yaml');
 /** The group k8s/rbac.yaml binds. */
 export const AUDITOR_GROUP = 'netpol-audit:auditors';
+/** The access k8s/rbac-exec.yaml grants: `pods/exec` in kube-system (where the aws-node pods run). */
+export const PODS_EXEC_IN_KUBE_SYSTEM = {
+  verb: 'create',
+  group: '',
+  resource: 'pods',
+  subresource: 'exec',
+  namespace: 'kube-system',
+} as const;
 /** The controller's own CRDs, read from the read-only upstream copy (as CI sees it, next to the repository). */
 export const CONTROLLER_CRD_DIR = join(
   REPO_ROOT,
