@@ -7,8 +7,8 @@ export interface CliRun {
 }
 
 /**
- * The terminal the CLI believes it writes to. By default neither stream is a terminal, whatever runs the tests;
- * `env` entries are set for the run (undefined unsets one) and restored afterwards.
+ * The terminal the CLI believes it writes to. By default neither stream is a terminal and FORCE_COLOR is unset,
+ * whatever runs the tests; `env` entries are set for the run (undefined unsets one) and restored afterwards.
  */
 export interface CliTerminal {
   readonly stdoutIsTTY?: boolean;
@@ -44,7 +44,8 @@ export async function runCli(args: readonly string[], terminal: CliTerminal = {}
   const restore = [
     pretendTty(process.stdout, terminal.stdoutIsTTY ?? false),
     pretendTty(process.stderr, terminal.stderrIsTTY ?? false),
-    setEnvironment(terminal.env ?? {}),
+    // jest-worker sets FORCE_COLOR=1 in its workers when the terminal running jest has colour.
+    setEnvironment({ FORCE_COLOR: undefined, ...terminal.env }),
   ];
   const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stdout += String(chunk);

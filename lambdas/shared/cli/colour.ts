@@ -3,12 +3,20 @@ export interface ColourTarget {
   readonly isTTY?: boolean;
 }
 
+/** `FORCE_COLOR` set and not empty, `0` or `false` (https://force-color.org; Node's own `0` means off). */
+function colourForced(env: NodeJS.ProcessEnv): boolean {
+  const forced = env.FORCE_COLOR ?? '';
+  return forced !== '' && forced !== '0' && forced.toLowerCase() !== 'false';
+}
+
 /**
- * Colour only when the target is a terminal, `NO_COLOR` is unset or empty (https://no-color.org) and `--no-color`
- * was not given (commander sets `color: false`).
+ * Colour when the target is a terminal, or `FORCE_COLOR` asks for it on a pipe (CI logs that render ANSI); never
+ * when `NO_COLOR` is set and not empty (https://no-color.org) or `--no-color` was given (commander sets
+ * `color: false`): turning colour off wins.
  */
 export function colourAllowed(target: ColourTarget, env: NodeJS.ProcessEnv, colourFlag?: boolean): boolean {
-  return target.isTTY === true && (env.NO_COLOR ?? '') === '' && colourFlag !== false;
+  if ((env.NO_COLOR ?? '') !== '' || colourFlag === false) return false;
+  return target.isTTY === true || colourForced(env);
 }
 
 const TINTS = {

@@ -178,6 +178,18 @@ describe('progress, --quiet, --verbose and colour', () => {
       expect(run.stderr).toContain(RESET);
     });
 
+    it('FORCE_COLOR colours the table in a pipe (force-color.org), never a file; NO_COLOR still turns it off', async () => {
+      const pipe: CliTerminal = { stdoutIsTTY: false, stderrIsTTY: false, env: { CI: 'true', FORCE_COLOR: '1' } };
+      expect((await runCli(table(), pipe)).stdout).toContain('\u001b[1;31mCRITICAL');
+      const file = join(out, 'forced.txt');
+      await runCli(table('--output', file), pipe);
+      expect(await readFile(file, 'utf8')).not.toContain(ESCAPE);
+      const off = await runCli(table(), { ...pipe, env: { ...pipe.env, NO_COLOR: '1' } });
+      expect(off.stdout).not.toContain(ESCAPE);
+      const zero = await runCli(table(), { ...pipe, env: { ...pipe.env, FORCE_COLOR: '0' } });
+      expect(zero.stdout).not.toContain(ESCAPE);
+    });
+
     it('an empty NO_COLOR does not turn colour off (no-color.org)', async () => {
       const run = await runCli(table(), { ...TERMINAL, env: { CI: undefined, NO_COLOR: '' } });
       expect(run.stdout).toContain('\u001b[1;31mCRITICAL');

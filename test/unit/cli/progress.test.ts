@@ -128,6 +128,13 @@ describe('colourAllowed', () => {
     [{ isTTY: true }, {}, false, false],
     [{ isTTY: false }, {}, undefined, false],
     [{}, {}, true, false],
+    [{ isTTY: false }, { FORCE_COLOR: '1' }, undefined, true],
+    [{}, { FORCE_COLOR: 'true' }, true, true],
+    [{ isTTY: false }, { FORCE_COLOR: '0' }, undefined, false],
+    [{ isTTY: false }, { FORCE_COLOR: 'false' }, undefined, false],
+    [{ isTTY: false }, { FORCE_COLOR: '' }, undefined, false],
+    [{ isTTY: false }, { FORCE_COLOR: '1', NO_COLOR: '1' }, undefined, false],
+    [{ isTTY: true }, { FORCE_COLOR: '1' }, false, false],
   ])('%p with %p and colour flag %p: %p', (target, env, flag, expected) => {
     expect(colourAllowed(target, env, flag)).toBe(expected);
   });
