@@ -31,6 +31,7 @@ export interface RunFlags extends AwsFlags {
   wait: boolean;
   failOn: Severity;
   timeout: number;
+  quiet?: boolean;
 }
 
 export interface RunDependencies {
@@ -225,7 +226,7 @@ export function awsRunDependencies(flags: RunFlags): RunDependencies {
       }),
     now: () => new Date(),
     progress: (line) => {
-      process.stderr.write(`${line}\n`);
+      if (flags.quiet !== true) process.stderr.write(`${line}\n`);
     },
     output: (text) => {
       process.stdout.write(text);
@@ -260,6 +261,7 @@ export function runCommand(setExitCode: ExitCodeSink): Command {
         .default(60)
         .argParser(parseMinutes),
     )
+    .option('--quiet', 'no status lines on stderr while the execution runs (errors still go there)')
     .action(async (flags: RunFlags) => {
       setExitCode(await runWorkflow(flags, awsRunDependencies(flags)));
     });

@@ -177,9 +177,20 @@ describe('netpol-audit run --stack against moto', () => {
     expect(result.stdout).toContain('new since the previous run: 1 (alert sent)');
     expect(result.stdout).toContain(`report s3://${BUCKET}/${PREFIX_B}`);
     expect(result.code).toBe(1);
-    expect(
-      (await runCli(['run', '--stack', 'NetpolAuditDrift', '--region', REGION, '--fail-on', 'critical'])).code,
-    ).toBe(0);
+    expect(result.stderr).toContain('netpol-audit run: started');
+    const quiet = await runCli([
+      'run',
+      '--stack',
+      'NetpolAuditDrift',
+      '--region',
+      REGION,
+      '--fail-on',
+      'critical',
+      '--quiet',
+    ]);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toContain('new since the previous run: 1 (alert sent)');
   });
 
   it('exits 1 with the error and cause of a failed execution', async () => {
