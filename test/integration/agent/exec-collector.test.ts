@@ -10,7 +10,6 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
 import {
   AGENT_CONTAINER,
   collectNodesByExec,
@@ -29,47 +28,28 @@ import {
 } from '#engine';
 import { parseLoadedEbpfData } from '#engine/node/parsers/loaded-ebpfdata';
 import { podExecOf } from '../../../lambdas/shared/cli/collect-nodes-exec';
-import { applyRbac, AUDITOR_GROUP, groupsMay, PODS_EXEC_IN_KUBE_SYSTEM } from '../kubernetes/support/fixtures';
-import { apply, KubeClient, readYamlObjects, type KubeObject } from '../kubernetes/support/kube-admin';
+import { applyRbac, applyRbacExec } from '../kubernetes/support/fixtures';
+import { KubeClient, type KubeObject } from '../kubernetes/support/kube-admin';
 import { loadExample } from '../kubernetes/support/load-example';
-import { REPO_ROOT, startCluster, stopCluster, type ClusterEnv } from '../kubernetes/support/test-cluster';
-import { AGENT_VERSION, clusterDocuments, labPods, NGINX, NODE_IP, NODE_NAME } from '../node-collector/audit-cluster';
+import { startCluster, stopCluster, type ClusterEnv } from '../kubernetes/support/test-cluster';
+import { AGENT_VERSION, labPods, NGINX, NODE_IP, NODE_NAME } from '../node-collector/audit-cluster';
 import { removeAuditLab, requireLabPrerequisites, startAuditLab, type AuditLab } from '../node-collector/audit-lab';
 import { realNaCliPath } from '../node-collector/prerequisites';
 import { digest, NGINX_EXCEPT_KEY, NGINX_EXCEPT_KEY_MISSING } from '../node-collector/tamper-findings';
 import { requireAgentBuild } from './agent-build';
 import { sha1Hex } from './agent-node';
+import { awsNodePod, LAB_AWS_NODE, labDocumentsWith, startLabKubelet } from './exec-lab-cluster';
 import { startKubeletStandIn, type KubeletStandIn } from './kubelet-standin';
 
 jest.setTimeout(180_000);
 
 const NETNS_PREFIX = `npx-${String(process.pid % 100000)}-`;
-/** The lab node's aws-node pod of audit-cluster.ts, here with the DaemonSet's containers. */
-const LAB_AWS_NODE = 'aws-node-4xk8r';
 /** A second node whose aws-node pod has no aws-eks-na-cli at the path the collector runs. */
 const BARE_NODE = 'ip-10-0-3-50.ec2.internal';
 const BARE_AWS_NODE = 'aws-node-9tq4w';
 /** A node routed to the lab's kubelet, whose aws-node pod that kubelet does not run. */
 const STRAY_NODE = 'ip-10-0-4-60.ec2.internal';
 const STRAY_AWS_NODE = 'aws-node-2v8hd';
-
-function awsNodePod(name: string, nodeName: string, nodeIp: string): KubeObject {
-  const registry = '602401143452.dkr.ecr.us-east-1.amazonaws.com';
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: 'kube-system', labels: { 'k8s-app': 'aws-node' } },
-    spec: {
-      nodeName,
-      hostNetwork: true,
-      containers: [
-        { name: 'aws-node', image: `${registry}/amazon-k8s-cni:v1.23.0-eksbuild.1` },
-        { name: AGENT_CONTAINER, image: `${registry}/amazon/aws-network-policy-agent:${AGENT_VERSION}-eksbuild.1` },
-      ],
-    },
-    status: { phase: 'Running', hostIP: nodeIp, podIP: nodeIp, podIPs: [{ ip: nodeIp }] },
-  };
-}
 
 /** What kube-apiserver routes the exec by: the kubelet port on the node's InternalIP (no Hostname address). */
 function kubeletNode(name: string, port: number): KubeObject {
@@ -84,20 +64,9 @@ function kubeletNode(name: string, port: number): KubeObject {
   };
 }
 
-const kubeList = z.looseObject({ items: z.array(z.looseObject({ metadata: z.looseObject({ name: z.string() }) })) });
-
 /** audit-cluster.ts's cluster, its aws-node pod replaced by `pods` (the containers the exec collector reads). */
 function inventoryWith(pods: readonly KubeObject[]): ClusterInventory {
-  const documents = clusterDocuments().map(({ source, content }) => {
-    const list = kubeList.safeParse(content);
-    if (!list.success) return { source, content };
-    const items = list.data.items.filter((item) => item.metadata.name !== LAB_AWS_NODE);
-    return {
-      source,
-      content: { ...list.data, items: items.length === list.data.items.length ? items : [...items, ...pods] },
-    };
-  });
-  return buildInventory({ clusterName: 'exec-lab', documents, vpcCniAddonNotInstalled: true });
+  return buildInventory({ clusterName: 'exec-lab', documents: labDocumentsWith(pods), vpcCniAddonNotInstalled: true });
 }
 
 /** The engine's parse of `loaded-ebpfdata`, programs and each program's maps in order. */
@@ -126,14 +95,7 @@ describe('exec collector through the real kube-apiserver into a stand-in kubelet
     work = mkdtempSync(join(tmpdir(), 'npx-it-'));
     auditLab = await startAuditLab(work, NETNS_PREFIX, labPods(sha1Hex));
     kubelets.push(
-      await startKubeletStandIn({
-        standIns: build.standIns,
-        certDir: join(work, 'kubelet-lab'),
-        pod: { namespace: 'kube-system', name: LAB_AWS_NODE },
-        container: AGENT_CONTAINER,
-        paths: { [NA_CLI_PATH]: realNaCliPath(AGENT_VERSION) },
-        namespacesOf: auditLab.lab.holderPid,
-      }),
+      await startLabKubelet(build.standIns, join(work, 'kubelet-lab'), auditLab),
       await startKubeletStandIn({
         standIns: build.standIns,
         certDir: join(work, 'kubelet-bare'),
@@ -158,12 +120,7 @@ describe('exec collector through the real kube-apiserver into a stand-in kubelet
     writeFileSync(join(work, 'apiserver', 'k8s', 'objects.json'), JSON.stringify({ kind: 'List', items: objects }));
     await loadExample(admin, join(work, 'apiserver'));
     await applyRbac(admin);
-    for (const object of await readYamlObjects(join(REPO_ROOT, 'k8s/rbac-exec.yaml'))) await apply(admin, object);
-    const deadline = Date.now() + 60_000;
-    while (!(await groupsMay(admin, [AUDITOR_GROUP, 'system:authenticated'], PODS_EXEC_IN_KUBE_SYSTEM))) {
-      if (Date.now() > deadline) throw new Error('k8s/rbac-exec.yaml did not allow the auditor pods/exec within 60 s');
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    await applyRbacExec(admin);
   });
 
   afterAll(async () => {

@@ -24,7 +24,8 @@ import { z } from 'zod';
 import { eksClusterTokens, type ClusterTokens } from '#adapters/eks-token/eks-token';
 import { loadAuditableExample } from '../kubernetes/support/load-example';
 import { clusterPerSuite } from '../kubernetes/support/test-cluster';
-import { ACCOUNT, REGION, synthStack } from '../../infra/support/synth';
+import { REGION, synthStack } from '../../infra/support/synth';
+import { accessEntryOf } from './support/access-entries';
 import { MOTO_CREDENTIALS } from './support/cli-environment';
 import {
   startEksAuthenticator,
@@ -51,36 +52,12 @@ const clusterTokens: ClusterTokens = (clusterName) =>
     : { token: async () => (await readFile(tokenFile, 'utf8')).trim() };
 
 const WEBHOOK_CONFIG = join(tmpdir(), `eks-authenticator-${String(process.pid)}.kubeconfig`);
-const AccessEntryResource = z.object({
-  Properties: z.object({
-    ClusterName: z.string(),
-    PrincipalArn: z.object({ 'Fn::GetAtt': z.tuple([z.string(), z.literal('Arn')]) }),
-    KubernetesGroups: z.array(z.string()),
-  }),
-});
-
-/** The synthesized stack's access entry of a cluster, its reader role named after the role's logical id. */
-function accessEntryOf(clusterName: string): AccessEntry {
-  const { template } = synthStack({ clusters: { names: ['prod-a', 'prod-b'] } });
-  const entries = Object.values(template.findResources('AWS::EKS::AccessEntry')).map((resource) =>
-    AccessEntryResource.parse(resource),
-  );
-  const entry = entries.find((candidate) => candidate.Properties.ClusterName === clusterName);
-  if (entry === undefined) throw new Error(`the stack has no access entry for ${clusterName}`);
-  const role = entry.Properties.PrincipalArn['Fn::GetAtt'][0];
-  return {
-    principalArn: `arn:aws:iam::${ACCOUNT}:role/${role}`,
-    username: `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/{{SessionName}}`,
-    groups: entry.Properties.KubernetesGroups,
-  };
-}
-
 let harness: WorkflowHarness;
 let authenticator: EksAuthenticator;
 let readerEntry: AccessEntry;
 
 beforeAll(async () => {
-  readerEntry = accessEntryOf('prod-a');
+  readerEntry = accessEntryOf(synthStack({ clusters: { names: ['prod-a', 'prod-b'] } }).template, 'prod-a', 'reader');
   authenticator = await startEksAuthenticator({
     clusterName: 'prod-a',
     region: REGION,

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { REPO_ROOT } from './test-cluster';
-import { apply, readYamlObjects, waitForCrd, type KubeClient } from './kube-admin';
+import { apply, pathOf, readYamlObjects, waitForCrd, type KubeClient } from './kube-admin';
 
 export const RBAC_FILE = join(REPO_ROOT, 'k8s/rbac.yaml');
+/** The optional Role + RoleBinding of the exec collector. */
+export const RBAC_EXEC_FILE = join(REPO_ROOT, 'k8s/rbac-exec.yaml');
 /** The group k8s/rbac.yaml binds. */
 export const AUDITOR_GROUP = 'netpol-audit:auditors';
 /** The access k8s/rbac-exec.yaml grants: `pods/exec` in kube-system (where the aws-node pods run). */
@@ -37,6 +39,29 @@ export async function installStandInCrds(admin: KubeClient): Promise<void> {
 export async function applyRbac(admin: KubeClient): Promise<void> {
   for (const object of await readYamlObjects(RBAC_FILE)) await apply(admin, object);
   await waitForRbac(admin);
+}
+
+/** Applies k8s/rbac-exec.yaml and waits until the auditor group may exec in kube-system. */
+export async function applyRbacExec(admin: KubeClient): Promise<void> {
+  for (const object of await readYamlObjects(RBAC_EXEC_FILE)) await apply(admin, object);
+  await waitForExecAllowed(admin, true);
+}
+
+/** Deletes the RoleBinding of k8s/rbac-exec.yaml and waits until the auditor group may no longer exec. */
+export async function deleteRbacExecBinding(admin: KubeClient): Promise<void> {
+  const binding = (await readYamlObjects(RBAC_EXEC_FILE)).find((object) => object.kind === 'RoleBinding');
+  if (binding === undefined) throw new Error(`${RBAC_EXEC_FILE} has no RoleBinding`);
+  await admin.expect('DELETE', pathOf(binding, true));
+  await waitForExecAllowed(admin, false);
+}
+
+async function waitForExecAllowed(admin: KubeClient, allowed: boolean): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((await groupsMay(admin, [AUDITOR_GROUP, 'system:authenticated'], PODS_EXEC_IN_KUBE_SYSTEM)) !== allowed) {
+    if (Date.now() > deadline)
+      throw new Error(`the auditor group ${allowed ? 'still may not' : 'still may'} exec in kube-system after 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** The RBAC authorizer learns new bindings from an informer: on a busy machine it lags the write by seconds. */

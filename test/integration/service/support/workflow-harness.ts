@@ -114,6 +114,8 @@ export class WorkflowHarness {
 
   private constructor(
     readonly moto: MotoServer,
+    /** The synthesized stack the workflow and the handlers' environment come from. */
+    readonly template: Template,
     readonly work: string,
     readonly s3: S3Client,
     readonly topicArn: string,
@@ -268,7 +270,7 @@ export class WorkflowHarness {
         agent.deliver(commandId);
       },
     });
-    const harness: WorkflowHarness = new WorkflowHarness(moto, work, s3, topicArn, workflow, agent, fleet);
+    const harness: WorkflowHarness = new WorkflowHarness(moto, template, work, s3, topicArn, workflow, agent, fleet);
     return harness;
   }
 
